@@ -1,0 +1,90 @@
+// The one place that reads process.env (CONVENTIONS.md §10). Each preset parses only what its
+// consumer needs, once, and fails with a message that names every missing or malformed variable.
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+function parse<T extends z.ZodRawShape>(preset: string, shape: T, env: Env = process.env): z.infer<z.ZodObject<T>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => {
+    const key = i.path.join(".");
+    return env[key] === undefined || env[key] === "" ? `${key} is not set` : `${key} is invalid: ${i.message}`;
+  });
+  throw new ConfigError(`Invalid ${preset} configuration: ${problems.join("; ")}`);
+}
+
+const postgresUrl = z
+  .string()
+  .min(1)
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// URL");
+
+const base64Key32 = z
+  .string()
+  .min(1)
+  .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded");
+
+export const DbEnv = {
+  DATABASE_URL: postgresUrl,
+  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+};
+export type DbConfig = { url: string; poolMax: number };
+export function dbConfig(env?: Env): DbConfig {
+  const e = parse("database", DbEnv, env);
+  return { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX };
+}
+
+export function migrationConfig(env?: Env): { url: string } {
+  const e = parse("migration", { DATABASE_MIGRATION_URL: postgresUrl }, env);
+  return { url: e.DATABASE_MIGRATION_URL };
+}
+
+export function temporalConfig(env?: Env): { address: string; namespace: string; taskQueue: string } {
+  const e = parse("temporal", {
+    TEMPORAL_ADDRESS: z.string().min(1).default("127.0.0.1:7233"),
+    TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default("holdfast-main"),
+  }, env);
+  return { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE };
+}
+
+export function authConfig(env?: Env): { secret: string; url: string; kek: Buffer } {
+  const e = parse("auth", {
+    NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
+    NEXTAUTH_URL: z.string().url().default("http://localhost:3000"),
+    HOLDFAST_KEK: base64Key32,
+  }, env);
+  return { secret: e.NEXTAUTH_SECRET, url: e.NEXTAUTH_URL, kek: Buffer.from(e.HOLDFAST_KEK, "base64") };
+}
+
+export function loggerConfig(env?: Env): { level: string; pretty: boolean } {
+  const e = parse("logger", {
+    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    LOG_PRETTY: z.enum(["0", "1"]).optional(),
+    NODE_ENV: z.string().default("development"),
+  }, env);
+  return { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ? e.LOG_PRETTY === "1" : e.NODE_ENV === "development" };
+}
+
+export function workerConfig(env?: Env): { healthPort: number } {
+  const e = parse("worker", { WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001) }, env);
+  return { healthPort: e.WORKER_HEALTH_PORT };
+}
+
+/** Test-only settings; integration suites create their own databases under this server. */
+export function testConfig(env?: Env): { databaseUrl: string; temporalAddress: string; temporalCliPath?: string } {
+  const e = parse("test", {
+    TEST_DATABASE_URL: postgresUrl.default("postgres://postgres@127.0.0.1:5432/postgres"),
+    TEMPORAL_ADDRESS: z.string().default("127.0.0.1:7233"),
+    TEMPORAL_CLI_PATH: z.string().optional(),
+  }, env);
+  return { databaseUrl: e.TEST_DATABASE_URL, temporalAddress: e.TEMPORAL_ADDRESS, temporalCliPath: e.TEMPORAL_CLI_PATH };
+}
+
+export function isProduction(env: Env = process.env): boolean {
+  return env.NODE_ENV === "production";
+}

@@ -1,0 +1,55 @@
+// Integration suites each get a database of their own on the real server (CONVENTIONS §14),
+// migrated from the committed SQL; nothing is shared between suites.
+import { randomBytes } from "node:crypto";
+import { testConfig } from "@holdfast/config";
+import pg from "pg";
+import { createDb, type DbHandle } from "./client";
+import { appUrlFor, runMigrations } from "./migrate";
+
+export interface TestDatabase {
+  name: string;
+  ownerUrl: string;
+  appUrl: string;
+  /** Connected as holdfast_app, subject to RLS. */
+  app: DbHandle;
+  /** Connected as the owner/superuser, for arranging and inspecting state around RLS. */
+  owner: DbHandle;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
+  const serverUrl = testConfig().databaseUrl;
+  const name = `hf_${label.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 20)}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  const ownerUrl = u.toString();
+  await runMigrations(ownerUrl);
+  const appUrl = appUrlFor(ownerUrl);
+  const app = createDb({ url: appUrl, poolMax: 5, applicationName: "holdfast-test-app" });
+  const owner = createDb({ url: ownerUrl, poolMax: 2, applicationName: "holdfast-test-owner" });
+  return {
+    name,
+    ownerUrl,
+    appUrl,
+    app,
+    owner,
+    async drop() {
+      await app.close();
+      await owner.close();
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}

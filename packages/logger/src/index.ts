@@ -1,0 +1,31 @@
+// pino with child loggers bound to tenant/request/workflow ids. Secret-looking fields are
+// redacted at the root so a careless `log.info({ token })` cannot leak them.
+import { loggerConfig } from "@holdfast/config";
+import { destination, pino, type DestinationStream, type Logger } from "pino";
+
+export type { Logger };
+
+export const REDACT_PATHS = [
+  "password", "*.password", "token", "*.token", "secret", "*.secret", "apiKey", "*.apiKey",
+  "authorization", "*.authorization", "headers.authorization", "headers.cookie", "*.totpSecret", "totpSecret",
+  "refreshToken", "*.refreshToken", "accessToken", "*.accessToken",
+];
+
+let root: Logger | undefined;
+
+export function createLogger(opts: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
+  const cfg = loggerConfig();
+  return pino(
+    { name: opts.name ?? "holdfast", level: opts.level ?? cfg.level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } },
+    opts.destination ?? destination(1),
+  );
+}
+
+export function logger(): Logger {
+  root ??= createLogger();
+  return root;
+}
+
+export function childLogger(bindings: { tenantId?: string; requestId?: string; workflowId?: string; component?: string }): Logger {
+  return logger().child(bindings);
+}
