@@ -61,6 +61,12 @@ export function authConfig(env?: Env): { secret: string; url: string; kek: Buffe
   return { secret: e.NEXTAUTH_SECRET, url: e.NEXTAUTH_URL, kek: Buffer.from(e.HOLDFAST_KEK, "base64") };
 }
 
+/** The key-encryption key that seals secrets at rest (TOTP seeds, OAuth tokens, vault keys). */
+export function kekConfig(env?: Env): { kek: Buffer } {
+  const e = parse("secrets", { HOLDFAST_KEK: base64Key32 }, env);
+  return { kek: Buffer.from(e.HOLDFAST_KEK, "base64") };
+}
+
 export function loggerConfig(env?: Env): { level: string; pretty: boolean } {
   const e = parse("logger", {
     LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type AnyPgColumn, index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { appRole, currentTenant } from "./_rls";
+import { appRole, currentTenant, currentUser } from "./_rls";
 
 export const organizationKind = pgEnum("organization_kind", ["customer", "partner"]);
 
@@ -22,6 +22,12 @@ export const organizations = pgTable(
       for: "all",
       using: sql`${t.id} = ${currentTenant} OR ${t.parentId} = ${currentTenant}`,
       withCheck: sql`${t.id} = ${currentTenant} OR ${t.parentId} = ${currentTenant}`,
+    }),
+    // A signed-in user may read the organisations they belong to (the organisation switcher).
+    pgPolicy("organizations_member_read", {
+      to: appRole,
+      for: "select",
+      using: sql`exists (select 1 from memberships m where m.tenant_id = ${t.id} and m.user_id = ${currentUser})`,
     }),
   ],
 ).enableRLS();

@@ -1,0 +1,1 @@
+CREATE POLICY "organizations_member_read" ON "organizations" AS PERMISSIVE FOR SELECT TO "holdfast_app" USING (exists (select 1 from memberships m where m.tenant_id = "organizations"."id" and m.user_id = app_user_id()));

@@ -1,0 +1,27 @@
+import { and, eq, invitations, isNull, isUuid, memberships, sql, users, withTenant, type Database } from "@holdfast/db";
+import { audit } from "../context";
+import { notFound } from "../errors";
+import { hashInvitationToken } from "./invite";
+
+/**
+ * The signed-in user accepts an invitation sent to their email address. A wrong, expired,
+ * revoked or someone else's invitation is uniformly "not found".
+ */
+export async function acceptInvitation(db: Database, userId: string, token: string, meta: { requestId?: string; ip?: string } = {}, now = new Date()) {
+  const [tenantId, secret] = token.split(".");
+  if (!tenantId || !secret || !isUuid(tenantId)) throw notFound("Invitation");
+  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+  if (!user) throw notFound("Invitation");
+  return withTenant(db, tenantId, async (tx) => {
+    const [inv] = await tx
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.tokenHash, hashInvitationToken(secret)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), sql`${invitations.expiresAt} > ${now}`))
+      .for("update");
+    if (!inv || inv.email.toLowerCase() !== user.email.toLowerCase()) throw notFound("Invitation");
+    await tx.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, inv.id));
+    await tx.insert(memberships).values({ tenantId, userId, role: inv.role }).onConflictDoNothing();
+    await audit(tx, { tenantId, actor: { type: "user", id: userId }, ...meta }, "member.joined", { type: "user", id: userId }, { role: inv.role, invitationId: inv.id });
+    return { tenantId, role: inv.role };
+  });
+}
