@@ -1,0 +1,62 @@
+// The worker process: read config, connect (failing fast with a message that names the
+// variable to fix), run until SIGTERM/SIGINT, then drain and close everything.
+import { pathToFileURL } from "node:url";
+import { isProduction, temporalConfig, workerConfig } from "@holdfast/config";
+import { checkConnection, createDb } from "@holdfast/db";
+import { childLogger } from "@holdfast/logger";
+import { NativeConnection, Runtime } from "@temporalio/worker";
+import { temporalLogger } from "./temporal-logger";
+import { startWorker } from "./worker";
+import { workflowSource } from "./workflow-source";
+
+export { startWorker, type RunningWorker, type WorkerDeps } from "./worker";
+
+const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+async function connectTemporal(address: string): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect({ address });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`Cannot reach Temporal at TEMPORAL_ADDRESS (${address}): ${reason}`, { cause: err });
+  }
+}
+
+export async function main(): Promise<void> {
+  const log = childLogger({ component: "worker" });
+  const temporal = temporalConfig();
+  const { healthPort } = workerConfig();
+  const workflows = workflowSource(isProduction());
+  // We own SIGTERM/SIGINT below; the SDK's default handlers would race ours.
+  Runtime.install({ logger: temporalLogger(log), shutdownSignals: [] });
+
+  const dbHandle = createDb({ applicationName: "holdfast-worker" });
+  let connection: NativeConnection | undefined;
+  try {
+    await checkConnection(dbHandle);
+    connection = await connectTemporal(temporal.address);
+    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, log });
+    const onSignal = (signal: NodeJS.Signals) => {
+      log.info({ signal }, "shutdown requested");
+      running.shutdown();
+    };
+    // once: a second signal during draining falls through to Node's default and ends the process.
+    for (const s of SHUTDOWN_SIGNALS) process.once(s, onSignal);
+    try {
+      await running.done;
+    } finally {
+      for (const s of SHUTDOWN_SIGNALS) process.off(s, onSignal);
+    }
+    log.info("worker stopped");
+  } finally {
+    await connection?.close();
+    await dbHandle.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    childLogger({ component: "worker" }).fatal({ err }, err instanceof Error ? err.message : "worker failed");
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,57 @@
+// The worker proper, separated from process concerns (env, signals) so tests can run it
+// in-process against a test database and a local Temporal server.
+import type { Database } from "@holdfast/db";
+import type { Logger } from "@holdfast/logger";
+import { createActivities } from "@holdfast/workflows/activities";
+import { type NativeConnection, Worker, type State } from "@temporalio/worker";
+import { startHealthServer } from "./health";
+import type { WorkflowSource } from "./workflow-source";
+
+export interface WorkerDeps {
+  db: Database;
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** 0 picks a free port (tests). */
+  healthPort: number;
+  workflows: WorkflowSource;
+  log?: Logger;
+}
+
+export interface RunningWorker {
+  healthPort: number;
+  state(): State;
+  /** Begin a graceful shutdown (stop polling, let in-flight tasks finish). Idempotent. */
+  shutdown(): void;
+  /** Settles when the worker has stopped and the health endpoint is closed. */
+  done: Promise<void>;
+}
+
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const worker = await Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    ...deps.workflows,
+    activities: createActivities({ db: deps.db }),
+    // Activities are short page-sized units; give in-flight ones a moment before cancelling them.
+    shutdownGraceTime: "10 seconds",
+  });
+  const health = await startHealthServer(deps.healthPort, () => worker.getState());
+  const done = (async () => {
+    try {
+      await worker.run();
+    } finally {
+      await health.close();
+    }
+  })();
+  deps.log?.info({ taskQueue: deps.taskQueue, namespace: deps.namespace, healthPort: health.port }, "worker running");
+  return {
+    healthPort: health.port,
+    state: () => worker.getState(),
+    shutdown: () => {
+      if (worker.getState() === "RUNNING") worker.shutdown();
+    },
+    done,
+  };
+}

@@ -1,0 +1,4 @@
+// Server-side entry: contracts plus a typed starter. Activities (`./activities`) and workflow
+// definitions (`./workflows`) have their own exports so neither drags the other in.
+export * from "./contracts";
+export { startVerifyAuditChain } from "./client";
