@@ -1,0 +1,1 @@
+export { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter, type OpenApiResponse, type JsonSchema } from "./document";

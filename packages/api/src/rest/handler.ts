@@ -1,0 +1,100 @@
+// The /api/v1 handler: web-standard Request in, Response out, so a Next.js route handler (or any
+// other server) only has to delegate to it. Per request: match → authenticate → validate →
+// call the verb → validate the output → respond; every failure goes through toErrorResponse.
+import { type Database } from "@holdfast/db";
+import { logger as rootLogger, type Logger } from "@holdfast/logger";
+import { authenticateApiKey, type TenantContext } from "@holdfast/services";
+import { notFound } from "@holdfast/services/errors";
+import {
+  bearerToken,
+  forwardedIp,
+  jsonResponse,
+  MethodNotAllowedError,
+  MissingCredentialsError,
+  queryObject,
+  readJsonBody,
+  requestIdFor,
+  ResponseContractError,
+  toErrorResponse,
+  validate,
+} from "./http";
+import { createMatcher } from "./match";
+import type { Route } from "./route";
+import { ROUTES } from "./routes";
+
+export const API_BASE_PATH = "/api/v1";
+
+export interface RestDeps {
+  db: Database;
+  /** Defaults to the process logger from @holdfast/logger. */
+  logger?: Logger;
+  /** Where the API is mounted; defaults to /api/v1. */
+  basePath?: string;
+  /** The client address recorded in the audit log; defaults to the first X-Forwarded-For hop. */
+  clientIp?: (req: Request) => string | undefined;
+}
+
+export type RestHandler = (req: Request) => Promise<Response>;
+
+async function authenticate(deps: RestDeps, req: Request, requestId: string): Promise<TenantContext> {
+  const token = bearerToken(req);
+  if (token === null) throw new MissingCredentialsError();
+  const principal = await authenticateApiKey(deps.db, token);
+  const ip = (deps.clientIp ?? forwardedIp)(req);
+  return {
+    db: deps.db,
+    tenantId: principal.tenantId,
+    actor: { type: "api_key", id: principal.keyId },
+    role: principal.role,
+    requestId,
+    ...(ip ? { ip } : {}),
+  };
+}
+
+async function run(route: Route, ctx: TenantContext | undefined, req: Request, url: URL, rawParams: Record<string, string>): Promise<unknown> {
+  const input = {
+    params: route.params ? validate(route.params, rawParams, "path") : undefined,
+    query: route.query ? validate(route.query, queryObject(url), "query") : undefined,
+    body: route.body ? validate(route.body, await readJsonBody(req), "body") : undefined,
+  };
+  const result = await route.run(ctx, input);
+  const checked = route.response.schema.safeParse(result);
+  if (!checked.success) throw new ResponseContractError(route.operationId, checked.error.issues);
+  return checked.data;
+}
+
+export function createRestHandler(deps: RestDeps): RestHandler {
+  return createHandlerFor(ROUTES, deps);
+}
+
+/** The handler over any route table; tests use it to exercise the machinery with routes of their own. */
+export function createHandlerFor(routes: readonly Route[], deps: RestDeps): RestHandler {
+  const basePath = (deps.basePath ?? API_BASE_PATH).replace(/\/+$/, "");
+  const match = createMatcher(routes);
+
+  return async (req) => {
+    const requestId = requestIdFor(req);
+    let log = (deps.logger ?? rootLogger()).child({ requestId, component: "rest" });
+    const started = performance.now();
+    let response: Response;
+    try {
+      const url = new URL(req.url);
+      const path = url.pathname === basePath || url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : null;
+      const found = path === null ? ({ kind: "not_found" } as const) : match(req.method === "HEAD" ? "GET" : req.method, path);
+      if (found.kind === "not_found") throw notFound(`Endpoint ${req.method} ${url.pathname}`);
+      if (found.kind === "method_not_allowed") throw new MethodNotAllowedError(req.method, found.allow);
+
+      let ctx: TenantContext | undefined;
+      if (found.route.auth === "bearer") {
+        ctx = await authenticate(deps, req, requestId);
+        log = log.child({ tenantId: ctx.tenantId, apiKeyId: ctx.actor.id });
+      }
+      const body = await run(found.route, ctx, req, url, found.params);
+      response = jsonResponse(found.route.response.status, body, requestId);
+    } catch (err) {
+      response = toErrorResponse(err, requestId, log);
+    }
+    log.info({ method: req.method, path: new URL(req.url).pathname, status: response.status, ms: Math.round(performance.now() - started) }, "request");
+    return response;
+  };
+}
