@@ -12,8 +12,3 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 export class UsageError extends Error {
   override name = "UsageError";
 }
-
-/** The command could not do its job for a reason the operator can act on: exit code 1. */
-export class CommandFailure extends Error {
-  override name = "CommandFailure";
-}

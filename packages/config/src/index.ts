@@ -15,7 +15,7 @@ function parse<T extends z.ZodRawShape>(preset: string, shape: T, env: Env = pro
     const key = i.path.join(".");
     return env[key] === undefined || env[key] === "" ? `${key} is not set` : `${key} is invalid: ${i.message}`;
   });
-  throw new ConfigError(`Invalid ${preset} configuration: ${problems.join("; ")}`);
+  throw new ConfigError(`Invalid ${preset} configuration: ${[...new Set(problems)].join("; ")}`);
 }
 
 const postgresUrl = z
@@ -93,4 +93,48 @@ export function testConfig(env?: Env): { databaseUrl: string; temporalAddress: s
 
 export function isProduction(env: Env = process.env): boolean {
   return env.NODE_ENV === "production";
+}
+
+/**
+ * The S3-compatible vault endpoint and its credentials. The local versitygw's root credentials
+ * are assumed only for a loopback endpoint; any other endpoint must come with its own.
+ * VAULT_S3_ACCESS_KEY / VAULT_S3_SECRET_KEY are accepted as aliases of the AWS-style names.
+ */
+export function vaultConfig(env: Env = process.env): { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string } {
+  const e = parse("vault", {
+    VAULT_S3_ENDPOINT: z.string().url().default("http://127.0.0.1:7070"),
+    VAULT_S3_REGION: z.string().min(1).default("us-east-1"),
+    VAULT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    VAULT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    VAULT_S3_ACCESS_KEY: z.string().min(1).optional(),
+    VAULT_S3_SECRET_KEY: z.string().min(1).optional(),
+  }, env);
+  const local = ["127.0.0.1", "localhost", "[::1]"].includes(new URL(e.VAULT_S3_ENDPOINT).hostname);
+  const accessKeyId = e.VAULT_S3_ACCESS_KEY_ID ?? e.VAULT_S3_ACCESS_KEY ?? (local ? "holdfast-root" : undefined);
+  const secretAccessKey = e.VAULT_S3_SECRET_ACCESS_KEY ?? e.VAULT_S3_SECRET_KEY ?? (local ? "holdfast-root-secret" : undefined);
+  if (!accessKeyId || !secretAccessKey) {
+    const missing = [accessKeyId ? null : "VAULT_S3_ACCESS_KEY_ID", secretAccessKey ? null : "VAULT_S3_SECRET_ACCESS_KEY"].filter((k): k is string => k !== null);
+    throw new ConfigError(`Invalid vault configuration: ${missing.map((k) => `${k} is not set`).join("; ")}`);
+  }
+  return { endpoint: e.VAULT_S3_ENDPOINT, region: e.VAULT_S3_REGION, accessKeyId, secretAccessKey };
+}
+
+/** Everything the web app needs before it serves a request; throws one ConfigError naming each problem. */
+export function webConfig(env: Env = process.env) {
+  const problems: string[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(err.message);
+      else throw err;
+      return undefined;
+    }
+  };
+  const db = attempt(() => dbConfig(env));
+  const auth = attempt(() => authConfig(env));
+  const temporal = attempt(() => temporalConfig(env));
+  const vault = attempt(() => vaultConfig(env));
+  if (!db || !auth || !temporal || !vault) throw new ConfigError(problems.join("\n"));
+  return { db, auth, temporal, vault };
 }

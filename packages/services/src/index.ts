@@ -20,3 +20,4 @@ export { createApiKey } from "./api-keys/create";
 export { listApiKeys } from "./api-keys/list";
 export { revokeApiKey } from "./api-keys/revoke";
 export { listAuditEvents } from "./audit/list";
+export { bootstrapOrganization, type BootstrapOrganizationInput } from "./organizations/bootstrap";

@@ -115,7 +115,7 @@ describe("holdfast admin org create", () => {
     expect(notPartner.stderr).toContain("is not a partner organisation");
     const missing = await holdfast([...base, "--parent", randomUUID()]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("does not exist");
+    expect(missing.stderr).toMatch(/Parent organisation [0-9a-f-]+ not found/);
   });
 
   it("prints a human-readable summary without --json", async () => {

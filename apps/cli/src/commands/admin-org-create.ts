@@ -1,13 +1,12 @@
 // `holdfast admin org create`: bootstrap an organisation with its owner and an owner-role API
 // key, straight against the database. It is how the first tenant (or a partner) comes to exist,
 // so it cannot go through the REST API, which needs a key to call.
-import { hashPassword, verifyPassword } from "@holdfast/auth";
 import { dbConfig } from "@holdfast/config";
-import { checkConnection, createDb, eq, organizations, sql, users, withTenant, type Database } from "@holdfast/db";
-import { createApiKey, createOrganization, SignUpInput, type Actor, type Organization } from "@holdfast/services";
+import { checkConnection, createDb, type Database } from "@holdfast/db";
+import { bootstrapOrganization, SignUpInput, type Actor, type Organization } from "@holdfast/services";
 import type { Command } from "commander";
 import { z } from "zod";
-import { CommandFailure, UsageError, type CliIo } from "../io";
+import { UsageError, type CliIo } from "../io";
 
 const OPERATOR: Actor = { type: "operator", id: "cli" };
 
@@ -37,42 +36,17 @@ export interface AdminOrgCreateResult {
   ownerCreated: boolean;
 }
 
-async function findOrCreateOwner(db: Database, email: string, password: string): Promise<{ id: string; created: boolean }> {
-  const [existing] = await db.select().from(users).where(sql`lower(${users.email}) = ${email}`);
-  if (existing) {
-    if (!existing.passwordHash || !(await verifyPassword(existing.passwordHash, password))) {
-      throw new CommandFailure(`A user with email ${email} already exists and the password given is not theirs. Pass their current password to make them the owner, or use another email.`);
-    }
-    return { id: existing.id, created: false };
-  }
-  const [inserted] = await db
-    .insert(users)
-    .values({ email, passwordHash: await hashPassword(password) })
-    .onConflictDoNothing()
-    .returning({ id: users.id });
-  if (!inserted) throw new CommandFailure(`A user with email ${email} was created concurrently; run the command again.`);
-  return { id: inserted.id, created: true };
-}
-
-async function assertPartner(db: Database, parentId: string): Promise<void> {
-  const [parent] = await withTenant(db, parentId, (tx) => tx.select({ kind: organizations.kind }).from(organizations).where(eq(organizations.id, parentId)));
-  if (!parent) throw new CommandFailure(`Parent organisation ${parentId} does not exist.`);
-  if (parent.kind !== "partner") throw new CommandFailure(`Parent organisation ${parentId} is not a partner organisation; create partners with --partner.`);
-}
-
-/** Three steps, each its own transaction: the owner (new or verified), the organisation, its owner key. */
+/** The work itself lives in services; the CLI parses, connects and prints. */
 export async function adminOrgCreate(db: Database, opts: AdminOrgCreateOptions): Promise<AdminOrgCreateResult> {
-  if (opts.parent) await assertPartner(db, opts.parent);
-  const owner = await findOrCreateOwner(db, opts.ownerEmail, opts.ownerPassword);
-  const organization = await createOrganization(db, {
+  const r = await bootstrapOrganization(db, {
     name: opts.name,
-    ownerUserId: owner.id,
+    ownerEmail: opts.ownerEmail,
+    ownerPassword: opts.ownerPassword,
     kind: opts.partner ? "partner" : "customer",
     ...(opts.parent ? { parentId: opts.parent } : {}),
     actor: OPERATOR,
   });
-  const { key } = await createApiKey({ db, tenantId: organization.id, actor: OPERATOR, role: "owner" }, { name: "Owner key (holdfast CLI)", role: "owner" });
-  return { orgId: organization.id, ownerUserId: owner.id, apiKey: key, organization, ownerCreated: owner.created };
+  return { orgId: r.organization.id, ownerUserId: r.ownerUserId, apiKey: r.apiKey, organization: r.organization, ownerCreated: r.ownerCreated };
 }
 
 function render(result: AdminOrgCreateResult, email: string): string {
