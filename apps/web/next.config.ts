@@ -1,0 +1,22 @@
+import type { NextConfig } from "next";
+
+const securityHeaders = [
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+];
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Workspace packages export TypeScript source (CONVENTIONS §1).
+  transpilePackages: ["@holdfast/api", "@holdfast/auth", "@holdfast/config", "@holdfast/db", "@holdfast/logger", "@holdfast/services"],
+  // Native addons and Node-only clients are required at run time rather than bundled.
+  serverExternalPackages: ["@node-rs/argon2", "pg", "pino", "pino-pretty", "@temporalio/client", "@temporalio/common", "@temporalio/proto", "@grpc/grpc-js"],
+  // `pnpm lint` runs ESLint with the shared preset; the build does not repeat it.
+  eslint: { ignoreDuringBuilds: true },
+  headers: () => Promise.resolve([{ source: "/:path*", headers: securityHeaders }]),
+};
+
+export default config;

@@ -1,0 +1,145 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { Member, Role } from "@holdfast/services";
+import { Icon } from "~/components/icons";
+import { Alert } from "~/components/ui/alert";
+import { Badge, RoleBadge } from "~/components/ui/badge";
+import { Button } from "~/components/ui/button";
+import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { SelectField } from "~/components/ui/field";
+import { LocalTime } from "~/components/ui/local-time";
+import { ListSkeleton } from "~/components/ui/spinner";
+import { errorMessage } from "~/lib/errors";
+import { initials } from "~/lib/format";
+import { assignableRoles, canManageMember, ROLE_LABEL } from "~/lib/roles";
+import { useTRPC } from "~/trpc/react";
+
+type Pending = { kind: "role"; member: Member; role: Role } | { kind: "remove"; member: Member };
+
+export function MemberList({ orgId, myRole, myUserId }: { orgId: string; myRole: Role; myUserId: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const members = useQuery(trpc.members.list.queryOptions({ orgId }));
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const invalidate = () => qc.invalidateQueries({ queryKey: trpc.members.list.queryKey({ orgId }) });
+
+  const changeRole = useMutation(trpc.members.changeRole.mutationOptions({ onSuccess: invalidate }));
+  const remove = useMutation(trpc.members.remove.mutationOptions({ onSuccess: invalidate }));
+  const active = pending?.kind === "role" ? changeRole : remove;
+
+  function close() {
+    setPending(null);
+    changeRole.reset();
+    remove.reset();
+  }
+
+  function confirm() {
+    if (!pending) return;
+    const who = pending.member.name ?? pending.member.email;
+    if (pending.kind === "role") {
+      const role = pending.role;
+      changeRole.mutate({ orgId, userId: pending.member.userId, role }, { onSuccess: () => (setNotice(`${who} is now ${ROLE_LABEL[role].toLowerCase()}.`), setPending(null)) });
+    } else {
+      remove.mutate({ orgId, userId: pending.member.userId }, { onSuccess: () => (setNotice(`${who} was removed from the organisation.`), setPending(null)) });
+    }
+  }
+
+  if (members.isPending) return <ListSkeleton rows={3} label="Loading members" />;
+  if (members.isError) {
+    return (
+      <div className="p-4 sm:p-6">
+        <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void members.refetch()}>Try again</Button>}>
+          {errorMessage(members.error)}
+        </Alert>
+      </div>
+    );
+  }
+
+  const roles = assignableRoles(myRole);
+  const who = pending ? (pending.member.name ?? pending.member.email) : "";
+  return (
+    <>
+      {notice ? (
+        <div className="px-4 pt-4 sm:px-6">
+          <Alert tone="success">{notice}</Alert>
+        </div>
+      ) : null}
+      <ul aria-label="Members" className="divide-y divide-slate-100">
+        {members.data.map((m) => {
+          const self = m.userId === myUserId;
+          const manageable = canManageMember(myRole, m.role, self);
+          const display = m.name ?? m.email;
+          return (
+            <li key={m.id} className="flex flex-wrap items-center gap-x-4 gap-y-3 px-4 py-4 sm:px-6">
+              <span aria-hidden="true" className="flex size-10 shrink-0 items-center justify-center rounded-full bg-slate-100 text-sm font-semibold text-slate-700">
+                {initials(display)}
+              </span>
+              <div className="min-w-0 flex-1 basis-48">
+                <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
+                  <span className="truncate">{display}</span>
+                  {self ? <Badge>You</Badge> : null}
+                  {m.mfaEnabled ? (
+                    <Badge tone="success">
+                      <Icon name="shield" className="mr-1 size-3.5" />
+                      2FA
+                    </Badge>
+                  ) : null}
+                </p>
+                <p className="truncate text-sm text-slate-500">
+                  {m.name ? `${m.email} · ` : ""}joined <LocalTime iso={m.createdAt} mode="date" />
+                </p>
+              </div>
+              <div className="flex items-center gap-2">
+                {manageable ? (
+                  <>
+                    <SelectField
+                      label={`Role for ${display}`}
+                      hideLabel
+                      value={m.role}
+                      onChange={(e) => setPending({ kind: "role", member: m, role: e.target.value as Role })}
+                      selectClassName="w-36"
+                    >
+                      {roles.map((r) => (
+                        <option key={r} value={r}>
+                          {ROLE_LABEL[r]}
+                        </option>
+                      ))}
+                    </SelectField>
+                    <Button variant="danger-ghost" size="md" onClick={() => setPending({ kind: "remove", member: m })} aria-label={`Remove ${display}`}>
+                      <Icon name="trash" className="size-4" />
+                      <span className="hidden sm:inline">Remove</span>
+                    </Button>
+                  </>
+                ) : (
+                  <RoleBadge role={m.role} />
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      <ConfirmDialog
+        open={pending !== null}
+        title={pending?.kind === "remove" ? `Remove ${who}?` : `Change ${who}'s role?`}
+        confirmLabel={pending?.kind === "remove" ? "Remove member" : "Change role"}
+        tone={pending?.kind === "remove" ? "danger" : "primary"}
+        pending={active.isPending}
+        error={active.error ? errorMessage(active.error) : null}
+        onCancel={close}
+        onConfirm={confirm}
+      >
+        {pending?.kind === "remove" ? (
+          <p>
+            {who} will lose access to this organisation immediately. Their API keys are not revoked automatically. You can invite them again later.
+          </p>
+        ) : pending?.kind === "role" ? (
+          <p>
+            {who} will change from {ROLE_LABEL[pending.member.role]} to {ROLE_LABEL[pending.role]}. This takes effect on their next request.
+          </p>
+        ) : null}
+      </ConfirmDialog>
+    </>
+  );
+}

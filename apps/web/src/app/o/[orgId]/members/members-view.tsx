@@ -1,0 +1,21 @@
+"use client";
+import type { Role } from "@holdfast/services";
+import { Card, CardHeader } from "~/components/ui/card";
+import { atLeast } from "~/lib/roles";
+import { InvitationsList } from "./invitations-list";
+import { InviteForm } from "./invite-form";
+import { MemberList } from "./member-list";
+
+export function MembersView({ orgId, myRole, myUserId }: { orgId: string; myRole: Role; myUserId: string }) {
+  const admin = atLeast(myRole, "admin");
+  return (
+    <div className="space-y-8">
+      {admin ? <InviteForm orgId={orgId} myRole={myRole} /> : null}
+      <Card aria-labelledby="members-heading">
+        <CardHeader id="members-heading" title="People" description={admin ? "Change a role or remove someone. Nobody can grant a role above their own." : "Ask an admin if someone's access should change."} />
+        <MemberList orgId={orgId} myRole={myRole} myUserId={myUserId} />
+      </Card>
+      {admin ? <InvitationsList orgId={orgId} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+"use client";
+import Link from "next/link";
+import { useId } from "react";
+import type { OrganizationMembership } from "@holdfast/services";
+import { cn } from "~/lib/cn";
+import { ROLE_LABEL } from "~/lib/roles";
+import { Icon } from "../icons";
+import { usePopover } from "./use-popover";
+
+export function OrgSwitcher({ organizations, currentId }: { organizations: OrganizationMembership[]; currentId: string }) {
+  const { open, toggle, close, rootRef, buttonRef } = usePopover();
+  const listId = useId();
+  const current = organizations.find((o) => o.id === currentId) ?? organizations[0];
+  if (!current) return null;
+  return (
+    <div ref={rootRef} className="relative">
+      <button
+        ref={buttonRef}
+        type="button"
+        onClick={toggle}
+        aria-expanded={open}
+        aria-controls={listId}
+        aria-label={`Organisation: ${current.name}. Switch organisation`}
+        className="flex w-full items-center gap-3 rounded-lg bg-white px-3 py-2 text-left shadow-sm ring-1 ring-slate-200 hover:bg-slate-50"
+      >
+        <span aria-hidden="true" className="flex size-8 shrink-0 items-center justify-center rounded-md bg-brand-100 text-sm font-semibold text-brand-800">
+          {current.name.slice(0, 1).toUpperCase()}
+        </span>
+        <span className="min-w-0 flex-1">
+          <span className="block truncate text-sm font-medium text-slate-900">{current.name}</span>
+          <span className="block text-xs text-slate-500">{ROLE_LABEL[current.role]}</span>
+        </span>
+        <Icon name="chevronUpDown" className="size-4 shrink-0 text-slate-400" />
+      </button>
+      {open ? (
+        <div id={listId} className="absolute inset-x-0 top-full z-30 mt-2 rounded-lg bg-white p-1 shadow-lg ring-1 ring-slate-200">
+          <p className="px-3 pt-2 pb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Your organisations</p>
+          <ul className="max-h-72 overflow-y-auto">
+            {organizations.map((o) => (
+              <li key={o.id}>
+                <Link
+                  href={`/o/${o.id}`}
+                  onClick={() => close()}
+                  aria-current={o.id === current.id ? "true" : undefined}
+                  className={cn("flex items-center gap-3 rounded-md px-3 py-2 text-sm hover:bg-slate-100", o.id === current.id && "bg-slate-50")}
+                >
+                  <span className="min-w-0 flex-1">
+                    <span className="block truncate font-medium text-slate-900">{o.name}</span>
+                    <span className="block text-xs text-slate-500">{ROLE_LABEL[o.role]}</span>
+                  </span>
+                  {o.id === current.id ? <Icon name="check" className="size-4 text-brand-700" /> : null}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </div>
+  );
+}

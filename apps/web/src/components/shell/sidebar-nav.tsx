@@ -1,0 +1,58 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "~/lib/cn";
+import { Icon, type IconName } from "../icons";
+
+interface NavItem {
+  label: string;
+  href: string;
+  icon: IconName;
+  exact?: boolean;
+}
+
+export function navItems(orgId: string): NavItem[] {
+  const base = `/o/${orgId}`;
+  return [
+    { label: "Overview", href: base, icon: "home", exact: true },
+    { label: "Members", href: `${base}/members`, icon: "users" },
+    { label: "API keys", href: `${base}/api-keys`, icon: "key" },
+    { label: "Audit log", href: `${base}/audit`, icon: "audit" },
+  ];
+}
+
+export function SidebarNav({ orgId, onNavigate }: { orgId: string; onNavigate?: () => void }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Console">
+      <ul className="space-y-1">
+        {navItems(orgId).map((item) => {
+          const active = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
+          return (
+            <li key={item.href}>
+              <Link
+                href={item.href}
+                onClick={onNavigate}
+                aria-current={active ? "page" : undefined}
+                className={cn(
+                  "flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors",
+                  active ? "bg-brand-50 text-brand-800" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900",
+                )}
+              >
+                <Icon name={item.icon} className={cn("size-5", active ? "text-brand-700" : "text-slate-400")} />
+                {item.label}
+              </Link>
+            </li>
+          );
+        })}
+        <li>
+          <span aria-disabled="true" className="flex cursor-default items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium text-slate-400">
+            <Icon name="database" className="size-5 text-slate-300" />
+            Sources
+            <span className="ml-auto rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-500">Soon</span>
+          </span>
+        </li>
+      </ul>
+    </nav>
+  );
+}

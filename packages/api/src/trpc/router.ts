@@ -1,0 +1,21 @@
+import { createCallerFactory, router } from "./init";
+import { apiKeysRouter } from "./routers/api-keys";
+import { auditRouter } from "./routers/audit";
+import { authRouter } from "./routers/auth";
+import { meRouter } from "./routers/me";
+import { membersRouter } from "./routers/members";
+import { organizationRouter } from "./routers/organization";
+
+export const appRouter = router({
+  auth: authRouter,
+  me: meRouter,
+  organization: organizationRouter,
+  members: membersRouter,
+  apiKeys: apiKeysRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side calls (server components, tests) through the same middleware as HTTP. */
+export const createCaller = createCallerFactory(appRouter);
