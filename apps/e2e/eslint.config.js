@@ -1,3 +1,4 @@
 import { base } from "@holdfast/eslint-config/base";
 
-export default base({ tsconfigRootDir: import.meta.dirname });
+// The e2e harness is a test driver: it reads its own environment directly.
+export default base({ tsconfigRootDir: import.meta.dirname, noProcessEnv: false });

@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { createTenantWithCli } from "../src/tenants";
+
+test("a signed-in user gets not-found for every page and tRPC call of another organisation", async ({ page }) => {
+  const other = createTenantWithCli("ui-xt-victim");
+  const email = `eve-${randomBytes(4).toString("hex")}@example.test`;
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill("Eve");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery staple");
+  await page.getByLabel("Organisation name").fill("Eve Corp");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+
+  for (const path of ["", "/members", "/api-keys", "/audit"]) {
+    const res = await page.goto(`/o/${other.orgId}${path}`);
+    expect(res?.status(), `/o/{other}${path}`).toBe(404);
+    await expect(page.getByText(other.email)).toHaveCount(0);
+  }
+
+  const calls = ["members.list", "apiKeys.list", "audit.list", "organization.get"];
+  for (const proc of calls) {
+    const status = await page.evaluate(async ([p, orgId]) => {
+      const input = encodeURIComponent(JSON.stringify({ json: { orgId } }));
+      return (await fetch(`/api/trpc/${p}?input=${input}`)).status;
+    }, [proc, other.orgId] as const);
+    expect(status, proc).toBe(404);
+  }
+});
