@@ -13,8 +13,12 @@ export const StackEnv = z.object({
   VAULT_S3_ENDPOINT: optional(z.string().url()),
   VAULT_S3_ACCESS_KEY_ID: optional(z.string()),
   VAULT_S3_SECRET_ACCESS_KEY: optional(z.string()),
+  // Short aliases @holdfast/config also accepts.
+  VAULT_S3_ACCESS_KEY: optional(z.string()),
+  VAULT_S3_SECRET_KEY: optional(z.string()),
   VAULT_S3_REGION: optional(z.string()),
   STRIPE_API_BASE: optional(z.string().url()),
+  STRIPE_SECRET_KEY: optional(z.string()),
   // App secrets: dev.ts fills dev-only values for whichever of these is unset.
   AUTH_SECRET: optional(z.string().min(32)),
   NEXTAUTH_SECRET: optional(z.string().min(32)),
@@ -27,16 +31,19 @@ export type StackEnv = z.infer<typeof StackEnv>;
 
 let cached: StackEnv | undefined;
 
-/** Parsed once; a malformed override fails with a message naming the variable. */
-export function stackEnv(): StackEnv {
-  if (cached) return cached;
-  // eslint-disable-next-line no-restricted-properties -- this file is the package's config boundary
-  const result = StackEnv.safeParse(process.env);
+export function parseStackEnv(env: Record<string, string | undefined>): StackEnv {
+  const result = StackEnv.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid local stack configuration: ${problems}`);
   }
-  cached = result.data;
+  return result.data;
+}
+
+/** Parsed once; a malformed override fails with a message naming the variable. */
+export function stackEnv(): StackEnv {
+  // eslint-disable-next-line no-restricted-properties -- this file is the package's config boundary
+  cached ??= parseStackEnv(process.env);
   return cached;
 }
 

@@ -3,6 +3,7 @@
 // things in order, and so a stop can take down a server's helpers with it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, createWriteStream, existsSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import { sleep } from "./health.js";
 import { inheritedEnv } from "./env.js";
@@ -11,6 +12,7 @@ import { logFile, pidFile } from "./paths.js";
 export interface PidRecord {
   pid: number;
   name: string;
+  command: string;
   startedAt: string;
   /** A foreground server dies with the process that started it (pnpm dev). */
   foreground: boolean;
@@ -59,6 +61,17 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Guards against a stale pid file whose pid now belongs to something else (after a reboot). */
+export function isOurs(rec: PidRecord): boolean {
+  if (!isAlive(rec.pid)) return false;
+  try {
+    const argv0 = readFileSync(`/proc/${rec.pid}/cmdline`, "utf8").split("\0")[0] ?? "";
+    return argv0 === rec.command || argv0.endsWith(`/${basename(rec.command)}`) || argv0 === basename(rec.command);
+  } catch {
+    return true;
+  }
+}
+
 export function launch(spec: LaunchSpec): ChildProcess {
   const env = { ...inheritedEnv(), ...spec.env };
   const log = logFile(spec.name);
@@ -84,6 +97,7 @@ export function launch(spec: LaunchSpec): ChildProcess {
   const record: PidRecord = {
     pid: child.pid,
     name: spec.name,
+    command: spec.command,
     startedAt: new Date().toISOString(),
     foreground: spec.foreground,
     stopSignal: spec.stopSignal ?? "SIGTERM",
@@ -92,11 +106,14 @@ export function launch(spec: LaunchSpec): ChildProcess {
   return child;
 }
 
-/** Polite signal first, the whole process group with SIGKILL if it does not go in time. */
-export async function stopPid(pid: number, signal: NodeJS.Signals = "SIGTERM", graceMs = 15_000): Promise<void> {
+/**
+ * Polite signal first, the whole process group with SIGKILL if it does not go in time.
+ * `group` signals the whole group politely too (pnpm → sh → next would not pass it on).
+ */
+export async function stopPid(pid: number, signal: NodeJS.Signals = "SIGTERM", graceMs = 15_000, group = false): Promise<void> {
   if (!isAlive(pid)) return;
   try {
-    process.kill(pid, signal);
+    process.kill(group ? -pid : pid, signal);
   } catch {
     return;
   }

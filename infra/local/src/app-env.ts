@@ -1,0 +1,34 @@
+// The environment web, worker, migrations and e2e get: every service address plus dev-only
+// secrets for whatever the caller did not set itself.
+import { APP_ROLE } from "./defaults.js";
+import { devSecrets } from "./dev-secrets.js";
+import { stackEnv } from "./env.js";
+import { withUser } from "./pg-admin.js";
+import { stripe } from "./services/stripe.js";
+import type { Stack } from "./stack.js";
+
+export function appEnv(stack: Stack, ownerUrl: string): Record<string, string> {
+  const env = stackEnv();
+  const secrets = devSecrets();
+  const authSecret = env.NEXTAUTH_SECRET ?? env.AUTH_SECRET ?? secrets.authSecret;
+  const out: Record<string, string> = {
+    // The app role is subject to row-level security; the owner runs migrations.
+    DATABASE_URL: withUser(ownerUrl, APP_ROLE),
+    DATABASE_MIGRATION_URL: ownerUrl,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    VAULT_S3_ENDPOINT: stack.s3Endpoint,
+    VAULT_S3_REGION: stack.s3.region,
+    STRIPE_API_BASE: stack.stripeApiBase,
+    AUTH_SECRET: env.AUTH_SECRET ?? authSecret,
+    NEXTAUTH_SECRET: authSecret,
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? "http://localhost:3000",
+    HOLDFAST_KEK: env.HOLDFAST_KEK ?? secrets.kek,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  if (stack.s3.accessKeyId) out.VAULT_S3_ACCESS_KEY_ID = stack.s3.accessKeyId;
+  if (stack.s3.secretAccessKey) out.VAULT_S3_SECRET_ACCESS_KEY = stack.s3.secretAccessKey;
+  // stripe-mock accepts any test key; a real Stripe needs the caller's own.
+  const key = env.STRIPE_SECRET_KEY ?? (stack.stripeApiBase === stripe.address ? "sk_test_holdfast_local" : undefined);
+  if (key) out.STRIPE_SECRET_KEY = key;
+  return out;
+}

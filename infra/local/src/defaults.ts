@@ -1,0 +1,19 @@
+// Fixed local ports, so every tool, doc and test agrees without discovery.
+export const PORTS = {
+  postgres: 5433, // private dev cluster under .data/pg
+  systemPostgres: 5432, // Debian's cluster, used by `pnpm test`
+  temporal: 7233,
+  temporalUi: 8233,
+  vault: 7070,
+  stripe: 12111,
+  web: 3000,
+} as const;
+
+export const HOST = "127.0.0.1";
+
+/** Dev-only root credentials of the local versitygw; never used outside this machine. */
+export const VAULT_ROOT = { accessKeyId: "holdfast-root", secretAccessKey: "holdfast-root-secret" } as const;
+export const VAULT_REGION = "us-east-1";
+
+export const DEV_DATABASE = "holdfast";
+export const APP_ROLE = "holdfast_app";
