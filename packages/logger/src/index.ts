@@ -2,6 +2,7 @@
 // redacted at the root so a careless `log.info({ token })` cannot leak them.
 import { loggerConfig } from "@holdfast/config";
 import { destination, pino, type DestinationStream, type Logger } from "pino";
+import pretty from "pino-pretty";
 
 export type { Logger };
 
@@ -17,7 +18,9 @@ export function createLogger(opts: { level?: string; name?: string; destination?
   const cfg = loggerConfig();
   return pino(
     { name: opts.name ?? "holdfast", level: opts.level ?? cfg.level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } },
-    opts.destination ?? destination(1),
+    // Pretty output is a synchronous stream, not a transport: no worker thread, so it also works
+    // inside Next.js and Temporal's worker. Production logs stay JSON.
+    opts.destination ?? (cfg.pretty ? pretty({ colorize: true, sync: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" }) : destination(1)),
   );
 }
 
