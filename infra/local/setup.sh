@@ -99,6 +99,11 @@ else
 fi
 
 step "workspace dependencies"
+# zstd-napi (the vault's compressor) compiles against Node's headers; its prebuilt download cannot
+# reach the internet here. Debian's nodejs ships the headers, so point node-gyp at them.
+if [ -f /usr/include/node/node_version.h ] && [ "$(command -v node)" = /usr/bin/node ]; then
+  export npm_config_nodedir=/usr
+fi
 # Progress lines are noise in CI logs; pipefail keeps pnpm's own exit status.
 quiet_pnpm() { pnpm "$@" --reporter=append-only 2>&1 | { grep -vE '^(Progress|Packages):' || true; }; }
 if [ -f pnpm-lock.yaml ]; then

@@ -1,0 +1,179 @@
+// holdfast-restore against an in-memory vault: arguments, settings, errors and the restore walk.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { Readable } from "node:stream";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { normalisePath, parseConnection, pickSnapshot, underPath } from "./options";
+import { run } from "./program";
+import { RestoreError, type OpenVault, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
+import { destination } from "./write-tree";
+
+const KEY = "0123-4567-89AB-CDEF";
+const SNAPS: SnapshotInfo[] = [
+  { id: "a".repeat(64), source: "google", unit: "alice", startedAt: "2026-01-01T00:00:00Z", committedAt: "2026-01-01T00:10:00Z", retainUntil: "2027-01-01T00:00:00Z", items: 3, bytes: 11 },
+  { id: "ab" + "c".repeat(62), source: "google", unit: "alice", startedAt: "2026-01-02T00:00:00Z", committedAt: "2026-01-02T00:10:00Z", retainUntil: "2027-01-02T00:00:00Z", items: 3, bytes: 14 },
+];
+const FILES: Record<string, Record<string, string>> = {
+  [SNAPS[0]!.id]: { "docs/a.txt": "first", "docs/sub/b.txt": "b", "mail/1.eml": "hello" },
+  [SNAPS[1]!.id]: { "docs/a.txt": "first, edited", "mail/1.eml": "hello", "docs-old/c.txt": "c" },
+};
+
+function fakeVault(): RestoreVault {
+  return {
+    snapshots: () => Promise.resolve([...SNAPS].reverse()),
+    items: (id) => Promise.resolve(Object.entries(FILES[id] ?? {}).map(([path, body]) => ({ path, size: body.length })).sort((a, b) => (a.path < b.path ? -1 : 1))),
+    read: (id, path) => Readable.from([Buffer.from(FILES[id]?.[path] ?? "")]),
+    verify: ({ sample }) => Promise.resolve({ snapshots: 2, packsChecked: Math.ceil(4 * sample), blobsChecked: 9, problems: [] }),
+  };
+}
+
+let opened: { conn: VaultConnection; key: string }[] = [];
+const openFake: OpenVault = (conn, key) => {
+  opened.push({ conn, key });
+  if (key !== KEY) return Promise.reject(new RestoreError("the recovery key does not open this vault"));
+  return Promise.resolve(fakeVault());
+};
+
+const BASE_ENV = { AWS_ACCESS_KEY_ID: "reader", AWS_SECRET_ACCESS_KEY: "secret", HOLDFAST_RECOVERY_KEY: KEY };
+const CONN = ["--endpoint", "http://127.0.0.1:7070", "--bucket", "hf-vault-1"];
+
+async function cli(argv: string[], env: Record<string, string | undefined> = BASE_ENV, prompt?: (q: string) => Promise<string>) {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), env, prompt, openVault: openFake });
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+beforeEach(async () => {
+  opened = [];
+  dir = await mkdtemp(join(tmpdir(), "hf-restore-"));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe("holdfast-restore arguments", () => {
+  it("prints help with exit 0", async () => {
+    const res = await cli(["--help"]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("--recovery-key <key>");
+    expect(res.stdout).toMatch(/snapshots[\s\S]*ls[\s\S]*restore[\s\S]*verify/);
+  });
+
+  it.each([
+    [[], "Usage: holdfast-restore"],
+    [["frob"], "unknown command 'frob'"],
+    [["restore", "latest", ...CONN], "required option '--target <dir>' not specified"],
+    [["snapshots", "--bogus", ...CONN], "unknown option '--bogus'"],
+    [["snapshots"], "--bucket is required"],
+    [["snapshots", "--bucket", "Not_A_Bucket"], "--bucket must be an S3 bucket name"],
+    [["snapshots", ...CONN.slice(2), "--endpoint", "127.0.0.1:7070"], "--endpoint must be an http(s) URL"],
+    [["verify", "--sample", "2", ...CONN], "--sample must be a fraction"],
+    [["ls", "xyz!", ...CONN], "is not a snapshot id"],
+    [["restore", "latest", "--target", "/tmp/x", "--path", "../etc", ...CONN], 'must not contain ".."'],
+  ])("exits 2 on a usage error: %j", async (argv, message) => {
+    const res = await cli(argv);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(message);
+  });
+
+  it("names every missing credential", async () => {
+    const res = await cli(["snapshots", ...CONN], { HOLDFAST_RECOVERY_KEY: KEY });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("--access-key-id is required (or AWS_ACCESS_KEY_ID)");
+    expect(res.stderr).toContain("--secret-access-key is required (or AWS_SECRET_ACCESS_KEY)");
+  });
+
+  it("asks for the recovery key only when neither flag nor env has it, and fails without a terminal", async () => {
+    const env = { AWS_ACCESS_KEY_ID: "reader", AWS_SECRET_ACCESS_KEY: "secret" };
+    const none = await cli(["snapshots", ...CONN], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("the recovery key is required");
+    const asked = await cli(["snapshots", ...CONN], env, () => Promise.resolve(` ${KEY} \n`));
+    expect(asked.code).toBe(0);
+    expect(opened.at(-1)?.key).toBe(KEY);
+  });
+
+  it("prefers flags over env and falls back to standard AWS variables", () => {
+    const env = { ...BASE_ENV, AWS_ENDPOINT_URL_S3: "http://env:1", AWS_REGION: "eu-central-1", HOLDFAST_VAULT_BUCKET: "env-bucket" };
+    expect(parseConnection({}, env)).toEqual({ endpoint: "http://env:1", bucket: "env-bucket", region: "eu-central-1", accessKeyId: "reader", secretAccessKey: "secret" });
+    expect(parseConnection({ endpoint: "https://flag", bucket: "flag-bucket", accessKeyId: "k", secretAccessKey: "s" }, env)).toMatchObject({
+      endpoint: "https://flag",
+      bucket: "flag-bucket",
+      accessKeyId: "k",
+    });
+    expect(parseConnection({ bucket: "b-b" }, BASE_ENV).region).toBe("us-east-1");
+  });
+});
+
+describe("holdfast-restore commands", () => {
+  it("lists snapshots", async () => {
+    const res = await cli(["snapshots", ...CONN]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("aaaaaaaaaaaa");
+    expect(res.stdout).toContain("google / alice");
+    expect(opened[0]?.conn).toEqual({ endpoint: "http://127.0.0.1:7070", bucket: "hf-vault-1", region: "us-east-1", accessKeyId: "reader", secretAccessKey: "secret" });
+    const json = await cli(["snapshots", "--json", ...CONN]);
+    expect((JSON.parse(json.stdout) as SnapshotInfo[]).map((s) => s.id)).toEqual([SNAPS[1]!.id, SNAPS[0]!.id]);
+  });
+
+  it("lists a snapshot's items, by prefix and under a folder", async () => {
+    const res = await cli(["ls", "aaaa", "docs", ...CONN]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("docs/a.txt");
+    expect(res.stdout).toContain("docs/sub/b.txt");
+    expect(res.stdout).not.toContain("mail/1.eml");
+  });
+
+  it("reports a wrong key, an unknown or ambiguous snapshot and an empty path with exit 1", async () => {
+    expect(await cli(["snapshots", ...CONN], { ...BASE_ENV, HOLDFAST_RECOVERY_KEY: "nope" })).toMatchObject({ code: 1, stderr: "error: the recovery key does not open this vault\n" });
+    expect(await cli(["ls", "ffff", ...CONN])).toMatchObject({ code: 1, stderr: expect.stringContaining("no snapshot ffff in this vault") as unknown });
+    expect(await cli(["ls", "a", ...CONN])).toMatchObject({ code: 2 });
+    expect(pickSnapshot(SNAPS, "abcc").id).toBe(SNAPS[1]!.id);
+    expect(() => pickSnapshot([...SNAPS, { ...SNAPS[1]!, id: "abcc" + "0".repeat(60) }], "abcc")).toThrow(/ambiguous/);
+    expect(await cli(["ls", "latest", "nothing/here", ...CONN])).toMatchObject({ code: 1, stderr: expect.stringContaining('nothing at "nothing/here"') as unknown });
+  });
+
+  it("restores the latest snapshot whole, and a folder of an older one", async () => {
+    const all = await cli(["restore", "latest", "--target", join(dir, "all"), ...CONN]);
+    expect(all.code).toBe(0);
+    expect(await readFile(join(dir, "all/docs/a.txt"), "utf8")).toBe("first, edited");
+    expect(await readFile(join(dir, "all/docs-old/c.txt"), "utf8")).toBe("c");
+
+    const folder = await cli(["restore", "aaaa", "--path", "/docs/", "--target", join(dir, "folder"), ...CONN]);
+    expect(folder.code).toBe(0);
+    expect(await readFile(join(dir, "folder/docs/sub/b.txt"), "utf8")).toBe("b");
+    await expect(readFile(join(dir, "folder/mail/1.eml"))).rejects.toThrow();
+  });
+
+  it("does not overwrite existing files unless asked", async () => {
+    await cli(["restore", "latest", "--path", "mail/1.eml", "--target", dir, ...CONN]);
+    await writeFile(join(dir, "mail/1.eml"), "local change");
+    const again = await cli(["restore", "latest", "--path", "mail/1.eml", "--target", dir, ...CONN]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already exists (use --overwrite");
+    expect(await readFile(join(dir, "mail/1.eml"), "utf8")).toBe("local change");
+    expect((await cli(["restore", "latest", "--path", "mail/1.eml", "--overwrite", "--target", dir, ...CONN])).code).toBe(0);
+    expect(await readFile(join(dir, "mail/1.eml"), "utf8")).toBe("hello");
+  });
+
+  it("verifies a sample", async () => {
+    const res = await cli(["verify", "--sample", "0.5", ...CONN]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("checked 2 snapshots, 2 packs, 9 blobs");
+    expect(res.stdout).toContain("no problems found");
+  });
+});
+
+describe("paths", () => {
+  it("normalises and filters", () => {
+    expect(normalisePath("/docs//sub/./")).toBe("docs/sub");
+    expect(underPath([{ path: "docs" }, { path: "docs/a" }, { path: "docs-old/a" }], "docs").map((i) => i.path)).toEqual(["docs", "docs/a"]);
+  });
+
+  it("never writes outside the target, whatever a manifest says", () => {
+    expect(destination("/tmp/t", "a/b.txt")).toBe("/tmp/t/a/b.txt");
+    expect(() => destination("/tmp/t", "../../etc/passwd")).toThrow(/outside the target/);
+    expect(() => destination("/tmp/t", "a/../../x")).toThrow(/outside the target/);
+  });
+});

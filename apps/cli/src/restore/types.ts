@@ -1,0 +1,76 @@
+// What holdfast-restore needs from a vault, as an interface: the commands are tested against an
+// in-memory fake, and vault.ts binds it to @holdfast/vault (the only package this folder uses).
+
+export interface VaultConnection {
+  /** S3 endpoint URL; undefined means AWS S3 itself. */
+  endpoint?: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface SnapshotInfo {
+  id: string;
+  source: string;
+  unit: string;
+  startedAt: string;
+  committedAt: string;
+  retainUntil: string;
+  items: number;
+  bytes: number;
+}
+
+export interface ItemInfo {
+  /** `/`-separated, unique within a snapshot. */
+  path: string;
+  size: number;
+  meta?: unknown;
+}
+
+export interface VerifyProblem {
+  /** The object key (or snapshot id) at fault. */
+  object: string;
+  problem: string;
+}
+
+export interface VerifyResult {
+  snapshots: number;
+  packsChecked: number;
+  blobsChecked: number;
+  problems: VerifyProblem[];
+}
+
+export interface RestoreVault {
+  /** Newest first. */
+  snapshots(): Promise<SnapshotInfo[]>;
+  items(snapshotId: string): Promise<ItemInfo[]>;
+  /** The item's bytes, authenticated chunk by chunk; throws rather than yield wrong data. */
+  read(snapshotId: string, path: string): AsyncIterable<Uint8Array>;
+  verify(opts: { sample: number }): Promise<VerifyResult>;
+  close?(): Promise<void>;
+}
+
+export type OpenVault = (conn: VaultConnection, recoveryKey: string) => Promise<RestoreVault>;
+
+export interface RestoreIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** The environment holdfast-restore may read (see main.ts): credentials and the recovery key. */
+  env: Record<string, string | undefined>;
+  /** Asks for the recovery key when neither flag nor environment has it; undefined when there is no terminal. */
+  prompt?: (question: string) => Promise<string>;
+  openVault: OpenVault;
+}
+
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Bad arguments or missing settings: exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** A failure the user can act on (wrong key, unknown snapshot, unreachable endpoint): exit 1, message as is. */
+export class RestoreError extends Error {
+  override name = "RestoreError";
+}

@@ -1,0 +1,84 @@
+// Binds holdfast-restore to the vault engine: a read-only S3 store, the vault opened with the
+// recovery key, and every engine or storage failure turned into a sentence a customer can act on.
+import { openVault as openEngineVault, VaultFormatError, VaultIntegrityError, VaultKeyError, VaultNotFoundError, verifyVault } from "@holdfast/vault";
+import { isStoreError, S3ObjectStore } from "@holdfast/vault/store";
+import { RestoreError, type ItemInfo, type OpenVault, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
+
+/** Folds engine and S3 errors into RestoreErrors; anything else passes through unchanged. */
+export function explain(err: unknown, conn: VaultConnection): unknown {
+  const where = `bucket ${conn.bucket} at ${conn.endpoint ?? "AWS S3"}`;
+  if (err instanceof VaultKeyError) {
+    return new RestoreError(
+      err.message.includes("mistyped") ? `${err.message}` : `the recovery key does not open the vault in ${where} (${err.message})`,
+    );
+  }
+  if (err instanceof VaultNotFoundError) return new RestoreError(`no Holdfast vault in ${where}: ${err.message}`);
+  if (err instanceof VaultFormatError || err instanceof VaultIntegrityError) return new RestoreError(err.message);
+  if (isStoreError(err)) {
+    switch (err.code) {
+      case "unavailable":
+        return new RestoreError(`cannot reach the object store (${where}): ${err.message}`);
+      case "access_denied":
+        return new RestoreError(`the credentials were refused for ${where}: ${err.message}`);
+      case "not_found":
+        return new RestoreError(err.details.s3Code === "NoSuchBucket" || err.details.key === undefined ? `${where} does not exist` : err.message);
+      default:
+        return new RestoreError(err.message);
+    }
+  }
+  return err;
+}
+
+async function guard<T>(conn: VaultConnection, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw explain(err, conn);
+  }
+}
+
+export const openVault: OpenVault = async (conn, recoveryKey) => {
+  const store = new S3ObjectStore({
+    endpoint: conn.endpoint,
+    region: conn.region,
+    bucket: conn.bucket,
+    credentials: { accessKeyId: conn.accessKeyId, secretAccessKey: conn.secretAccessKey },
+    maxAttempts: 3,
+  });
+  // Reading needs no seal workers.
+  const vault = await guard(conn, () => openEngineVault(store, { recoveryKey, workers: 0 }));
+  const reader: RestoreVault = {
+    snapshots: () =>
+      guard(conn, async () =>
+        (await vault.listSnapshots())
+          .map(
+            (s): SnapshotInfo => ({
+              id: s.id,
+              source: s.source,
+              unit: s.unit,
+              startedAt: s.startedAt.toISOString(),
+              committedAt: s.committedAt.toISOString(),
+              retainUntil: s.retainUntil.toISOString(),
+              items: s.itemCount,
+              bytes: s.totalSize,
+            }),
+          )
+          .reverse(),
+      ),
+    items: (id) => guard(conn, async () => (await vault.readSnapshot(id)).items.map((i): ItemInfo => ({ path: i.path, size: i.size, meta: i.meta }))),
+    read: async function* (id, path) {
+      try {
+        yield* vault.readItem(id, path);
+      } catch (err) {
+        throw explain(err, conn);
+      }
+    },
+    verify: ({ sample }) =>
+      guard(conn, async () => {
+        const r = await verifyVault(vault, { packSample: sample });
+        return { snapshots: r.snapshots, packsChecked: r.packsChecked, blobsChecked: r.blobsChecked, problems: r.problems };
+      }),
+    close: () => vault.close(),
+  };
+  return reader;
+};

@@ -1,0 +1,15 @@
+export { initVault, openVault, Vault } from "./vault";
+export type { EngineOptions, InitVaultOptions, OpenVaultOptions, SnapshotSummary } from "./vault";
+export { SnapshotWriter } from "./snapshot/writer";
+export type { ItemRef, ItemSource, StartSnapshotInput, WriterStats } from "./snapshot/writer";
+export { SnapshotManifest, SnapshotItem, ItemMeta } from "./snapshot/manifest";
+export { LocalKms } from "./crypto/kms";
+export type { Kms } from "./crypto/kms";
+export { formatRecoveryKey, parseRecoveryKey } from "./crypto/recovery-key";
+export { VaultError, VaultFormatError, VaultIntegrityError, VaultKeyError, VaultExistsError, VaultNotFoundError, FORMAT_VERSION } from "./errors";
+export { DEFAULT_CHUNKER } from "./chunker/fastcdc";
+export type { ChunkerParams } from "./chunker/fastcdc";
+export { Codec } from "./compress";
+export type { ObjectStore, DeletingObjectStore, ObjectInfo, ObjectVersionInfo, PutOptions } from "./store/types";
+export { verifyVault } from "./verify";
+export type { VerifyOptions, VerifyProblem, VerifyReport } from "./verify";

@@ -1,0 +1,240 @@
+// The vault engine's entry points: init, open, snapshots in, items out.
+import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { Readable } from "node:stream";
+import { DEFAULT_CHUNKER, type ChunkerParams } from "./chunker/fastcdc";
+import { defaultCodec, type Codec } from "./compress";
+import { CONFIG_KEY, loadConfig, type VaultConfig } from "./config";
+import { VaultKeys, masterKeyAad, wrapWithRecoveryKey } from "./crypto/keys";
+import type { Kms } from "./crypto/kms";
+import { formatRecoveryKey, generateRecoveryKey, parseRecoveryKey } from "./crypto/recovery-key";
+import { VaultError, VaultExistsError, VaultIntegrityError } from "./errors";
+import { fromHex, toHex } from "./hex";
+import { getVerified, versionsOf } from "./object-read";
+import { PackReader } from "./pack/reader";
+import { InlineSealer, WorkerSealer, type Sealer } from "./pack/seal-pool";
+import { BlobIndex } from "./repo-index/blob-index";
+import { openObject } from "./sealed";
+import { decodeManifest, snapshotKeyFor, type SnapshotItem, type SnapshotManifest } from "./snapshot/manifest";
+import { SnapshotWriter, type StartSnapshotInput } from "./snapshot/writer";
+import type { ObjectStore } from "./store/types";
+
+export interface EngineOptions {
+  /**
+   * Seal worker threads; 0 seals on the calling thread. Default: cores − 1 (at least 1, at most
+   * 4): the calling thread chunks, hashes and uploads, the workers compress and encrypt.
+   */
+  workers?: number;
+  now?: () => Date;
+  /** Force a compression codec (benchmarks/tests). */
+  codec?: Codec;
+  /** Write an index object after this many packs (default 8; tests use 1). */
+  indexEveryPacks?: number;
+}
+
+export interface InitVaultOptions extends EngineOptions {
+  kms: Kms;
+  /** Initial lock of the config object; every commit extends it to the snapshot's retain-until. */
+  retention: { days: number } | { retainUntil: Date };
+  chunker?: ChunkerParams;
+  packTargetSize?: number;
+}
+
+export type OpenVaultOptions = EngineOptions & ({ kms: Kms } | { recoveryKey: string });
+
+export interface SnapshotSummary {
+  id: string;
+  source: string;
+  unit: string;
+  startedAt: Date;
+  committedAt: Date;
+  retainUntil: Date;
+  itemCount: number;
+  totalSize: number;
+}
+
+const DEFAULT_PACK_TARGET = 24 * 1024 * 1024;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export async function initVault(store: ObjectStore, opts: InitVaultOptions): Promise<{ vault: Vault; recoveryKey: string }> {
+  const existing = await versionsOf(store, CONFIG_KEY);
+  if (existing.length > 0 || (await store.head(CONFIG_KEY))) throw new VaultExistsError("a vault already exists here (config object present)");
+  const now = opts.now ?? (() => new Date());
+  const master = new Uint8Array(randomBytes(32));
+  const vaultIdBytes = new Uint8Array(randomBytes(16));
+  const recovery = generateRecoveryKey();
+  const chunker = opts.chunker ?? DEFAULT_CHUNKER;
+  const config: VaultConfig = {
+    formatVersion: 1,
+    vaultId: toHex(vaultIdBytes),
+    createdAt: now().toISOString(),
+    chunker: { algorithm: "fastcdc-gear32", ...chunker },
+    packTargetSize: opts.packTargetSize ?? DEFAULT_PACK_TARGET,
+    keys: {
+      kms: { keyId: opts.kms.keyId, wrapped: Buffer.from(await opts.kms.wrap(master, masterKeyAad(vaultIdBytes))).toString("base64") },
+      recovery: { kdf: "hkdf-sha256", wrapped: Buffer.from(wrapWithRecoveryKey(master, recovery, vaultIdBytes)).toString("base64") },
+    },
+  };
+  const retainUntil =
+    "retainUntil" in opts.retention ? opts.retention.retainUntil : new Date(now().getTime() + opts.retention.days * 86_400_000);
+  const { versionId } = await store.put(CONFIG_KEY, new TextEncoder().encode(JSON.stringify(config, null, 2)), { retainUntil, contentType: "application/json" });
+  // Two inits racing both succeed at PUT; the oldest version is the vault (loadConfig), the other loses.
+  const versions = await versionsOf(store, CONFIG_KEY);
+  if (versionId !== undefined && versions.length > 1 && versions.at(-1)?.versionId !== versionId) {
+    throw new VaultExistsError("a vault was initialised here concurrently; this init lost the race");
+  }
+  return { vault: new Vault(store, config, master, opts), recoveryKey: formatRecoveryKey(recovery) };
+}
+
+export async function openVault(store: ObjectStore, opts: OpenVaultOptions): Promise<Vault> {
+  const unlock = "kms" in opts ? { kms: opts.kms } : { recoveryKey: parseRecoveryKey(opts.recoveryKey) };
+  const { config, master } = await loadConfig(store, unlock);
+  return new Vault(store, config, master, opts);
+}
+
+export class Vault {
+  readonly keys: VaultKeys;
+  readonly index = new BlobIndex();
+  readonly #sealer: Sealer;
+  readonly #reader: PackReader;
+  readonly #manifests = new Map<string, Promise<SnapshotManifest>>();
+  readonly #itemMaps = new WeakMap<SnapshotManifest, Map<string, SnapshotItem>>();
+  readonly #now: () => Date;
+
+  constructor(
+    readonly store: ObjectStore,
+    readonly config: VaultConfig,
+    master: Uint8Array,
+    private readonly opts: EngineOptions,
+  ) {
+    this.keys = new VaultKeys(master, fromHex(config.vaultId));
+    const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+    this.#sealer = workers > 0 ? new WorkerSealer(workers) : new InlineSealer();
+    this.#reader = new PackReader(store, this.keys);
+    this.#now = opts.now ?? (() => new Date());
+  }
+
+  get vaultId(): string {
+    return this.config.vaultId;
+  }
+
+  /** Starts a backup run. Loads indexes written since the last call so dedup sees other writers' packs. */
+  async startSnapshot(input: StartSnapshotInput): Promise<SnapshotWriter> {
+    await this.index.refresh(this.store, this.keys);
+    const { algorithm: _algorithm, ...chunker } = this.config.chunker;
+    return new SnapshotWriter(
+      {
+        store: this.store,
+        keys: this.keys,
+        vaultId: this.config.vaultId,
+        index: this.index,
+        sealer: this.#sealer,
+        chunker,
+        packTargetSize: this.config.packTargetSize,
+        codec: this.opts.codec ?? defaultCodec(),
+        indexEveryPacks: this.opts.indexEveryPacks ?? 8,
+        now: this.#now,
+      },
+      input,
+    );
+  }
+
+  async listSnapshotIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const o of this.store.list("snapshots/")) {
+      const id = o.key.slice("snapshots/".length);
+      if (HEX64.test(id)) ids.push(id);
+    }
+    return ids;
+  }
+
+  async listSnapshots(): Promise<SnapshotSummary[]> {
+    const out: SnapshotSummary[] = [];
+    for (const id of await this.listSnapshotIds()) {
+      const m = await this.readSnapshot(id);
+      out.push({
+        id,
+        source: m.source,
+        unit: m.unit,
+        startedAt: new Date(m.startedAt),
+        committedAt: new Date(m.committedAt),
+        retainUntil: new Date(m.retainUntil),
+        itemCount: m.items.length,
+        totalSize: m.items.reduce((n, i) => n + i.size, 0),
+      });
+    }
+    return out.sort((a, b) => a.committedAt.getTime() - b.committedAt.getTime());
+  }
+
+  readSnapshot(id: string): Promise<SnapshotManifest> {
+    if (!HEX64.test(id)) return Promise.reject(new VaultError(`not a snapshot id: ${id}`));
+    let p = this.#manifests.get(id);
+    if (!p) {
+      const key = snapshotKeyFor(id);
+      p = getVerified(this.store, key, id).then((bytes) => {
+        const m = decodeManifest(key, openObject(this.keys, "snapshot", key, bytes));
+        if (m.vaultId !== this.config.vaultId) throw new VaultIntegrityError(key, `belongs to vault ${m.vaultId}, not ${this.config.vaultId}`);
+        return m;
+      });
+      p.catch(() => this.#manifests.delete(id));
+      this.#manifests.set(id, p);
+    }
+    return p;
+  }
+
+  async getItem(snapshotId: string, path: string): Promise<SnapshotItem> {
+    const m = await this.readSnapshot(snapshotId);
+    let byPath = this.#itemMaps.get(m);
+    if (!byPath) this.#itemMaps.set(m, (byPath = new Map(m.items.map((i) => [i.path, i]))));
+    const item = byPath.get(path);
+    if (!item) throw new VaultError(`snapshot ${snapshotId} has no item ${path}`);
+    return item;
+  }
+
+  /** Items of a snapshot under a folder (`prefix` without trailing slash; "" for all). */
+  async listItems(snapshotId: string, prefix = ""): Promise<SnapshotItem[]> {
+    const m = await this.readSnapshot(snapshotId);
+    if (prefix === "") return m.items;
+    const folder = prefix.endsWith("/") ? prefix : `${prefix}/`;
+    return m.items.filter((i) => i.path === prefix || i.path.startsWith(folder));
+  }
+
+  /** The item's bytes, verified blob by blob; reads up to `readAhead` blobs in parallel. */
+  async *readItem(snapshotId: string, path: string, readAhead = 8): AsyncGenerator<Uint8Array> {
+    const m = await this.readSnapshot(snapshotId);
+    const item = await this.getItem(snapshotId, path);
+    await this.index.refresh(this.store, this.keys, m.indexes);
+    const key = snapshotKeyFor(snapshotId);
+    const fetchBlob = (hex: string) => {
+      const loc = this.index.get(hex);
+      if (!loc) return Promise.reject(new VaultIntegrityError(key, `blob ${hex} of ${path} is in none of the snapshot's indexes`));
+      return this.#reader.readBlob(loc.packId, loc.entry);
+    };
+    const pending: Promise<Uint8Array>[] = [];
+    let next = 0;
+    let total = 0;
+    try {
+      while (next < item.blobs.length || pending.length > 0) {
+        while (pending.length < readAhead && next < item.blobs.length) {
+          const p = fetchBlob(item.blobs[next++] as string);
+          p.catch(() => undefined);
+          pending.push(p);
+        }
+        const chunk = await (pending.shift() as Promise<Uint8Array>);
+        total += chunk.length;
+        yield chunk;
+      }
+    } finally {
+      pending.length = 0;
+    }
+    if (total !== item.size) throw new VaultIntegrityError(key, `item ${path} restored ${total} bytes, manifest says ${item.size}`);
+  }
+
+  readItemStream(snapshotId: string, path: string): Readable {
+    return Readable.from(this.readItem(snapshotId, path), { objectMode: false });
+  }
+
+  async close(): Promise<void> {
+    await this.#sealer.close();
+  }
+}
