@@ -1,7 +1,8 @@
 // The `holdfast` program: command tree, argument errors → exit 2, failures → exit 1.
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { registerAdminOrgCreate } from "./commands/admin-org-create";
-import { EXIT, UsageError, type CliIo } from "./io";
+import type { CliIo } from "./io";
+import { runProgram } from "./restore/run-program";
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("holdfast")
@@ -24,18 +25,6 @@ function describe(err: unknown): string {
   return err.message;
 }
 
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  try {
-    await buildProgram(io).parseAsync([...argv], { from: "user" });
-    return EXIT.ok;
-  } catch (err) {
-    // Commander has already printed its message (or the help that was asked for).
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (err instanceof UsageError) {
-      io.stderr(`error: ${err.message}\n`);
-      return EXIT.usage;
-    }
-    io.stderr(`error: ${describe(err)}\n`);
-    return EXIT.failure;
-  }
+export function run(argv: readonly string[], io: CliIo): Promise<number> {
+  return runProgram(buildProgram(io), argv, io.stderr, describe);
 }

@@ -6,9 +6,4 @@ export interface CliIo {
   env?: Record<string, string | undefined>;
 }
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-/** Bad arguments: reported with exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { EXIT, UsageError } from "./restore/types";

@@ -1,9 +1,10 @@
 // The `holdfast-restore` program: everything a customer needs to get their data back from the
 // bucket alone (ARCHITECTURE.md principle 4). Usage errors exit 2, failures exit 1.
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import { listItems, listSnapshots, restoreSnapshot, verifyVault } from "./commands";
 import { parseConnection, resolveRecoveryKey, type GlobalFlags } from "./options";
-import { EXIT, RestoreError, UsageError, type RestoreIo, type RestoreVault } from "./types";
+import { runProgram } from "./run-program";
+import { RestoreError, type RestoreIo, type RestoreVault } from "./types";
 
 async function withVault<T>(program: Command, io: RestoreIo, fn: (vault: RestoreVault) => Promise<T>): Promise<T> {
   const flags = program.opts<GlobalFlags>();
@@ -78,17 +79,6 @@ export function buildProgram(io: RestoreIo): Command {
   return program;
 }
 
-export async function run(argv: readonly string[], io: RestoreIo): Promise<number> {
-  try {
-    await buildProgram(io).parseAsync([...argv], { from: "user" });
-    return EXIT.ok;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (err instanceof UsageError) {
-      io.stderr(`error: ${err.message}\n`);
-      return EXIT.usage;
-    }
-    io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT.failure;
-  }
+export function run(argv: readonly string[], io: RestoreIo): Promise<number> {
+  return runProgram(buildProgram(io), argv, io.stderr);
 }
