@@ -1,6 +1,6 @@
 // The environment web, worker, migrations and e2e get: every service address plus dev-only
 // secrets for whatever the caller did not set itself.
-import { APP_ROLE } from "./defaults.js";
+import { APP_ROLE, HOST, PORTS } from "./defaults.js";
 import { devSecrets } from "./dev-secrets.js";
 import { stackEnv } from "./env.js";
 import { withUser } from "./pg-admin.js";
@@ -24,6 +24,10 @@ export function appEnv(stack: Stack, ownerUrl: string): Record<string, string> {
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? "http://localhost:3000",
     HOLDFAST_KEK: env.HOLDFAST_KEK ?? secrets.kek,
     NEXT_TELEMETRY_DISABLED: "1",
+    // apps/sandbox listens here (dev.ts starts it); web and worker reach the emulated providers here.
+    SANDBOX_HOST: HOST,
+    SANDBOX_PORT: String(PORTS.sandbox),
+    SANDBOX_URL: `http://${HOST}:${PORTS.sandbox}`,
   };
   if (stack.s3.accessKeyId) out.VAULT_S3_ACCESS_KEY_ID = stack.s3.accessKeyId;
   if (stack.s3.secretAccessKey) out.VAULT_S3_SECRET_ACCESS_KEY = stack.s3.secretAccessKey;

@@ -7,6 +7,7 @@ export const PORTS = {
   vault: 7070,
   stripe: 12111,
   web: 3000,
+  sandbox: 4010, // apps/sandbox: provider emulators
 } as const;
 
 export const HOST = "127.0.0.1";

@@ -20,8 +20,7 @@ interface App {
 const APPS: App[] = [
   { name: "web", filter: "@holdfast/web", dir: "apps/web" },
   { name: "worker", filter: "@holdfast/worker", dir: "apps/worker" },
-  // The provider emulators start here as soon as apps/sandbox has a `dev` script; give it a
-  // fixed port and add its base URLs to appEnv() then.
+  // The provider emulators, on PORTS.sandbox; appEnv() gives everyone SANDBOX_URL.
   { name: "sandbox", filter: "@holdfast/sandbox", dir: "apps/sandbox" },
 ];
 
@@ -82,6 +81,7 @@ function banner(s: Stack, ownerUrl: string): void {
     ["Temporal", `${s.temporalAddress}${stackEnv().TEMPORAL_ADDRESS ? "" : `   UI http://localhost:${PORTS.temporalUi}`}`],
     ["S3 vault", s.s3Endpoint],
     ["Stripe", s.stripeApiBase],
+    ["Sandbox", `http://localhost:${PORTS.sandbox}   (Google: /google/…, control: /_control/…)`],
     ["Logs", ".data/logs/"],
   ];
   console.log(`\n${line}\n ${bold("Holdfast is running")}`);

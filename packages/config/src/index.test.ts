@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authConfig, ConfigError, dbConfig } from "./index";
+import { authConfig, ConfigError, dbConfig, sandboxConfig } from "./index";
 
 describe("config presets", () => {
   it("names a missing secret", () => {
@@ -15,5 +15,14 @@ describe("config presets", () => {
   });
   it("applies defaults", () => {
     expect(dbConfig({ DATABASE_URL: "postgres://a@b/c" })).toEqual({ url: "postgres://a@b/c", poolMax: 10 });
+  });
+});
+
+describe("sandboxConfig", () => {
+  it("defaults to loopback on port 4010", () => {
+    expect(sandboxConfig({})).toEqual({ host: "127.0.0.1", port: 4010 });
+  });
+  it("names a malformed port", () => {
+    expect(() => sandboxConfig({ SANDBOX_PORT: "70000" })).toThrow(/SANDBOX_PORT is invalid/);
   });
 });

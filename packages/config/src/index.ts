@@ -81,6 +81,18 @@ export function workerConfig(env?: Env): { healthPort: number } {
   return { healthPort: e.WORKER_HEALTH_PORT };
 }
 
+/**
+ * The provider emulators (apps/sandbox). Loopback by default: its control API has no auth and
+ * relies on only local callers reaching it.
+ */
+export function sandboxConfig(env?: Env): { host: string; port: number } {
+  const e = parse("sandbox", {
+    SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  }, env);
+  return { host: e.SANDBOX_HOST, port: e.SANDBOX_PORT };
+}
+
 /** Test-only settings; integration suites create their own databases under this server. */
 export function testConfig(env?: Env): { databaseUrl: string; temporalAddress: string; temporalCliPath?: string } {
   const e = parse("test", {

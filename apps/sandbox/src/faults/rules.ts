@@ -1,0 +1,88 @@
+// Fault injection, first cut: per-rule HTTP errors (429/500/503) by provider, method and path
+// pattern, at a rate, optionally a limited number of times, with Retry-After. Each rule draws
+// from its own seeded generator so a test run is reproducible.
+import { z } from "zod";
+import { Rng } from "../data/random";
+
+export const FaultRuleInput = z.object({
+  provider: z.enum(["google", "microsoft", "salesforce", "aws"]).optional(),
+  method: z.string().toUpperCase().optional(),
+  /** Glob over the request path: `*` matches within a segment, `**` across segments. */
+  path: z.string().min(1).default("/**"),
+  status: z.union([z.literal(429), z.literal(500), z.literal(503)]),
+  /** Probability in [0, 1] that a matching request fails. */
+  rate: z.number().min(0).max(1).default(1),
+  /** Stop after failing this many requests. */
+  times: z.number().int().positive().optional(),
+  /** Seconds, sent as Retry-After (429 and 503 only). */
+  retryAfter: z.number().int().min(0).optional(),
+  seed: z.number().int().default(1),
+});
+export type FaultRuleInput = z.infer<typeof FaultRuleInput>;
+
+export interface FaultRule extends FaultRuleInput {
+  id: string;
+  injected: number;
+}
+
+export interface InjectedFault {
+  rule: FaultRule;
+  status: number;
+  retryAfter?: number;
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob.charAt(i);
+    if (c === "*" && glob[i + 1] === "*") {
+      re += ".*";
+      i++;
+    } else if (c === "*") re += "[^/]*";
+    else re += c.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+
+export class FaultRegistry {
+  private readonly rules: { rule: FaultRule; pattern: RegExp; rng: Rng }[] = [];
+  private counter = 0;
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule: FaultRule = { ...input, id: `fault-${++this.counter}`, injected: 0 };
+    this.rules.push({ rule, pattern: globToRegExp(input.path), rng: new Rng(input.seed) });
+    return rule;
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => ({ ...r.rule }));
+  }
+
+  remove(id: string): boolean {
+    const i = this.rules.findIndex((r) => r.rule.id === id);
+    if (i === -1) return false;
+    this.rules.splice(i, 1);
+    return true;
+  }
+
+  clear(): number {
+    const n = this.rules.length;
+    this.rules.length = 0;
+    return n;
+  }
+
+  /** The first rule that fires for this request, if any; exhausted rules stay listed but idle. */
+  match(method: string, path: string, provider: string | undefined): InjectedFault | undefined {
+    for (const r of this.rules) {
+      const { rule } = r;
+      if (rule.times !== undefined && rule.injected >= rule.times) continue;
+      if (rule.provider && rule.provider !== provider) continue;
+      if (rule.method && rule.method !== method.toUpperCase()) continue;
+      if (!r.pattern.test(path)) continue;
+      if (rule.rate < 1 && r.rng.float() >= rule.rate) continue;
+      rule.injected++;
+      return { rule: { ...rule }, status: rule.status, retryAfter: rule.status === 500 ? undefined : rule.retryAfter };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,6 @@
+export { createSandbox, type Sandbox, type SandboxOptions } from "./server";
+export type { SandboxContext } from "./context";
+export type { CreateTenantInput, MutationInput, TenantSummary, TouchedItem } from "./tenants";
+export type { FaultRuleInput } from "./faults/rules";
+export type { ServiceAccountKeyFile } from "./google/service-accounts";
+export { DEV_CLIENTS } from "./oauth/clients";

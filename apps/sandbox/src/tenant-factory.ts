@@ -1,0 +1,39 @@
+import type { SandboxContext } from "./context";
+import { generateDomain, GoogleTenant } from "./google/tenant";
+import type { CreateTenantInput, Tenant } from "./tenants";
+
+export class NotImplementedError extends Error {}
+
+/** One branch per provider; the `never` default makes adding a provider a compile error here. */
+export function createTenant(ctx: SandboxContext, input: CreateTenantInput): Tenant {
+  const provider = input.provider;
+  switch (provider) {
+    case "google": {
+      let domain = input.domain ?? generateDomain(input.seed);
+      if (ctx.tenants.domainTaken(domain)) {
+        if (input.domain) throw new DomainTakenError(domain);
+        // Same seed twice: a distinct domain, so consent and login hints stay unambiguous.
+        let n = 2;
+        while (ctx.tenants.domainTaken(`t${n}-${domain}`)) n++;
+        domain = `t${n}-${domain}`;
+      }
+      const tenant = new GoogleTenant(ctx.tenants.nextId("google"), domain, input);
+      ctx.tenants.add(tenant);
+      return tenant;
+    }
+    case "microsoft":
+    case "salesforce":
+    case "aws":
+      throw new NotImplementedError(`provider ${provider} is not emulated yet`);
+    default: {
+      const unreachable: never = provider;
+      throw new Error(`unknown provider ${String(unreachable)}`);
+    }
+  }
+}
+
+export class DomainTakenError extends Error {
+  constructor(readonly domain: string) {
+    super(`domain ${domain} is already used by another sandbox tenant`);
+  }
+}

@@ -1,0 +1,95 @@
+// The registry of emulated customer tenants, whatever their provider. The control API creates
+// them; provider routes look them up by the tenant bound to a token.
+import { z } from "zod";
+
+export const Provider = z.enum(["google", "microsoft", "salesforce", "aws"]);
+export type Provider = z.infer<typeof Provider>;
+
+export const CreateTenantInput = z.object({
+  provider: Provider,
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  users: z.number().int().min(1).max(10_000),
+  itemsPerUser: z.number().int().min(0).max(1_000_000),
+  /** Overrides the generated primary domain (content is a function of seed and domain). */
+  domain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/).optional(),
+  /** Change records kept per unit before older cursors expire (Gmail history, Graph delta…). */
+  historyRetention: z.number().int().min(1).max(10_000_000).default(100_000),
+});
+export type CreateTenantInput = z.infer<typeof CreateTenantInput>;
+
+export const MutationInput = z.object({
+  kind: z.enum(["edit", "delete", "move", "ransomware", "create"]),
+  fraction: z.number().min(0).max(1),
+  seed: z.number().int(),
+  /** Unit ids or e-mail addresses; all units when absent. */
+  units: z.array(z.string()).optional(),
+});
+export type MutationInput = z.infer<typeof MutationInput>;
+
+export interface UnitSummary {
+  id: string;
+  kind: string;
+  email?: string;
+  name?: string;
+  items: number;
+}
+
+export interface TenantSummary {
+  id: string;
+  provider: Provider;
+  domain: string;
+  adminEmail: string;
+  units: UnitSummary[];
+  [extra: string]: unknown;
+}
+
+export interface TouchedItem {
+  unit: string;
+  id: string;
+  action: "edited" | "deleted" | "moved" | "encrypted" | "created";
+  [detail: string]: unknown;
+}
+
+export interface Tenant {
+  readonly id: string;
+  readonly provider: Provider;
+  readonly domain: string;
+  summary(): TenantSummary;
+  /** The ground truth, as JSON text chunks (streamed: a large tenant's manifest is big). */
+  manifest(): AsyncGenerator<string>;
+  mutate(input: MutationInput): Promise<TouchedItem[]>;
+}
+
+export class TenantRegistry {
+  private readonly tenants = new Map<string, Tenant>();
+  private counter = 0;
+
+  nextId(provider: Provider): string {
+    return `${provider}-${String(++this.counter).padStart(4, "0")}`;
+  }
+
+  domainTaken(domain: string): boolean {
+    for (const t of this.tenants.values()) if (t.domain === domain) return true;
+    return false;
+  }
+
+  add(t: Tenant): void {
+    this.tenants.set(t.id, t);
+  }
+
+  get(id: string): Tenant | undefined {
+    return this.tenants.get(id);
+  }
+
+  remove(id: string): boolean {
+    return this.tenants.delete(id);
+  }
+
+  list(): Tenant[] {
+    return [...this.tenants.values()];
+  }
+
+  ofProvider<T extends Tenant>(provider: Provider, guard: (t: Tenant) => t is T): T[] {
+    return this.list().filter((t): t is T => t.provider === provider && guard(t));
+  }
+}
