@@ -121,8 +121,10 @@ pkgs=()
 [ -x /usr/bin/chromium ] || pkgs+=(chromium fonts-liberation)
 # Server binaries for the private dev cluster and the test cluster (docs/adr/0001).
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || pkgs+=(postgresql)
+# The sandbox makes its self-signed HTTPS certificate with openssl at start (apps/sandbox/src/http/tls.ts).
+command -v openssl >/dev/null || pkgs+=(openssl)
 if [ ${#pkgs[@]} -eq 0 ]; then
-  ok "chromium, postgresql"
+  ok "chromium, postgresql, openssl"
 else
   command -v apt-get >/dev/null || die "apt-get not found: install ${pkgs[*]} with your package manager"
   note "apt-get install ${pkgs[*]}"

@@ -13,4 +13,6 @@ export interface SandboxContext {
   tenants: TenantRegistry;
   faults: FaultRegistry;
   serviceAccounts: ServiceAccounts;
+  /** PEM of the HTTPS listener's self-signed certificate, when HTTPS is on. */
+  tlsCert?: string;
 }

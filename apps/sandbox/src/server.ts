@@ -1,5 +1,6 @@
 // createSandbox(): one Fastify server holding every emulated provider, its control API and
 // fault injector. Tests create one in-process and listen on port 0; `pnpm dev` runs main.ts.
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { SandboxContext } from "./context";
@@ -9,6 +10,8 @@ import { FaultRegistry } from "./faults/rules";
 import { googlePlugin } from "./google";
 import { ServiceAccounts } from "./google/service-accounts";
 import { providerOf } from "./http/base-url";
+import { selfSignedCertificate, type TlsMaterial } from "./http/tls";
+import { microsoftPlugin } from "./microsoft";
 import { ClientRegistry } from "./oauth/clients";
 import { SigningKey } from "./oauth/keys";
 import { TokenStore } from "./oauth/store";
@@ -22,6 +25,8 @@ export interface SandboxOptions {
   seed?: number;
   /** Tenants to create at start. */
   tenants?: Partial<CreateTenantInput>[];
+  /** Also serve HTTPS (self-signed, see http/tls.ts) for clients that insist on https; default true. */
+  https?: boolean;
 }
 
 export interface Sandbox {
@@ -29,16 +34,22 @@ export interface Sandbox {
   context: SandboxContext;
   /** Tenants created at start. */
   initialTenants: TenantSummary[];
-  /** Resolves to the base URL, e.g. http://127.0.0.1:4010. */
-  listen(opts?: { port?: number; host?: string }): Promise<string>;
+  /** Resolves to the base URL, e.g. http://127.0.0.1:4010; HTTPS listens on `httpsPort` (0 = any). */
+  listen(opts?: { port?: number; host?: string; httpsPort?: number }): Promise<string>;
   readonly url: string;
+  /** The same routes over TLS, e.g. https://127.0.0.1:4011; "" when HTTPS is off or openssl is missing. */
+  readonly httpsUrl: string;
+  /** The HTTPS listener's self-signed certificate (PEM) for clients to trust. */
+  readonly tls: TlsMaterial | undefined;
   close(): Promise<void>;
 }
 
 const FORM = "application/x-www-form-urlencoded";
 
 export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const tls = opts.https === false ? undefined : selfSignedCertificate();
   const context: SandboxContext = {
+    tlsCert: tls?.cert,
     tokens: new TokenStore(),
     clients: new ClientRegistry(),
     signingKey: await SigningKey.generate(),
@@ -70,11 +81,15 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
     done();
   });
   await app.register((scope) => googlePlugin(scope, context));
+  await app.register((scope, _o, done) => microsoftPlugin(scope, context, done));
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split("?")[0] ?? "";
     if (providerOf(path) === "google") {
       return reply.code(404).send({ error: { code: 404, message: `The requested URL ${path} was not found on this server.`, status: "NOT_FOUND" } });
+    }
+    if (providerOf(path) === "microsoft") {
+      return reply.code(400).send({ error: { code: "BadRequest", message: `Resource not found for the segment '${path.split("/").pop() ?? ""}'.` } });
     }
     return reply.code(404).send({ error: "not_found", message: `${req.method} ${path} is not emulated` });
   });
@@ -83,20 +98,46 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   const initialTenants = initial.map((t) => createTenant(context, CreateTenantInput.parse(t)).summary());
 
   let url = "";
+  let httpsUrl = "";
+  let httpsServer: HttpsServer | undefined;
+  const shown = (addr: AddressInfo) => {
+    const h = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+    return h === "0.0.0.0" ? "127.0.0.1" : h;
+  };
   return {
     app,
     context,
     initialTenants,
+    tls,
     get url() {
       return url;
     },
-    async listen({ port = 0, host = "127.0.0.1" } = {}) {
+    get httpsUrl() {
+      return httpsUrl;
+    },
+    async listen({ port = 0, host = "127.0.0.1", httpsPort = 0 } = {}) {
       await app.listen({ port, host });
-      const addr = app.server.address() as AddressInfo;
-      const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
-      url = `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${addr.port}`;
+      url = `http://${shown(app.server.address() as AddressInfo)}:${(app.server.address() as AddressInfo).port}`;
+      if (tls) {
+        // The same Fastify routing (hooks, routes) behind a TLS socket; req.protocol is "https".
+        const server = createHttpsServer({ key: tls.key, cert: tls.cert }, (req, res) => app.routing(req, res));
+        httpsServer = server;
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(httpsPort, host, () => resolve());
+        });
+        const addr = server.address() as AddressInfo;
+        httpsUrl = `https://${shown(addr)}:${addr.port}`;
+      }
       return url;
     },
-    close: () => app.close(),
+    async close() {
+      const server = httpsServer;
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      await app.close();
+    },
   };
 }

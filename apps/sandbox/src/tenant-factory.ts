@@ -1,5 +1,6 @@
 import type { SandboxContext } from "./context";
 import { generateDomain, GoogleTenant } from "./google/tenant";
+import { generateMicrosoftDomain, MicrosoftTenant } from "./microsoft/tenant";
 import type { CreateTenantInput, Tenant } from "./tenants";
 
 export class NotImplementedError extends Error {}
@@ -9,19 +10,15 @@ export function createTenant(ctx: SandboxContext, input: CreateTenantInput): Ten
   const provider = input.provider;
   switch (provider) {
     case "google": {
-      let domain = input.domain ?? generateDomain(input.seed);
-      if (ctx.tenants.domainTaken(domain)) {
-        if (input.domain) throw new DomainTakenError(domain);
-        // Same seed twice: a distinct domain, so consent and login hints stay unambiguous.
-        let n = 2;
-        while (ctx.tenants.domainTaken(`t${n}-${domain}`)) n++;
-        domain = `t${n}-${domain}`;
-      }
-      const tenant = new GoogleTenant(ctx.tenants.nextId("google"), domain, input);
+      const tenant = new GoogleTenant(ctx.tenants.nextId("google"), uniqueDomain(ctx, input.domain, generateDomain(input.seed)), input);
       ctx.tenants.add(tenant);
       return tenant;
     }
-    case "microsoft":
+    case "microsoft": {
+      const tenant = new MicrosoftTenant(ctx.tenants.nextId("microsoft"), uniqueDomain(ctx, input.domain, generateMicrosoftDomain(input.seed)), input);
+      ctx.tenants.add(tenant);
+      return tenant;
+    }
     case "salesforce":
     case "aws":
       throw new NotImplementedError(`provider ${provider} is not emulated yet`);
@@ -30,6 +27,18 @@ export function createTenant(ctx: SandboxContext, input: CreateTenantInput): Ten
       throw new Error(`unknown provider ${String(unreachable)}`);
     }
   }
+}
+
+function uniqueDomain(ctx: SandboxContext, requested: string | undefined, generated: string): string {
+  let domain = requested ?? generated;
+  if (ctx.tenants.domainTaken(domain)) {
+    if (requested) throw new DomainTakenError(domain);
+    // Same seed twice: a distinct domain, so consent and login hints stay unambiguous.
+    let n = 2;
+    while (ctx.tenants.domainTaken(`t${n}-${domain}`)) n++;
+    domain = `t${n}-${domain}`;
+  }
+  return domain;
 }
 
 export class DomainTakenError extends Error {

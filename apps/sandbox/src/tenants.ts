@@ -50,6 +50,12 @@ export interface TouchedItem {
   [detail: string]: unknown;
 }
 
+export class UnknownUnitError extends Error {
+  constructor(readonly unit: string) {
+    super(`unknown unit ${unit}`);
+  }
+}
+
 export interface Tenant {
   readonly id: string;
   readonly provider: Provider;
@@ -58,14 +64,19 @@ export interface Tenant {
   /** The ground truth, as JSON text chunks (streamed: a large tenant's manifest is big). */
   manifest(): AsyncGenerator<string>;
   mutate(input: MutationInput): Promise<TouchedItem[]>;
+  /** Makes every change cursor issued so far too old (Gmail history 404, Graph delta 410); returns the units. */
+  expireCursors(units?: string[]): string[];
 }
 
 export class TenantRegistry {
   private readonly tenants = new Map<string, Tenant>();
-  private counter = 0;
+  private readonly counters = new Map<Provider, number>();
 
+  /** google-0001, microsoft-0001, …: numbered per provider, so one provider's ids do not depend on another's. */
   nextId(provider: Provider): string {
-    return `${provider}-${String(++this.counter).padStart(4, "0")}`;
+    const n = (this.counters.get(provider) ?? 0) + 1;
+    this.counters.set(provider, n);
+    return `${provider}-${String(n).padStart(4, "0")}`;
   }
 
   domainTaken(domain: string): boolean {

@@ -5,6 +5,7 @@ import { corpusMessage, corpusSize } from "../src/data/corpus";
 import { parseMime } from "../src/data/mime";
 import { formatMessage } from "../src/google/gmail/format";
 import type { TenantSummary } from "../src/index";
+import { adminConsent, appToken, collectPages, createMicrosoftTenant, graphClient, registerMsApp } from "./graph-harness";
 import { gmail, startSandbox, userToken, type Harness } from "./harness";
 
 let h: Harness;
@@ -17,7 +18,8 @@ describe("tenants", () => {
   it("validates input and reports providers not emulated yet", async () => {
     expect((await h.control("POST", "/_control/tenants", { provider: "google", seed: 1, users: 0, itemsPerUser: 1 })).status).toBe(400);
     expect((await h.control("POST", "/_control/tenants", { provider: "yahoo", seed: 1, users: 1, itemsPerUser: 1 })).status).toBe(400);
-    expect((await h.control("POST", "/_control/tenants", { provider: "microsoft", seed: 1, users: 1, itemsPerUser: 1 })).status).toBe(501);
+    expect((await h.control("POST", "/_control/tenants", { provider: "salesforce", seed: 1, users: 1, itemsPerUser: 1 })).status).toBe(501);
+    expect((await h.control("POST", "/_control/tenants", { provider: "microsoft", seed: 1, users: 1, itemsPerUser: 1 })).status).toBe(201);
     expect((await h.control("GET", "/_control/tenants/nope/manifest")).status).toBe(404);
   });
 
@@ -43,6 +45,28 @@ describe("tenants", () => {
     }
   });
 
+  it("gives a Microsoft tenant the same ground truth for the same seed, mutations included", async () => {
+    const other = await startSandbox();
+    try {
+      const create = (x: Harness) => x.control<TenantSummary & { tenantId: string }>("POST", "/_control/tenants", { provider: "microsoft", seed: 78, users: 2, itemsPerUser: 30 });
+      const [a, b] = [(await create(h)).body, (await create(other)).body];
+      expect(b.tenantId).toBe(a.tenantId);
+      expect(a.domain).toMatch(/\.onmicrosoft\.com$/);
+      for (const kind of ["move", "edit", "create", "ransomware", "delete"]) {
+        const ta = await h.control("POST", `/_control/tenants/${a.id}/mutations`, { kind, fraction: 0.2, seed: 4 });
+        const tb = await other.control("POST", `/_control/tenants/${b.id}/mutations`, { kind, fraction: 0.2, seed: 4 });
+        expect(tb.body).toEqual(ta.body);
+      }
+      // Tenant ids (microsoft-000n) count per sandbox; everything else must match.
+      const ma = await h.control<{ id: string; units: { items: { sha256: string }[] }[] }>("GET", `/_control/tenants/${a.id}/manifest`);
+      const mb = await other.control<{ id: string }>("GET", `/_control/tenants/${b.id}/manifest`);
+      expect({ ...mb.body, id: "" }).toEqual({ ...ma.body, id: "" });
+      expect(ma.body.units[0]?.items.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("creates the largest scale (200 × 20,000) without materializing it", async () => {
     const before = process.memoryUsage().heapUsed;
     const big = await h.createTenant({ seed: 5, users: 200, itemsPerUser: 20_000 });
@@ -58,6 +82,22 @@ describe("tenants", () => {
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
     const summary = (await h.control<TenantSummary>("DELETE", `/_control/tenants/${big.id}`)).status;
     expect(summary).toBe(204);
+  });
+
+  it("serves a 200 × 20,000 Microsoft tenant without materializing it", async () => {
+    const before = process.memoryUsage().heapUsed;
+    const big = await createMicrosoftTenant(h, { seed: 6, users: 200, itemsPerUser: 20_000 });
+    const app = await registerMsApp(h);
+    await adminConsent(h, big.tenantId, app);
+    const client = graphClient(h, await appToken(h, big.tenantId, app));
+    const last = big.units[199]?.email ?? "";
+    const first = (await client.api(`/users/${last}/mailFolders/inbox/messages/delta`).header("Prefer", "odata.maxpagesize=200").get()) as { value: unknown[]; "@odata.nextLink"?: string };
+    expect(first.value).toHaveLength(200);
+    expect(first["@odata.nextLink"]).toBeDefined();
+    const users = await collectPages<{ id: string }>(client, "/users?$top=999");
+    expect(users.items).toHaveLength(200);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+    expect((await h.control("DELETE", `/_control/tenants/${big.id}`)).status).toBe(204);
   });
 
   it("is for loopback callers only", async () => {

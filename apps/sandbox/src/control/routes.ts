@@ -6,10 +6,12 @@ import { z } from "zod";
 import type { SandboxContext } from "../context";
 import { FaultRuleInput } from "../faults/rules";
 import { SCOPE_DESCRIPTIONS } from "../google/scopes";
-import { isGoogleTenant, UnknownUnitError } from "../google/tenant";
+import { isGoogleTenant } from "../google/tenant";
 import { baseUrl } from "../http/base-url";
+import { isMicrosoftTenant, type MicrosoftTenant } from "../microsoft/tenant";
+import { ThrottleLimits } from "../microsoft/throttle";
 import { createTenant, DomainTakenError, NotImplementedError } from "../tenant-factory";
-import { CreateTenantInput, MutationInput, Provider, type Tenant } from "../tenants";
+import { CreateTenantInput, MutationInput, Provider, UnknownUnitError, type Tenant } from "../tenants";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -17,7 +19,13 @@ export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (LOOPBACK.has(address) || address.startsWith("127.") || address.startsWith("::ffff:127."));
 }
 
-const RegisterClientInput = z.object({ provider: Provider, name: z.string().optional(), redirectUris: z.array(z.string().url()).min(1) });
+const RegisterClientInput = z.object({
+  provider: Provider,
+  name: z.string().optional(),
+  redirectUris: z.array(z.string().url()).min(1),
+  /** Microsoft: application permissions (app roles) the registration requests, e.g. ["Mail.Read"]. */
+  appRoles: z.array(z.string()).optional(),
+});
 const ServiceAccountInput = z.object({ delegatedScopes: z.array(z.string()).optional() });
 const UnitsInput = z.object({ units: z.array(z.string()).optional() });
 
@@ -50,6 +58,12 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
   const tenantOf = (req: FastifyRequest): Tenant => {
     const t = ctx.tenants.get((req.params as { id: string }).id);
     if (!t) throw new HttpError(404, "no such tenant");
+    return t;
+  };
+
+  const microsoftTenantOf = (req: FastifyRequest): MicrosoftTenant => {
+    const t = tenantOf(req);
+    if (!isMicrosoftTenant(t)) throw new HttpError(400, "throttling limits are emulated for microsoft tenants only");
     return t;
   };
 
@@ -90,12 +104,8 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
 
   // The "expired cursor" fault: every change cursor issued so far becomes too old.
   app.post("/_control/tenants/:id/expire-history", (req, reply) => {
-    const t = tenantOf(req);
-    if (!isGoogleTenant(t)) throw new NotImplementedError(`expire-history is not emulated for ${t.provider} yet`);
     const { units } = UnitsInput.parse(req.body ?? {});
-    const users = t.selectUnits(units);
-    for (const u of users) t.mailbox(u).expireHistory();
-    return reply.send({ expired: users.map((u) => u.email) });
+    return reply.send({ expired: tenantOf(req).expireCursors(units) });
   });
 
   app.post("/_control/tenants/:id/service-accounts", async (req, reply) => {
@@ -109,7 +119,21 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
   app.post("/_control/oauth-clients", async (req, reply) => {
     const input = RegisterClientInput.parse(req.body);
     const c = ctx.clients.register(input);
-    return reply.code(201).send({ provider: c.provider, clientId: c.clientId, clientSecret: c.clientSecret, redirectUris: c.redirectUris });
+    return reply.code(201).send({ provider: c.provider, clientId: c.clientId, clientSecret: c.clientSecret, redirectUris: c.redirectUris, ...(c.provider === "microsoft" ? { appRoles: c.appRoles } : {}) });
+  });
+
+  // Graph's per-app-per-mailbox limits for a Microsoft tenant (defaults: the documented values).
+  app.get("/_control/tenants/:id/throttling", (req, reply) => reply.send(microsoftTenantOf(req).throttle.limits));
+  app.put("/_control/tenants/:id/throttling", (req, reply) => {
+    const t = microsoftTenantOf(req);
+    t.throttle.configure(ThrottleLimits.parse(req.body ?? {}));
+    return reply.send(t.throttle.limits);
+  });
+
+  // The HTTPS listener's self-signed certificate, for clients to trust (NODE_EXTRA_CA_CERTS…).
+  app.get("/_control/tls/cert.pem", (_req, reply) => {
+    if (!ctx.tlsCert) throw new HttpError(404, "HTTPS is off (or openssl was not found at start)");
+    return reply.type("application/x-pem-file").send(ctx.tlsCert);
   });
 
   app.get("/_control/faults", (_req, reply) => reply.send({ rules: ctx.faults.list() }));

@@ -1,20 +1,46 @@
-// Applies fault rules before any provider route runs. The response is the provider's own error
-// shape for that status, with Retry-After when the rule sets one.
-import type { FastifyInstance } from "fastify";
+// Applies fault rules before any provider route runs. An error rule answers with the provider's
+// own error shape for that status (and Retry-After when the rule sets one); a delay holds the
+// request first. Delays run in preHandler, after every onRequest hook, so a slowed request
+// counts as in flight for the providers' concurrency limits (Graph's 4 per mailbox).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { SandboxContext } from "../context";
 import { googleFaultError } from "../google/errors";
 import { providerOf } from "../http/base-url";
+import { graphFaultError } from "../microsoft/errors";
+import type { InjectedFault } from "./rules";
+
+const FAULT = Symbol("sandbox.fault");
+type WithFault = FastifyRequest & { [FAULT]?: InjectedFault };
+
+function errorBody(provider: string | undefined, status: number): unknown {
+  if (provider === "google") return googleFaultError(status).body();
+  if (provider === "microsoft") return graphFaultError(status).body();
+  return { error: { code: status, message: "Injected fault" } };
+}
 
 export function registerFaultHook(app: FastifyInstance, ctx: SandboxContext): void {
+  const send = (req: FastifyRequest, reply: FastifyReply, fault: InjectedFault, status: number) => {
+    if (fault.retryAfter !== undefined) void reply.header("retry-after", String(fault.retryAfter));
+    void reply.header("x-sandbox-fault", fault.rule.id);
+    return reply.code(status).send(errorBody(providerOf(req.url.split("?")[0] ?? "/"), status));
+  };
+
   app.addHook("onRequest", async (req, reply) => {
     const path = req.url.split("?")[0] ?? "/";
     if (path.startsWith("/_control")) return;
-    const provider = providerOf(path);
-    const fault = ctx.faults.match(req.method, path, provider);
+    const fault = ctx.faults.match(req.method, path, providerOf(path));
     if (!fault) return;
-    if (fault.retryAfter !== undefined) void reply.header("retry-after", String(fault.retryAfter));
-    void reply.header("x-sandbox-fault", fault.rule.id);
-    const body = provider === "google" ? googleFaultError(fault.status).body() : { error: { code: fault.status, message: "Injected fault" } };
-    return reply.code(fault.status).send(body);
+    if (fault.delayMs) {
+      (req as WithFault)[FAULT] = fault;
+      return;
+    }
+    if (fault.status !== undefined) return send(req, reply, fault, fault.status);
+  });
+
+  app.addHook("preHandler", async (req, reply) => {
+    const fault = (req as WithFault)[FAULT];
+    if (!fault?.delayMs) return;
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault.status !== undefined) return send(req, reply, fault, fault.status);
   });
 }

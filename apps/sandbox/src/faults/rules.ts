@@ -9,7 +9,10 @@ export const FaultRuleInput = z.object({
   method: z.string().toUpperCase().optional(),
   /** Glob over the request path: `*` matches within a segment, `**` across segments. */
   path: z.string().min(1).default("/**"),
-  status: z.union([z.literal(429), z.literal(500), z.literal(503)]),
+  /** The error to answer with; absent for a pure slow-down rule (then `delayMs` is required). */
+  status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
+  /** Hold matching requests this long before they proceed (or fail, with `status`). */
+  delayMs: z.number().int().min(0).max(60_000).optional(),
   /** Probability in [0, 1] that a matching request fails. */
   rate: z.number().min(0).max(1).default(1),
   /** Stop after failing this many requests. */
@@ -17,7 +20,7 @@ export const FaultRuleInput = z.object({
   /** Seconds, sent as Retry-After (429 and 503 only). */
   retryAfter: z.number().int().min(0).optional(),
   seed: z.number().int().default(1),
-});
+}).refine((r) => r.status !== undefined || r.delayMs !== undefined, { message: "a rule needs a status, a delayMs or both" });
 export type FaultRuleInput = z.infer<typeof FaultRuleInput>;
 
 export interface FaultRule extends FaultRuleInput {
@@ -27,8 +30,10 @@ export interface FaultRule extends FaultRuleInput {
 
 export interface InjectedFault {
   rule: FaultRule;
-  status: number;
+  /** Undefined for a slow-down: the request proceeds after `delayMs`. */
+  status?: number;
   retryAfter?: number;
+  delayMs?: number;
 }
 
 export function globToRegExp(glob: string): RegExp {
@@ -81,7 +86,7 @@ export class FaultRegistry {
       if (!r.pattern.test(path)) continue;
       if (rule.rate < 1 && r.rng.float() >= rule.rate) continue;
       rule.injected++;
-      return { rule: { ...rule }, status: rule.status, retryAfter: rule.status === 500 ? undefined : rule.retryAfter };
+      return { rule: { ...rule }, status: rule.status, delayMs: rule.delayMs, retryAfter: rule.status === 500 || rule.status === undefined ? undefined : rule.retryAfter };
     }
     return undefined;
   }

@@ -66,6 +66,7 @@ export function registerGoogleOAuth(app: FastifyInstance, ctx: SandboxContext): 
         return tenants.flatMap((t) => t.users.slice(0, 50).map((u) => identityOf(t, u)));
       },
       wantsRefreshToken: (params) => params.access_type === "offline",
+      redirectExtras: (i, scopes) => ({ scope: scopes.join(" "), hd: i.domain }),
       idTokenClaims: (i) => ({
         sub: i.userId,
         hd: i.domain,

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { sha256Hex } from "../data/encoding";
 import { DOMAIN_WORDS, FAMILY_NAMES, GIVEN_NAMES } from "../data/names";
 import { Rng } from "../data/random";
-import type { CreateTenantInput, MutationInput, Tenant, TenantSummary, TouchedItem } from "../tenants";
+import { UnknownUnitError, type CreateTenantInput, type MutationInput, type Tenant, type TenantSummary, type TouchedItem } from "../tenants";
 import { Mailbox } from "./gmail/mailbox";
 import { mutateMailbox } from "./gmail/mutations";
 
@@ -103,6 +103,12 @@ export class GoogleTenant implements Tenant {
     });
   }
 
+  expireCursors(units?: string[]): string[] {
+    const users = this.selectUnits(units);
+    for (const u of users) this.mailbox(u).expireHistory();
+    return users.map((u) => u.email);
+  }
+
   async *manifest(): AsyncGenerator<string> {
     const { units: _units, ...head } = this.summary();
     yield `${JSON.stringify(head).slice(0, -1)},"units":[`;
@@ -136,11 +142,7 @@ export class GoogleTenant implements Tenant {
   }
 }
 
-export class UnknownUnitError extends Error {
-  constructor(readonly unit: string) {
-    super(`unknown unit ${unit}`);
-  }
-}
+export { UnknownUnitError };
 
 export function isGoogleTenant(t: Tenant): t is GoogleTenant {
   return t instanceof GoogleTenant;

@@ -1,7 +1,7 @@
 // OAuth clients (the "apps" that ask for consent). Each provider has one built-in development
 // client that accepts any loopback redirect URI, so `pnpm dev` works without registration;
 // tests register their own through the control API.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { ProviderId } from "./store";
 
 export interface OAuthClient {
@@ -12,11 +12,18 @@ export interface OAuthClient {
   redirectUris: string[];
   /** Accept any http://localhost|127.0.0.1|[::1] redirect (RFC 8252 §7.3 loopback redirects). */
   allowLoopback: boolean;
+  /** Microsoft: the application permissions (app roles) the registration requests; granted by admin consent. */
+  appRoles: string[];
 }
 
+/** What a Microsoft app registration asks for when the caller names nothing: a backup product's usual set. */
+export const DEFAULT_MICROSOFT_APP_ROLES = ["User.Read.All", "Mail.Read", "Mail.ReadWrite", "Files.Read.All"];
+
 /** Dev-only credentials of the built-in clients; documented in the README, never valid anywhere else. */
-export const DEV_CLIENTS: Record<"google", { clientId: string; clientSecret: string }> = {
+export const DEV_CLIENTS: Record<"google" | "microsoft", { clientId: string; clientSecret: string }> = {
   google: { clientId: "holdfast-dev.apps.googleusercontent.com", clientSecret: "sandbox-dev-secret" },
+  // Microsoft application (client) ids are GUIDs.
+  microsoft: { clientId: "5a0b1d3e-7c2f-4e6a-9b1d-0d0e5a7c3f21", clientSecret: "sandbox-dev-secret" },
 };
 
 export class ClientRegistry {
@@ -24,13 +31,20 @@ export class ClientRegistry {
 
   constructor() {
     for (const [provider, c] of Object.entries(DEV_CLIENTS)) {
-      this.clients.set(c.clientId, { provider: provider as ProviderId, ...c, name: "Holdfast (development)", redirectUris: [], allowLoopback: true });
+      this.clients.set(c.clientId, {
+        provider: provider as ProviderId,
+        ...c,
+        name: "Holdfast (development)",
+        redirectUris: [],
+        allowLoopback: true,
+        appRoles: provider === "microsoft" ? DEFAULT_MICROSOFT_APP_ROLES : [],
+      });
     }
   }
 
-  register(input: { provider: ProviderId; name?: string; redirectUris: string[] }): OAuthClient {
+  register(input: { provider: ProviderId; name?: string; redirectUris: string[]; appRoles?: string[] }): OAuthClient {
     const id = randomBytes(9).toString("hex");
-    const clientId = input.provider === "google" ? `${id}.apps.googleusercontent.com` : id;
+    const clientId = input.provider === "google" ? `${id}.apps.googleusercontent.com` : input.provider === "microsoft" ? randomUUID() : id;
     const client: OAuthClient = {
       provider: input.provider,
       clientId,
@@ -38,6 +52,7 @@ export class ClientRegistry {
       name: input.name ?? "Sandbox test client",
       redirectUris: input.redirectUris,
       allowLoopback: false,
+      appRoles: input.provider === "microsoft" ? (input.appRoles ?? DEFAULT_MICROSOFT_APP_ROLES) : [],
     };
     this.clients.set(clientId, client);
     return client;

@@ -44,20 +44,33 @@ export class OAuthError extends Error {
 export interface AuthorizationServerConfig {
   provider: ProviderId;
   providerName: string;
-  /** Mount point, e.g. "/google". */
+  /** Mount point, e.g. "/google"; may hold route parameters ("/microsoft/:tenant"). */
   prefix: string;
-  paths: { authorize: string; token: string; revoke: string; jwks: string; userinfo: string };
+  /** Relative to the prefix. `revoke` is optional: Microsoft's identity platform has none. */
+  paths: { authorize: string; token: string; revoke?: string; jwks: string; userinfo: string; discovery?: string };
+  /** The `iss` of ID tokens and discovery; `<origin><prefix>` when absent. */
+  issuer?(req: FastifyRequest): string;
+  /** Absolute URL of a path of this server for this request (prefix parameters filled in). */
+  endpoint?(req: FastifyRequest, path: string): string;
+  /** Maps a requested scope to its canonical form before validation (Graph: "Mail.Read" → full URI). */
+  normalizeScope?(scope: string): string;
+  /** Extra fields of token error bodies (Microsoft: error_codes, timestamp, trace_id…). */
+  errorExtras?(err: OAuthError): Record<string, unknown>;
+  /** Extra discovery document fields. */
+  discoveryExtras?(req: FastifyRequest): Record<string, unknown>;
+  /** Extra query parameters of the redirect back to the client after consent. */
+  redirectExtras?(identity: Identity, scopes: string[]): Record<string, string | undefined>;
   tokenPrefixes: { code: string; access: string; refresh: string };
   accessTokenTtlSeconds: number;
   /** Scope → what the consent page says it allows. Unknown scopes are rejected (invalid_scope). */
   scopes: Record<string, string>;
-  identity(email: string): Identity | undefined;
-  /** Accounts offered on the consent page, narrowed by login_hint / hd when given. */
-  candidates(hint: { loginHint?: string; hostedDomain?: string }): Identity[];
+  identity(email: string, req?: FastifyRequest): Identity | undefined;
+  /** Accounts offered on the consent page, narrowed by login_hint / hd (or the path's tenant) when given. */
+  candidates(hint: { loginHint?: string; hostedDomain?: string }, req: FastifyRequest): Identity[];
   /** Whether this authorization request asks for a refresh token (Google: access_type=offline). */
   wantsRefreshToken(params: Record<string, string>, scopes: string[]): boolean;
   /** ID token / userinfo claims; the server adds iss, aud, azp and nonce. */
-  idTokenClaims(identity: Identity): Record<string, unknown>;
+  idTokenClaims(identity: Identity, req: FastifyRequest): Record<string, unknown>;
   /** grant_type → handler, for grants beyond authorization_code and refresh_token. */
   extraGrants?: Record<string, (body: Record<string, string>, req: FastifyRequest) => Promise<TokenResponse>>;
 }
@@ -75,16 +88,17 @@ export function issuerFor(req: FastifyRequest, prefix: string): string {
 export function registerAuthorizationServer(app: FastifyInstance, cfg: AuthorizationServerConfig, deps: AuthorizationServerDeps): void {
   const { tokens, clients, signingKey } = deps;
   const p = (path: string) => `${cfg.prefix}${path}`;
+  const issuer = (req: FastifyRequest) => cfg.issuer?.(req) ?? issuerFor(req, cfg.prefix);
+  const endpoint = (req: FastifyRequest, path: string) => cfg.endpoint?.(req, path) ?? `${issuerFor(req, cfg.prefix)}${path}`;
 
-  app.get(p("/.well-known/openid-configuration"), (req, reply) => {
-    const iss = issuerFor(req, cfg.prefix);
+  app.get(p(cfg.paths.discovery ?? "/.well-known/openid-configuration"), (req, reply) => {
     return reply.send({
-      issuer: iss,
-      authorization_endpoint: `${iss}${cfg.paths.authorize}`,
-      token_endpoint: `${iss}${cfg.paths.token}`,
-      userinfo_endpoint: `${iss}${cfg.paths.userinfo}`,
-      revocation_endpoint: `${iss}${cfg.paths.revoke}`,
-      jwks_uri: `${iss}${cfg.paths.jwks}`,
+      issuer: issuer(req),
+      authorization_endpoint: endpoint(req, cfg.paths.authorize),
+      token_endpoint: endpoint(req, cfg.paths.token),
+      userinfo_endpoint: endpoint(req, cfg.paths.userinfo),
+      ...(cfg.paths.revoke ? { revocation_endpoint: endpoint(req, cfg.paths.revoke) } : {}),
+      jwks_uri: endpoint(req, cfg.paths.jwks),
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
       subject_types_supported: ["public"],
@@ -94,6 +108,7 @@ export function registerAuthorizationServer(app: FastifyInstance, cfg: Authoriza
       claims_supported: ["aud", "email", "email_verified", "exp", "family_name", "given_name", "hd", "iat", "iss", "name", "sub", "nonce"],
       code_challenge_methods_supported: ["plain", "S256"],
       grant_types_supported: ["authorization_code", "refresh_token", ...Object.keys(cfg.extraGrants ?? {})],
+      ...cfg.discoveryExtras?.(req),
     });
   });
 
@@ -116,27 +131,29 @@ export function registerAuthorizationServer(app: FastifyInstance, cfg: Authoriza
       return reply.redirect(u.toString(), 302);
     };
     if (params.response_type !== "code") return back({ error: "unsupported_response_type", state: params.state });
-    const scopes = (params.scope ?? "").split(/[\s+]+/).filter(Boolean);
+    const scopes = (params.scope ?? "").split(/[\s+]+/).filter(Boolean).map((s) => cfg.normalizeScope?.(s) ?? s);
     if (scopes.length === 0) return back({ error: "invalid_request", error_description: "Missing required parameter: scope", state: params.state });
     const unknown = scopes.filter((s) => !(s in cfg.scopes));
     if (unknown.length) return back({ error: "invalid_scope", error_description: `Some requested scopes were invalid: ${unknown.join(" ")}`, state: params.state });
     const method = params.code_challenge_method ?? (params.code_challenge ? "plain" : undefined);
     if (method && method !== "plain" && method !== "S256") return back({ error: "invalid_request", error_description: "Invalid code_challenge_method", state: params.state });
 
-    const candidates = cfg.candidates({ loginHint: params.login_hint, hostedDomain: params.hd });
+    const candidates = cfg.candidates({ loginHint: params.login_hint, hostedDomain: params.hd }, req);
     if (!decision) {
       void reply.type("text/html; charset=utf-8").header("cache-control", "no-store");
       return renderConsentPage({
         providerName: cfg.providerName,
         clientName: client.name,
-        action: `${cfg.prefix}${cfg.paths.authorize}`,
+        // The request's own path: the prefix may carry parameters (a Microsoft tenant).
+        action: req.url.split("?")[0] ?? "",
         params,
         scopes: scopes.map((s) => ({ scope: s, description: cfg.scopes[s] ?? s })),
         accounts: candidates.map((c) => ({ email: c.email, name: c.name, admin: c.isAdmin })),
       });
     }
     if (!decision.approve) return back({ error: "access_denied", state: params.state });
-    const identity = decision.subject ? cfg.identity(decision.subject) : pickDefault(candidates);
+    const subject = decision.subject?.toLowerCase();
+    const identity = subject ? (candidates.find((c) => c.email === subject) ?? cfg.identity(subject, req)) : pickDefault(candidates);
     if (!identity) {
       return errorPage(reply, 400, "no_account", "No sandbox account matches this request: pass login_hint=<email> or hd=<domain> of a tenant created with POST /_control/tenants.");
     }
@@ -152,7 +169,7 @@ export function registerAuthorizationServer(app: FastifyInstance, cfg: Authoriza
       },
       cfg.tokenPrefixes.code,
     );
-    return back({ state: params.state, code, scope: scopes.join(" "), hd: cfg.provider === "google" ? identity.domain : undefined });
+    return back({ code, state: params.state, ...(cfg.redirectExtras ? cfg.redirectExtras(identity, scopes) : { scope: scopes.join(" ") }) });
   };
 
   app.get(p(cfg.paths.authorize), async (req, reply) => {
@@ -178,41 +195,35 @@ export function registerAuthorizationServer(app: FastifyInstance, cfg: Authoriza
       if (extra) return await extra(body, req);
       throw new OAuthError("unsupported_grant_type", `Invalid grant_type: ${grantType}`);
     } catch (err) {
-      if (err instanceof OAuthError) return reply.code(err.status).header("cache-control", "no-store").send({ error: err.error, error_description: err.description });
+      if (err instanceof OAuthError) {
+        return reply
+          .code(err.status)
+          .header("cache-control", "no-store")
+          .send({ error: err.error, error_description: err.description, ...cfg.errorExtras?.(err) });
+      }
       throw err;
     }
   });
 
-  app.post(p(cfg.paths.revoke), async (req, reply) => {
-    const token = flatten(req.query).token ?? flatten(req.body).token;
-    if (!token || !tokens.revoke(token)) return reply.code(400).send({ error: "invalid_token", error_description: "Token expired or revoked" });
-    return {};
-  });
+  if (cfg.paths.revoke) {
+    app.post(p(cfg.paths.revoke), async (req, reply) => {
+      const token = flatten(req.query).token ?? flatten(req.body).token;
+      if (!token || !tokens.revoke(token)) return reply.code(400).send({ error: "invalid_token", error_description: "Token expired or revoked" });
+      return {};
+    });
+  }
 
   app.get(p(cfg.paths.userinfo), async (req, reply) => {
     const rec = bearer(req, tokens, cfg.provider);
     if (!rec || !rec.scopes.some((s) => ["openid", "email", "profile"].includes(s) || s.endsWith("/userinfo.email") || s.endsWith("/userinfo.profile"))) {
       return reply.code(401).header("www-authenticate", 'Bearer error="invalid_token"').send({ error: "invalid_request", error_description: "Invalid Credentials" });
     }
-    const identity = cfg.identity(rec.subject);
+    const identity = cfg.identity(rec.subject, req);
     if (!identity) return reply.code(401).send({ error: "invalid_request", error_description: "Invalid Credentials" });
-    return cfg.idTokenClaims(identity);
+    return cfg.idTokenClaims(identity, req);
   });
 
-  function authenticateClient(req: FastifyRequest, body: Record<string, string>): OAuthClient {
-    let id = body.client_id;
-    let secret = body.client_secret;
-    const auth = req.headers.authorization;
-    if (auth?.startsWith("Basic ")) {
-      const decoded = Buffer.from(auth.slice(6), "base64").toString("utf8");
-      const colon = decoded.indexOf(":");
-      id = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
-    }
-    const client = id ? clients.get(cfg.provider, id) : undefined;
-    if (!client || !secret || !safeEqual(secret, client.clientSecret)) throw new OAuthError("invalid_client", "Unauthorized", 401);
-    return client;
-  }
+  const authenticateClient = (req: FastifyRequest, body: Record<string, string>) => authenticateOAuthClient(clients, cfg.provider, req, body);
 
   async function codeGrant(req: FastifyRequest, body: Record<string, string>): Promise<TokenResponse> {
     const client = authenticateClient(req, body);
@@ -235,7 +246,7 @@ export function registerAuthorizationServer(app: FastifyInstance, cfg: Authoriza
     const grant = body.refresh_token ? tokens.lookupRefresh(body.refresh_token) : undefined;
     if (!grant || grant.clientId !== client.clientId) throw new OAuthError("invalid_grant", "Token has been expired or revoked.");
     // A narrower scope may be asked for on refresh (RFC 6749 §6), never a wider one.
-    const requested = body.scope ? body.scope.split(/\s+/).filter(Boolean) : grant.scopes;
+    const requested = body.scope ? body.scope.split(/\s+/).filter(Boolean).map((s) => cfg.normalizeScope?.(s) ?? s) : grant.scopes;
     if (requested.some((s) => !grant.scopes.includes(s))) throw new OAuthError("invalid_scope", "The requested scope exceeds the granted scope.");
     return mint(req, { ...grant, scopes: requested }, body.refresh_token);
   }
@@ -243,13 +254,29 @@ export function registerAuthorizationServer(app: FastifyInstance, cfg: Authoriza
   async function mint(req: FastifyRequest, grant: Grant, refreshToken: string | undefined, nonce?: string): Promise<TokenResponse> {
     const accessToken = tokens.issueAccess(grant, cfg.accessTokenTtlSeconds, cfg.tokenPrefixes.access, refreshToken);
     const res: TokenResponse = { access_token: accessToken, expires_in: cfg.accessTokenTtlSeconds, scope: grant.scopes.join(" "), token_type: "Bearer" };
-    const identity = grant.scopes.includes("openid") ? cfg.identity(grant.subject) : undefined;
+    const identity = grant.scopes.includes("openid") ? cfg.identity(grant.subject, req) : undefined;
     if (identity) {
-      const claims = { iss: issuerFor(req, cfg.prefix), ...cfg.idTokenClaims(identity), aud: grant.clientId, azp: grant.clientId, ...(nonce ? { nonce } : {}) };
+      const claims = { iss: issuer(req), ...cfg.idTokenClaims(identity, req), aud: grant.clientId, azp: grant.clientId, ...(nonce ? { nonce } : {}) };
       res.id_token = await signingKey.sign(claims, cfg.accessTokenTtlSeconds);
     }
     return res;
   }
+}
+
+/** Client authentication at a token endpoint: client_secret_post or client_secret_basic (RFC 6749 §2.3.1). */
+export function authenticateOAuthClient(clients: ClientRegistry, provider: ProviderId, req: FastifyRequest, body: Record<string, string>): OAuthClient {
+  let id = body.client_id;
+  let secret = body.client_secret;
+  const auth = req.headers.authorization;
+  if (auth?.startsWith("Basic ")) {
+    const decoded = Buffer.from(auth.slice(6), "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    id = decodeURIComponent(decoded.slice(0, colon));
+    secret = decodeURIComponent(decoded.slice(colon + 1));
+  }
+  const client = id ? clients.get(provider, id) : undefined;
+  if (!client || !secret || !safeEqual(secret, client.clientSecret)) throw new OAuthError("invalid_client", "Unauthorized", 401);
+  return client;
 }
 
 /** The access token of a request's `Authorization: Bearer` header, if live and of this provider. */
@@ -267,7 +294,7 @@ function pickDefault(candidates: Identity[]): Identity | undefined {
   return tenants.size === 1 ? candidates.find((c) => c.isAdmin) : undefined;
 }
 
-function errorPage(reply: FastifyReply, status: number, error: string, description: string) {
+export function errorPage(reply: FastifyReply, status: number, error: string, description: string) {
   return reply
     .code(status)
     .type("text/html; charset=utf-8")

@@ -14,6 +14,8 @@ export interface Grant {
   scopes: string[];
   /** Set for service-account tokens without domain-wide delegation. */
   serviceAccount?: boolean;
+  /** App-only tokens (Microsoft client credentials): `scopes` holds the app roles, `subject` the app. */
+  appOnly?: boolean;
 }
 
 export interface AccessToken extends Grant {

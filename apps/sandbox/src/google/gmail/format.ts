@@ -11,6 +11,7 @@
 //   leaves carry their transfer-decoded bytes base64url-encoded in body.data.
 import { base64url } from "../../data/encoding";
 import { findPart, leafText, leaves, parseMime, type MimeNode } from "../../data/mime";
+import { htmlToText } from "../../data/text";
 import type { MessageMeta } from "./mailbox";
 
 export type MessageFormat = "minimal" | "raw" | "metadata" | "full";
@@ -68,19 +69,6 @@ export function snippetOf(root: MimeNode): string {
   }
   const collapsed = text.replace(/\s+/g, " ").trim().slice(0, 200);
   return collapsed.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
-}
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-function htmlToText(html: string): string {
-  return html
-    .replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, " ")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, e: string) => {
-      if (e[0] !== "#") return ENTITIES[e.toLowerCase()] ?? all;
-      const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : Number(e.slice(1));
-      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : all;
-    });
 }
 
 function toPart(messageId: string, node: MimeNode, partId: string): MessagePart {

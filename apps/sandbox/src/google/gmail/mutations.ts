@@ -8,6 +8,7 @@
 // - create:     new mail delivered from the corpus
 // Selection is deterministic: a message is chosen when hash(seed, id) falls under `fraction`.
 import { corpusMessage, corpusSize } from "../../data/corpus";
+import { encryptMessage as encrypt } from "../../data/ransomware";
 import { chosen, Rng } from "../../data/random";
 import type { MutationInput, TouchedItem } from "../../tenants";
 import type { Mailbox, MessageMeta } from "./mailbox";
@@ -76,33 +77,4 @@ function moveFor(m: MessageMeta, mb: Mailbox, rng: Rng): { add: string[]; remove
   const target = rng.pick(others).id;
   if (m.labelIds.includes("INBOX")) return { add: [target], remove: ["INBOX"] };
   return { add: [target], remove: current ? [current.id] : [] };
-}
-
-const BODY_HEADERS = /^(content-type|content-transfer-encoding|content-disposition|mime-version)\s*:/i;
-
-/** Same envelope and headers, body replaced by what an encrypting intruder leaves behind. */
-export function encrypt(raw: Buffer, rng: Rng): Buffer {
-  const s = raw.toString("latin1");
-  const split = s.indexOf("\r\n\r\n");
-  const head = split === -1 ? s : s.slice(0, split);
-  const bodyLength = split === -1 ? 0 : s.length - split - 4;
-  const kept: string[] = [];
-  let dropping = false;
-  for (const line of head.split("\r\n")) {
-    if (/^[ \t]/.test(line)) {
-      if (!dropping) kept.push(line);
-      continue;
-    }
-    dropping = BODY_HEADERS.test(line);
-    if (!dropping) kept.push(line);
-  }
-  const cipher = rng.bytes(bodyLength + 16).toString("base64").replace(/.{76}/g, "$&\r\n");
-  const headers = [
-    ...kept,
-    "MIME-Version: 1.0",
-    'Content-Type: application/octet-stream; name="message.eml.locked"',
-    'Content-Disposition: attachment; filename="message.eml.locked"',
-    "Content-Transfer-Encoding: base64",
-  ];
-  return Buffer.from(`${headers.join("\r\n")}\r\n\r\n${cipher}\r\n`, "latin1");
 }

@@ -1,0 +1,197 @@
+// A Microsoft 365 customer: an Entra ID tenant (GUID, <name>.onmicrosoft.com domain), its users
+// (user 0 is the Global Administrator), one Exchange Online mailbox per user (lazy), the apps an
+// admin consented to, and Graph's throttling state for it.
+import { sha256Hex } from "../data/encoding";
+import { DOMAIN_WORDS, FAMILY_NAMES, GIVEN_NAMES } from "../data/names";
+import { Rng } from "../data/random";
+import { UnknownUnitError, type CreateTenantInput, type MutationInput, type Tenant, type TenantSummary, type TouchedItem } from "../tenants";
+import { driveIdFor, MsDrive } from "./drive/drive";
+import { mutateDrive } from "./drive/mutations";
+import { guid } from "./ids";
+import { MsMailbox } from "./mail/mailbox";
+import { mutateMsMailbox } from "./mail/mutations";
+import { Throttle } from "./throttle";
+
+export interface MicrosoftUser {
+  index: number;
+  id: string;
+  userPrincipalName: string;
+  givenName: string;
+  surname: string;
+  displayName: string;
+  jobTitle: string;
+  isAdmin: boolean;
+}
+
+const JOB_TITLES = ["Accountant", "Engineer", "Sales Manager", "Designer", "Analyst", "Office Manager", "Consultant", "Support Lead"];
+
+export function generateMicrosoftDomain(seed: number): string {
+  const rng = Rng.from("ms-domain", seed);
+  return `${rng.pick(DOMAIN_WORDS)}${rng.pick(DOMAIN_WORDS)}${seed}.onmicrosoft.com`;
+}
+
+export class MicrosoftTenant implements Tenant {
+  readonly provider = "microsoft" as const;
+  /** The directory (tenant) id, a GUID: what `tid` and the token endpoint's path carry. */
+  readonly tenantId: string;
+  readonly users: MicrosoftUser[] = [];
+  readonly throttle = new Throttle();
+  /** client id → the app roles an admin granted it (admin consent). */
+  readonly consentedApps = new Map<string, string[]>();
+  private readonly byKey = new Map<string, MicrosoftUser>();
+  private readonly mailboxes = new Map<number, MsMailbox>();
+  private readonly drives = new Map<number, MsDrive>();
+
+  constructor(
+    readonly id: string,
+    readonly domain: string,
+    readonly input: CreateTenantInput,
+  ) {
+    const rng = Rng.from("ms-directory", input.seed, domain);
+    this.tenantId = guid(rng);
+    for (let i = 0; i < input.users; i++) {
+      const givenName = rng.pick(GIVEN_NAMES);
+      const surname = rng.pick(FAMILY_NAMES);
+      let local = `${givenName}.${surname}`.toLowerCase();
+      if (this.byKey.has(`${local}@${domain}`)) local = `${local}${i}`;
+      const user: MicrosoftUser = {
+        index: i,
+        id: guid(rng),
+        userPrincipalName: `${local}@${domain}`,
+        givenName,
+        surname,
+        displayName: `${givenName} ${surname}`,
+        jobTitle: i === 0 ? "IT Administrator" : rng.pick(JOB_TITLES),
+        isAdmin: i === 0,
+      };
+      this.users.push(user);
+      this.byKey.set(user.userPrincipalName, user);
+      this.byKey.set(user.id, user);
+    }
+  }
+
+  get admin(): MicrosoftUser {
+    const admin = this.users[0];
+    if (!admin) throw new Error("tenant has no users");
+    return admin;
+  }
+
+  /** By object id or user principal name (Graph accepts both in /users/{id | userPrincipalName}). */
+  user(idOrUpn: string): MicrosoftUser | undefined {
+    return this.byKey.get(idOrUpn.toLowerCase());
+  }
+
+  /** The path segment of the identity platform's endpoints: tenant id or a verified domain. */
+  matches(tenant: string): boolean {
+    const t = tenant.toLowerCase();
+    return t === this.tenantId || t === this.domain;
+  }
+
+  mailbox(user: MicrosoftUser): MsMailbox {
+    let mb = this.mailboxes.get(user.index);
+    if (!mb) {
+      mb = new MsMailbox({ seed: this.input.seed, userIndex: user.index, email: user.userPrincipalName, count: this.input.itemsPerUser, historyRetention: this.input.historyRetention });
+      this.mailboxes.set(user.index, mb);
+    }
+    return mb;
+  }
+
+  /** The user's OneDrive: a quarter as many files as messages (at least 5). */
+  drive(user: MicrosoftUser): MsDrive {
+    let d = this.drives.get(user.index);
+    if (!d) {
+      d = new MsDrive({ seed: this.input.seed, userIndex: user.index, email: user.userPrincipalName, files: Math.max(5, Math.floor(this.input.itemsPerUser / 4)), historyRetention: this.input.historyRetention });
+      this.drives.set(user.index, d);
+    }
+    return d;
+  }
+
+  driveId(user: MicrosoftUser): string {
+    return driveIdFor({ seed: this.input.seed, userIndex: user.index, email: user.userPrincipalName });
+  }
+
+  summary(): TenantSummary {
+    return {
+      id: this.id,
+      provider: this.provider,
+      domain: this.domain,
+      adminEmail: this.admin.userPrincipalName,
+      tenantId: this.tenantId,
+      units: this.users.map((u) => ({ id: u.id, kind: "mailbox", email: u.userPrincipalName, name: u.displayName, items: this.mailboxes.get(u.index)?.size ?? this.input.itemsPerUser })),
+    };
+  }
+
+  selectUnits(units: string[] | undefined): MicrosoftUser[] {
+    if (!units) return this.users;
+    return units.map((u) => {
+      const user = this.user(u);
+      if (!user) throw new UnknownUnitError(u);
+      return user;
+    });
+  }
+
+  expireCursors(units?: string[]): string[] {
+    const users = this.selectUnits(units);
+    for (const u of users) {
+      this.mailbox(u).expireHistory();
+      this.drive(u).expireHistory();
+    }
+    return users.map((u) => u.userPrincipalName);
+  }
+
+  async *manifest(): AsyncGenerator<string> {
+    const { units: _units, ...head } = this.summary();
+    yield `${JSON.stringify(head).slice(0, -1)},"units":[`;
+    let firstUnit = true;
+    for (const user of this.users) {
+      const mb = this.mailbox(user);
+      const folders = mb.folders.map((f) => ({ id: f.id, displayName: f.displayName, path: mb.path(f.key), ...(f.wellKnownName ? { wellKnownName: f.wellKnownName } : {}) }));
+      const unit = { id: user.id, kind: "mailbox", email: user.userPrincipalName, folders };
+      yield `${firstUnit ? "" : ","}${JSON.stringify(unit).slice(0, -1)},"items":[`;
+      firstUnit = false;
+      let first = true;
+      let chunk = "";
+      for (const m of mb.list()) {
+        const raw = await mb.raw(m.id);
+        if (!raw) continue;
+        const folder = mb.folderByKey(m.folderKey);
+        const item = {
+          id: m.id,
+          folderId: folder?.id,
+          folder: mb.path(m.folderKey),
+          receivedDateTime: new Date(m.receivedAt).toISOString(),
+          isRead: m.isRead,
+          flagged: m.flagged,
+          size: raw.length,
+          sha256: sha256Hex(raw),
+        };
+        chunk += `${first ? "" : ","}${JSON.stringify(item)}`;
+        first = false;
+        if (chunk.length > 64_000) {
+          yield chunk;
+          chunk = "";
+        }
+      }
+      yield `${chunk}],"drive":{"id":${JSON.stringify(this.driveId(user))},"items":[`;
+      const drive = this.drive(user);
+      const files = [];
+      for (const item of drive.items()) {
+        if (item.folder) continue;
+        const content = (await drive.content(item.index)) ?? Buffer.alloc(0);
+        files.push(JSON.stringify({ id: item.id, path: drive.path(item.index), version: item.version, size: content.length, sha256: sha256Hex(content) }));
+      }
+      yield `${files.join(",")}]}}`;
+    }
+    yield "]}";
+  }
+
+  mutate(input: MutationInput): Promise<TouchedItem[]> {
+    return Promise.all(
+      this.selectUnits(input.units).map(async (u) => [...(await mutateMsMailbox(this.mailbox(u), u.userPrincipalName, input)), ...(await mutateDrive(this.drive(u), u.userPrincipalName, input))]),
+    ).then((all) => all.flat());
+  }
+}
+
+export function isMicrosoftTenant(t: Tenant): t is MicrosoftTenant {
+  return t instanceof MicrosoftTenant;
+}
