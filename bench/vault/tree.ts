@@ -1,7 +1,7 @@
 // Walking and hashing file trees: sorted, regular files only, so the order (and every digest) is
 // the same on every run.
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, readdirSync, statSync, type Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -12,6 +12,14 @@ export interface FileEntry {
   mode: number;
   mtimeMs: number;
 }
+
+/** What a backup compares to decide that a file is unchanged (restic's rule: size, mtime, ctime, inode). */
+export interface FileStat extends FileEntry {
+  ctimeMs: number;
+  ino: number;
+}
+
+const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Every regular file under `root` in byte order of its relative path; symlinks and specials are skipped. */
 export async function* walkFiles(root: string, rel = ""): AsyncGenerator<FileEntry> {
@@ -28,6 +36,29 @@ export async function* walkFiles(root: string, rel = ""): AsyncGenerator<FileEnt
     else if (e.isFile()) {
       const st = await stat(join(root, childRel)).catch(() => undefined);
       if (st) yield { rel: childRel, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs };
+    }
+  }
+}
+
+/**
+ * walkFiles with synchronous system calls, for the backup's hot loop: the same files in the same
+ * order, without a thread-pool round trip per stat (the async walk was ~2 µs of work and ~40 µs of
+ * waiting per file).
+ */
+export function* walkFilesSync(root: string, rel = ""): Generator<FileStat> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(root, rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort(byName);
+  for (const e of entries) {
+    const childRel = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) yield* walkFilesSync(root, childRel);
+    else if (e.isFile()) {
+      const st = statSync(join(root, childRel), { throwIfNoEntry: false });
+      if (st) yield { rel: childRel, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
     }
   }
 }

@@ -14,18 +14,21 @@ interface ZstdBinding {
 
 const require = createRequire(import.meta.url);
 
-function loadZstd(): { zstd: ZstdBinding; path: string } | null {
+function loadZstd(): { zstd: ZstdBinding; bindingPath: string } | null {
   try {
-    const path = require.resolve("zstd-napi");
-    return { zstd: require(path) as ZstdBinding, path };
+    return { zstd: require("zstd-napi") as ZstdBinding, bindingPath: require.resolve("zstd-napi/binding") };
   } catch {
     return null;
   }
 }
 
 const loaded = loadZstd();
-/** Module path of the zstd binding (for worker threads), or null when it is not available. */
-export const zstdModulePath: string | null = loaded?.path ?? null;
+/**
+ * Module path of zstd-napi's documented low-level binding (for the seal core, in worker threads
+ * too), or null when zstd is not available. Its `CCtx.compress2` compresses into a buffer the
+ * caller owns, so the core reuses one instead of allocating per blob.
+ */
+export const zstdBindingPath: string | null = loaded?.bindingPath ?? null;
 
 const SAMPLE = 64 * 1024;
 
@@ -63,6 +66,48 @@ export function maybeCompress(data: Uint8Array, opts: CompressOptions = {}): { c
   const out = compressWith(codec, data);
   if (out.length > data.length * 0.97) return { codec: Codec.none, data };
   return { codec, data: out };
+}
+
+interface ZstdStreamBinding {
+  CCtx: new () => {
+    setParameter(param: number, value: number): void;
+    compressStream2(dst: Uint8Array, src: Uint8Array, endOp: number): [number, number, number];
+  };
+  CParameter: { compressionLevel: number };
+  EndDirective: { continue: number; end: number };
+}
+
+/**
+ * One zstd frame (level 3) from pieces fed in order, without holding the whole input: for large
+ * payloads built piece by piece (snapshot manifests). Returns the compressed pieces, or null when
+ * the native binding is not available (callers fall back to `maybeCompress` on the whole).
+ */
+export function zstdCompressPieces(pieces: Iterable<Uint8Array>): Uint8Array[] | null {
+  if (!zstdBindingPath) return null;
+  const z = require(zstdBindingPath) as ZstdStreamBinding;
+  const cctx = new z.CCtx();
+  cctx.setParameter(z.CParameter.compressionLevel, 3);
+  const out: Uint8Array[] = [];
+  let dst = new Uint8Array(256 * 1024);
+  let used = 0;
+  const run = (src: Uint8Array, endOp: number) => {
+    let offset = 0;
+    for (;;) {
+      const [remaining, produced, consumed] = cctx.compressStream2(dst.subarray(used), src.subarray(offset), endOp);
+      used += produced;
+      offset += consumed;
+      if (used === dst.length) {
+        out.push(dst);
+        dst = new Uint8Array(dst.length);
+        used = 0;
+      }
+      if (endOp === z.EndDirective.end ? remaining === 0 : offset === src.length) return;
+    }
+  };
+  for (const piece of pieces) run(piece, z.EndDirective.continue);
+  run(new Uint8Array(0), z.EndDirective.end);
+  if (used > 0) out.push(dst.subarray(0, used));
+  return out;
 }
 
 /** `rawLength` bounds the output where the codec allows it (omit for sealed objects). */

@@ -84,6 +84,30 @@ describe("vault engine on versitygw", () => {
     expect(second).not.toBe(first);
   });
 
+  it("an incremental run carries unchanged items over: unread, not uploaded again, locked to the new snapshot", async () => {
+    const before = await objects(tb.writer, "data/");
+    const vault = await openVault(tb.writer, { kms });
+    const w = await vault.startSnapshot({ ...run("unit-a", 3), parent: first });
+    const changed = pseudoText(40, 150_000);
+    for (const path of items.keys()) {
+      if (path === "mail/0001.eml") await w.putItem(path, changed, { kind: "edited" });
+      else w.carryOver(path);
+    }
+    const id = await w.commit();
+    await vault.close();
+    expect(w.stats).toMatchObject({ carriedItems: items.size - 1, bytesIn: changed.length });
+    expect((await objects(tb.writer, "data/")).bytes - before.bytes).toBeLessThan(changed.length);
+
+    const reader = await openVault(tb.reader, { recoveryKey, workers: 0 });
+    const m = await reader.readSnapshot(id);
+    expect(m.items.find((i) => i.path === "tiny.txt")?.meta).toEqual({ kind: "test" });
+    for (const [path, data] of items) expect(sameBytes(await collect(reader.readItem(id, path)), path === "mail/0001.eml" ? changed : data), path).toBe(true);
+    for (const p of m.packs) {
+      const lock = (await tb.writer.head(`data/${p.slice(0, 2)}/${p}`))?.retainUntil?.getTime() ?? 0;
+      expect(lock).toBeGreaterThanOrEqual(Math.floor(inDays(3).getTime() / 1000) * 1000 - 60_000);
+    }
+  });
+
   it("wrong KEK and wrong recovery key fail clearly", async () => {
     await expect(openVault(tb.reader, { kms: newKms() })).rejects.toThrow(VaultKeyError);
     const other = await initVault(new (await import("./testing")).MemoryObjectStore(), { kms: newKms(), retention: { days: 1 }, workers: 0 });

@@ -315,6 +315,123 @@ describe("damage is detected, never returned as data", () => {
   });
 });
 
+describe("incremental runs: carrying items over from a parent snapshot", () => {
+  /** Counts reads of pack data, to show that carrying over reads nothing. */
+  function countingStore() {
+    const store = new MemoryObjectStore();
+    const counts = { dataGets: 0 };
+    const get = store.get.bind(store);
+    store.get = (key, range, versionId) => {
+      if (key.startsWith("data/")) counts.dataGets++;
+      return get(key, range, versionId);
+    };
+    return { store, counts };
+  }
+
+  it("re-adds unchanged items unread; they restore byte for byte, and their packs stay locked", async () => {
+    const { store, counts } = countingStore();
+    const kms = newKms();
+    const { vault } = await initVault(store, { kms, retention: { days: 1 }, chunker: SMALL_CHUNKER, packTargetSize: SMALL_PACK, workers: 0 });
+    const a = pseudoRandomBytes(61, 700_000);
+    const b = pseudoText(62, 300_000);
+    const c = pseudoText(63, 90_000);
+    const w1 = await vault.startSnapshot(run("u", 10));
+    await w1.putItem("a", a, { v: 1 });
+    await w1.putItem("b", streamOf(b), { v: 1 });
+    await w1.putItem("c", [c], { v: 1 });
+    const parent = await w1.commit();
+    await vault.close();
+
+    const v2 = await openVault(store, { kms, workers: 0 });
+    counts.dataGets = 0;
+    const w2 = await v2.startSnapshot({ ...run("u", 100), parent });
+    expect(w2.parentItem("a")).toMatchObject({ path: "a", size: a.length, meta: { v: 1 } });
+    expect(w2.parentItem("nope")).toBeUndefined();
+    const ref = w2.carryOver("a");
+    expect(ref).toMatchObject({ path: "a", size: a.length });
+    w2.carryOver("b", { v: 2 });
+    const c2 = pseudoText(64, 95_000);
+    await w2.putItem("c", c2, { v: 2 });
+    const id = await w2.commit();
+    expect(counts.dataGets).toBe(0);
+    expect(w2.stats).toMatchObject({ carriedItems: 2, carriedBytes: a.length + b.length, bytesIn: c2.length });
+
+    const m = await v2.readSnapshot(id);
+    expect(m.items.map((i) => [i.path, i.meta])).toEqual([["a", { v: 1 }], ["b", { v: 2 }], ["c", { v: 2 }]]);
+    const fresh = await openVault(store, { kms, workers: 0 });
+    for (const [path, data] of [["a", a], ["b", b], ["c", c2]] as const) expect(sameBytes(await collect(fresh.readItem(id, path)), data)).toBe(true);
+    // The parent's packs now back the new snapshot too: locked until its retain-until.
+    const until = new Date(m.retainUntil).getTime();
+    for (const p of m.packs) expect((await store.head(`data/${p.slice(0, 2)}/${p}`))?.retainUntil?.getTime()).toBeGreaterThanOrEqual(until);
+    expect(m.packs.length).toBeGreaterThan(0);
+  });
+
+  it("refuses what it cannot carry over, naming the item, and leaves the path free", async () => {
+    const { vault } = await setup();
+    const w1 = await vault.startSnapshot(run());
+    await w1.putItem("x", pseudoText(70, 1000));
+    const parent = await w1.commit();
+    const noParent = await vault.startSnapshot(run());
+    expect(() => noParent.carryOver("x")).toThrow(/needs a parent snapshot/);
+    const w = await vault.startSnapshot({ ...run(), parent });
+    expect(() => w.carryOver("y")).toThrow(`parent snapshot ${parent} has no item y`);
+    w.carryOver("x");
+    expect(() => w.carryOver("x")).toThrow(/already added/);
+    await expect(w.putItem("x", pseudoText(71, 10))).rejects.toThrow(/already added/);
+    await w.commit();
+    expect(() => w.carryOver("x")).toThrow(/writer is committed/);
+    await expect(vault.startSnapshot({ ...run(), parent: "ab".repeat(32) })).rejects.toThrow(/snapshots\/abab/);
+  });
+
+  it("fails clearly when the parent lists a blob no index holds (the item must be put again)", async () => {
+    const { store, vault } = await setup();
+    const ghost = "cd".repeat(32);
+    const manifest = {
+      formatVersion: 1,
+      vaultId: vault.vaultId,
+      source: "src-1",
+      unit: "u1",
+      startedAt: new Date().toISOString(),
+      committedAt: new Date().toISOString(),
+      retainUntil: inDays(1).toISOString(),
+      items: [{ path: "lost", size: 5, meta: {}, blobs: [ghost] }],
+      packs: [],
+      indexes: [],
+    };
+    const bytes = sealObject(vault.keys, "snapshot", new TextEncoder().encode(JSON.stringify(manifest)));
+    const parent = sha256Hex(bytes);
+    await store.put(`snapshots/${parent}`, bytes, { retainUntil: inDays(1) });
+    const w = await vault.startSnapshot({ ...run(), parent });
+    expect(() => w.carryOver("lost")).toThrow(`item lost of parent snapshot ${parent}: blob ${ghost} is in none of the vault's indexes; put the item again`);
+    // The path is still free for the caller's fallback.
+    await w.putItem("lost", pseudoText(72, 5));
+    const id = await w.commit();
+    expect((await vault.readSnapshot(id)).items.map((i) => i.path)).toEqual(["lost"]);
+  });
+
+  it("addItemRef reloads the index only when a blob is missing from it", async () => {
+    const { store, kms, vault } = await setup();
+    const w = await vault.startSnapshot(run());
+    const refs = [];
+    for (let i = 0; i < 5; i++) refs.push(await w.putItem(`i${i}`, pseudoText(80 + i, 40_000)));
+    await w.checkpoint();
+    const v2 = await openVault(store, { kms, workers: 0 });
+    const w2 = await v2.startSnapshot(run());
+    let lists = 0;
+    const list = store.list.bind(store);
+    store.list = (prefix) => {
+      if (prefix === "index/") lists++;
+      return list(prefix);
+    };
+    for (const ref of refs) await w2.addItemRef(ref);
+    expect(lists).toBe(0);
+    await expect(w2.addItemRef({ path: "ghost", size: 1, blobs: ["ab".repeat(32)] })).rejects.toThrow(/is not stored in this vault/);
+    expect(lists).toBe(1);
+    await w2.putItem("ghost", pseudoText(90, 10));
+    await w2.commit();
+  });
+});
+
 describe("commit protocol and concurrency", () => {
   it("a crash before commit leaves no snapshot; the next run reuses the uploaded packs", async () => {
     const { store, kms, vault } = await setup({ indexEveryPacks: 1 });

@@ -22,7 +22,9 @@ import type { ObjectStore } from "./store/types";
 export interface EngineOptions {
   /**
    * Seal worker threads; 0 seals on the calling thread. Default: cores − 1 (at least 1, at most
-   * 4): the calling thread chunks, hashes and uploads, the workers compress and encrypt.
+   * 4): the calling thread reads, chunks, hashes and uploads, the workers compress, encrypt and
+   * build packs. Each worker costs ~60 MiB (its pack buffers and the encryption output V8 has not
+   * collected yet), and on 2 cores a second one did not help: the calling thread is the busier.
    */
   workers?: number;
   now?: () => Date;
@@ -95,7 +97,9 @@ export async function openVault(store: ObjectStore, opts: OpenVaultOptions): Pro
 export class Vault {
   readonly keys: VaultKeys;
   readonly index = new BlobIndex();
-  readonly #sealer: Sealer;
+  /** Created by the first startSnapshot: a vault opened to read never starts seal workers. */
+  #sealer: Sealer | null = null;
+  #closed = false;
   readonly #reader: PackReader;
   readonly #manifests = new Map<string, Promise<SnapshotManifest>>();
   readonly #itemMaps = new WeakMap<SnapshotManifest, Map<string, SnapshotItem>>();
@@ -108,8 +112,6 @@ export class Vault {
     private readonly opts: EngineOptions,
   ) {
     this.keys = new VaultKeys(master, fromHex(config.vaultId));
-    const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
-    this.#sealer = workers > 0 ? new WorkerSealer(workers) : new InlineSealer();
     this.#reader = new PackReader(store, this.keys);
     this.#now = opts.now ?? (() => new Date());
   }
@@ -118,9 +120,15 @@ export class Vault {
     return this.config.vaultId;
   }
 
-  /** Starts a backup run. Loads indexes written since the last call so dedup sees other writers' packs. */
+  /**
+   * Starts a backup run. Loads indexes written since the last call so dedup sees other writers'
+   * packs, and with `parent` that snapshot's manifest (and any index it lists that the listing
+   * missed), so `carryOver` needs no I/O.
+   */
   async startSnapshot(input: StartSnapshotInput): Promise<SnapshotWriter> {
-    await this.index.refresh(this.store, this.keys);
+    if (this.#closed) throw new VaultError("vault is closed");
+    const [parent] = await Promise.all([input.parent === undefined ? undefined : this.readSnapshot(input.parent), this.index.refresh(this.store, this.keys)]);
+    if (parent) await this.index.refresh(this.store, this.keys, parent.indexes);
     const { algorithm: _algorithm, ...chunker } = this.config.chunker;
     return new SnapshotWriter(
       {
@@ -128,7 +136,7 @@ export class Vault {
         keys: this.keys,
         vaultId: this.config.vaultId,
         index: this.index,
-        sealer: this.#sealer,
+        sealer: this.#getSealer(),
         chunker,
         packTargetSize: this.config.packTargetSize,
         codec: this.opts.codec ?? defaultCodec(),
@@ -136,6 +144,7 @@ export class Vault {
         now: this.#now,
       },
       input,
+      parent && input.parent !== undefined ? { id: input.parent, items: this.#itemMap(parent) } : undefined,
     );
   }
 
@@ -182,11 +191,15 @@ export class Vault {
     return p;
   }
 
-  async getItem(snapshotId: string, path: string): Promise<SnapshotItem> {
-    const m = await this.readSnapshot(snapshotId);
+  #itemMap(m: SnapshotManifest): Map<string, SnapshotItem> {
     let byPath = this.#itemMaps.get(m);
     if (!byPath) this.#itemMaps.set(m, (byPath = new Map(m.items.map((i) => [i.path, i]))));
-    const item = byPath.get(path);
+    return byPath;
+  }
+
+  async getItem(snapshotId: string, path: string): Promise<SnapshotItem> {
+    const m = await this.readSnapshot(snapshotId);
+    const item = this.#itemMap(m).get(path);
     if (!item) throw new VaultError(`snapshot ${snapshotId} has no item ${path}`);
     return item;
   }
@@ -205,8 +218,9 @@ export class Vault {
     const item = await this.getItem(snapshotId, path);
     await this.index.refresh(this.store, this.keys, m.indexes);
     const key = snapshotKeyFor(snapshotId);
+    const own = new Set(m.packs); // the copy the writer chose and locked (docs/vault-format.md §11)
     const fetchBlob = (hex: string) => {
-      const loc = this.index.get(hex);
+      const loc = this.index.get(hex, own);
       if (!loc) return Promise.reject(new VaultIntegrityError(key, `blob ${hex} of ${path} is in none of the snapshot's indexes`));
       return this.#reader.readBlob(loc.packId, loc.entry);
     };
@@ -234,7 +248,17 @@ export class Vault {
     return Readable.from(this.readItem(snapshotId, path), { objectMode: false });
   }
 
+  #getSealer(): Sealer {
+    if (!this.#sealer) {
+      const workers = this.opts.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+      const maxBlob = this.config.chunker.maxSize;
+      this.#sealer = workers > 0 ? new WorkerSealer(workers, this.keys.master, maxBlob) : new InlineSealer(this.keys.master, maxBlob);
+    }
+    return this.#sealer;
+  }
+
   async close(): Promise<void> {
-    await this.#sealer.close();
+    this.#closed = true;
+    await this.#sealer?.close();
   }
 }

@@ -21,9 +21,10 @@ export function writeEntry(view: DataView, at: number, e: BlobEntry): void {
   view.setUint8(at + 48, e.codec);
 }
 
-export function readEntry(bytes: Uint8Array, view: DataView, at: number): BlobEntry {
+/** `shareId`: the id is a view into `bytes` instead of a copy (saves ~200 bytes of heap per entry). */
+export function readEntry(bytes: Uint8Array, view: DataView, at: number, shareId = false): BlobEntry {
   return {
-    id: bytes.slice(at, at + 32),
+    id: shareId ? bytes.subarray(at, at + 32) : bytes.slice(at, at + 32),
     ordinal: view.getUint32(at + 32, true),
     offset: view.getUint32(at + 36, true),
     storedLength: view.getUint32(at + 40, true),
@@ -43,7 +44,7 @@ export function encodeTable(entries: readonly BlobEntry[]): Uint8Array {
   return out;
 }
 
-export function decodeTable(objectKey: string, bytes: Uint8Array): BlobEntry[] {
+export function decodeTable(objectKey: string, bytes: Uint8Array, shareIds = false): BlobEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 5) throw new VaultFormatError(`${objectKey}: blob table too short`);
   const version = view.getUint8(0);
@@ -51,6 +52,6 @@ export function decodeTable(objectKey: string, bytes: Uint8Array): BlobEntry[] {
   const count = view.getUint32(1, true);
   if (bytes.length !== 5 + count * ENTRY_SIZE) throw new VaultFormatError(`${objectKey}: blob table length does not match its count`);
   const out: BlobEntry[] = [];
-  for (let i = 0; i < count; i++) out.push(readEntry(bytes, view, 5 + i * ENTRY_SIZE));
+  for (let i = 0; i < count; i++) out.push(readEntry(bytes, view, 5 + i * ENTRY_SIZE, shareIds));
   return out;
 }

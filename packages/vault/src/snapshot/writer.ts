@@ -1,6 +1,6 @@
-// One backup run: items go in through putItem, commit() makes the snapshot visible
-// (docs/vault-format.md §10). Safe to run alongside other writers: everything it writes has a
-// fresh, content-derived name and nothing shared is modified.
+// One backup run: items go in through putItem (or carryOver from the parent snapshot), commit()
+// makes the snapshot visible (docs/vault-format.md §10). Safe to run alongside other writers:
+// everything it writes has a fresh, content-derived name and nothing shared is modified.
 import type { Readable } from "node:stream";
 import { createHash } from "node:crypto";
 import { FastCdc, type ChunkerParams } from "../chunker/fastcdc";
@@ -15,7 +15,8 @@ import type { BlobIndex } from "../repo-index/blob-index";
 import { encodeIndex, indexKeyFor } from "../repo-index/index-file";
 import { sealObject } from "../sealed";
 import type { ObjectStore } from "../store/types";
-import { encodeManifest, snapshotKeyFor, type ItemMeta, type SnapshotItem, type SnapshotManifest } from "./manifest";
+import { snapshotKeyFor, type ItemMeta, type SnapshotItem, type SnapshotManifest } from "./manifest";
+import { sealManifest } from "./seal-manifest";
 import { CONFIG_KEY } from "../config";
 import { extendLocks } from "./retention";
 
@@ -37,6 +38,17 @@ export interface StartSnapshotInput {
   unit: string;
   startedAt: Date;
   retainUntil: Date;
+  /**
+   * The snapshot this run continues from (normally the unit's previous one). Its items can be
+   * re-added unread with `carryOver`; its manifest and indexes are loaded once, at start.
+   */
+  parent?: string;
+}
+
+/** The parent snapshot as the writer sees it: items by path. */
+export interface ParentSnapshot {
+  id: string;
+  items: ReadonlyMap<string, SnapshotItem>;
 }
 
 export interface ItemRef {
@@ -50,15 +62,26 @@ export interface WriterStats {
   dedupedBlobs: number;
   packsUploaded: number;
   bytesUploaded: number;
+  /** Bytes read through putItem. */
   bytesIn: number;
+  /** Items (and their bytes) re-added from the parent snapshot without reading them. */
+  carriedItems: number;
+  carriedBytes: number;
 }
 
-export type ItemSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Readable;
+/**
+ * An item's content: the whole of it (one buffer), or its pieces in order. A piece must not be
+ * modified until the next one is requested (the writer reads it in place).
+ */
+export type ItemSource = Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Readable;
+
+const YIELD_EVERY_MS = 4;
 
 export class SnapshotWriter {
-  readonly #items = new Map<string, SnapshotItem>();
-  /** Blobs this run added (id → pack once stored, "" while in a pack being built). */
-  readonly #runBlobs = new Map<string, string>();
+  /** Items by path; null while an item is being put (claimed at the call, so duplicates fail at once). */
+  readonly #items = new Map<string, SnapshotItem | null>();
+  /** Blobs this run added (stored, or in a pack being built). */
+  readonly #runBlobs = new Set<string>();
   readonly #runIndexes = new Set<string>();
   readonly #runPacks = new Set<string>();
   #pendingIndex: WrittenPack[] = [];
@@ -66,14 +89,16 @@ export class SnapshotWriter {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #packs: PackWriter;
   #chunker: FastCdc | null = null;
-  readonly stats: WriterStats = { newBlobs: 0, dedupedBlobs: 0, packsUploaded: 0, bytesUploaded: 0, bytesIn: 0 };
+  #lastYield = performance.now();
+  readonly stats: WriterStats = { newBlobs: 0, dedupedBlobs: 0, packsUploaded: 0, bytesUploaded: 0, bytesIn: 0, carriedItems: 0, carriedBytes: 0 };
 
   constructor(
     private readonly ctx: SnapshotContext,
     private readonly input: StartSnapshotInput,
+    private readonly parent?: ParentSnapshot,
   ) {
     if (!(input.retainUntil instanceof Date) || Number.isNaN(input.retainUntil.getTime())) throw new VaultError("retainUntil must be a valid Date");
-    this.#packs = new PackWriter(ctx.store, ctx.keys, ctx.sealer, {
+    this.#packs = new PackWriter(ctx.store, ctx.sealer, {
       targetSize: ctx.packTargetSize,
       retainUntil: input.retainUntil,
       codec: ctx.codec,
@@ -81,34 +106,71 @@ export class SnapshotWriter {
     });
   }
 
-  /** Streams one item in. Calls are serialised per writer; run several writers for parallelism. */
+  /**
+   * Streams one item in. Items are taken one after another (call it again without waiting to keep
+   * the writer busy); it resolves once the item's content is read and queued for sealing.
+   */
   putItem(path: string, source: ItemSource, meta: ItemMeta = {}): Promise<ItemRef> {
+    try {
+      this.#assertOpen();
+      this.#claim(path);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     const run = this.#queue.then(() => this.#putItem(path, source, meta));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
   async #putItem(path: string, source: ItemSource, meta: ItemMeta): Promise<ItemRef> {
-    this.#assertOpen();
-    if (path.length === 0) throw new VaultError("item path must not be empty");
-    if (this.#items.has(path)) throw new VaultError(`item ${path} was already added to this snapshot`);
-    const chunker = (this.#chunker ??= new FastCdc(this.ctx.keys.gear, this.ctx.chunker));
-    chunker.reset();
     const blobs: string[] = [];
     let size = 0;
-    for await (const piece of source as AsyncIterable<Uint8Array | string>) {
-      const bytes = typeof piece === "string" ? Buffer.from(piece) : piece;
-      size += bytes.length;
-      for (const chunk of chunker.push(bytes)) await this.#addChunk(chunk, blobs);
+    const chunker = (this.#chunker ??= new FastCdc(this.ctx.keys.gear, this.ctx.chunker));
+    const emit = (chunk: Uint8Array) => this.#addChunk(chunk, blobs);
+    try {
+      this.#assertOpen();
+      chunker.reset();
+      if (source instanceof Uint8Array) {
+        size = source.length;
+        chunker.push(source, emit, true);
+      } else if (Symbol.asyncIterator in source) {
+        for await (const piece of source as AsyncIterable<Uint8Array | string>) {
+          size += this.#feed(chunker, piece, emit);
+          if (this.#packs.backlogged) await this.#packs.ready();
+        }
+        chunker.finish(emit);
+      } else {
+        for (const piece of source as Iterable<Uint8Array | string>) {
+          size += this.#feed(chunker, piece, emit);
+          if (this.#packs.backlogged) await this.#packs.ready();
+        }
+        chunker.finish(emit);
+      }
+      if (this.#packs.backlogged) await this.#packs.ready();
+    } catch (e) {
+      chunker.reset();
+      this.#items.delete(path);
+      throw e;
     }
-    for (const chunk of chunker.finish()) await this.#addChunk(chunk, blobs);
     this.stats.bytesIn += size;
-    const item: SnapshotItem = { path, size, meta, blobs };
-    this.#items.set(path, item);
+    // An exact-length copy: a pushed-to array keeps room for 16 entries (~120 bytes per item).
+    this.#items.set(path, { path, size, meta, blobs: blobs.slice() });
+    // Items held in memory are taken without an await that reaches the event loop; a caller that
+    // awaits each one in a loop would starve the uploads and the seal replies without this.
+    if (performance.now() - this.#lastYield > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.#lastYield = performance.now();
+    }
     return { path, size, blobs };
   }
 
-  async #addChunk(chunk: Uint8Array, blobs: string[]): Promise<void> {
+  #feed(chunker: FastCdc, piece: Uint8Array | string, emit: (chunk: Uint8Array) => void): number {
+    const bytes = typeof piece === "string" ? Buffer.from(piece) : piece;
+    chunker.push(bytes, emit);
+    return bytes.length;
+  }
+
+  #addChunk(chunk: Uint8Array, blobs: string[]): void {
     const id = this.ctx.keys.blobId(chunk);
     const hex = toHex(id);
     blobs.push(hex);
@@ -116,14 +178,49 @@ export class SnapshotWriter {
       this.stats.dedupedBlobs++;
       return;
     }
-    this.#runBlobs.set(hex, "");
+    this.#runBlobs.add(hex);
     this.stats.newBlobs++;
-    await this.#packs.add(id, chunk);
+    this.#packs.add(id, chunk);
+  }
+
+  /** The parent snapshot's item at `path`, if the run has a parent and it had one. */
+  parentItem(path: string): SnapshotItem | undefined {
+    return this.parent?.items.get(path);
+  }
+
+  /**
+   * Re-adds the parent snapshot's item at `path` without reading its content: the caller has
+   * decided it is unchanged (same size and modification time, an unchanged provider version…).
+   * `meta` replaces the parent's metadata (default: kept). O(blobs of the item): each blob is
+   * checked against the indexes loaded at start; one that no index holds any more (or only in a
+   * pack garbage collection is deleting) fails the call, and the caller should put the item again.
+   */
+  carryOver(path: string, meta?: ItemMeta): ItemRef {
+    this.#assertOpen();
+    if (!this.parent) throw new VaultError("carryOver needs a parent snapshot: startSnapshot({ parent })");
+    const item = this.parent.items.get(path);
+    if (!item) throw new VaultError(`parent snapshot ${this.parent.id} has no item ${path}`);
+    const missing = item.blobs.find((b) => !this.#runBlobs.has(b) && !this.ctx.index.has(b));
+    if (missing !== undefined) {
+      throw new VaultError(`item ${path} of parent snapshot ${this.parent.id}: blob ${missing} is in none of the vault's indexes; put the item again`);
+    }
+    this.#claim(item.path);
+    // The parent's strings and arrays (and its meta, when kept) are shared, not copied: a 50k-item
+    // run would otherwise hold every path and timestamp twice.
+    this.#items.set(item.path, { path: item.path, size: item.size, meta: meta ?? item.meta, blobs: item.blobs });
+    this.stats.carriedItems++;
+    this.stats.carriedBytes += item.size;
+    return { path: item.path, size: item.size, blobs: [...item.blobs] };
+  }
+
+  #claim(path: string): void {
+    if (path.length === 0) throw new VaultError("item path must not be empty");
+    if (this.#items.has(path)) throw new VaultError(`item ${path} was already added to this snapshot`);
+    this.#items.set(path, null);
   }
 
   async #onPackWritten(pack: WrittenPack): Promise<void> {
     this.#runPacks.add(pack.packId);
-    for (const e of pack.entries) this.#runBlobs.set(toHex(e.id), pack.packId);
     this.#pendingIndex.push(pack);
     if (this.#pendingIndex.length >= this.ctx.indexEveryPacks) await this.#writeIndex();
   }
@@ -140,7 +237,7 @@ export class SnapshotWriter {
   }
 
   /**
-   * Stores the open pack and indexes everything stored so far, so that a retried run (after a
+   * Stores the open packs and indexes everything stored so far, so that a retried run (after a
    * crash) reuses all of it. Call it where the caller checkpoints its own progress.
    */
   checkpoint(): Promise<void> {
@@ -155,15 +252,27 @@ export class SnapshotWriter {
 
   /**
    * Re-adds an item stored by an earlier, crashed attempt of this run (its ref was checkpointed
-   * by the caller) without reading its content again. Every blob must already be indexed.
+   * by the caller) without reading its content again. Every blob must already be indexed; the
+   * index is reloaded only when one is not found.
    */
   addItemRef(ref: ItemRef, meta: ItemMeta = {}): Promise<ItemRef> {
-    const run = this.#queue.then(async () => {
+    try {
       this.#assertOpen();
-      if (this.#items.has(ref.path)) throw new VaultError(`item ${ref.path} was already added to this snapshot`);
-      await this.ctx.index.refresh(this.ctx.store, this.ctx.keys);
-      const missing = ref.blobs.find((b) => !this.ctx.index.has(b) && !this.#runBlobs.has(b));
-      if (missing !== undefined) throw new VaultError(`item ${ref.path}: blob ${missing} is not stored in this vault; put the item again`);
+      this.#claim(ref.path);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    const run = this.#queue.then(async () => {
+      try {
+        this.#assertOpen();
+        const missing = () => ref.blobs.find((b) => !this.ctx.index.has(b) && !this.#runBlobs.has(b));
+        if (missing() !== undefined) await this.ctx.index.refresh(this.ctx.store, this.ctx.keys);
+        const gone = missing();
+        if (gone !== undefined) throw new VaultError(`item ${ref.path}: blob ${gone} is not stored in this vault; put the item again`);
+      } catch (e) {
+        this.#items.delete(ref.path);
+        throw e;
+      }
       this.#items.set(ref.path, { path: ref.path, size: ref.size, meta, blobs: [...ref.blobs] });
       this.stats.dedupedBlobs += ref.blobs.length;
       return ref;
@@ -177,14 +286,19 @@ export class SnapshotWriter {
     await this.#queue;
     this.#assertOpen();
     this.#state = "committed";
-    await this.#packs.flush();
+    try {
+      await this.#packs.flush();
+    } finally {
+      this.#packs.close();
+    }
     await this.#writeIndex();
     this.stats.packsUploaded = this.#packs.packsUploaded;
     this.stats.bytesUploaded = this.#packs.bytesUploaded;
 
     const packs = new Set<string>();
     const indexes = new Set<string>();
-    for (const item of this.#items.values()) {
+    const items = [...this.#items.values()].filter((i): i is SnapshotItem => i !== null);
+    for (const item of items) {
       for (const hex of item.blobs) {
         const loc = this.ctx.index.get(hex);
         if (!loc) throw new VaultError(`internal: blob ${hex} of ${item.path} is in no index`);
@@ -194,6 +308,13 @@ export class SnapshotWriter {
     for (const p of packs) for (const i of this.ctx.index.packIndexes.get(p) ?? []) indexes.add(i);
     await this.#extendRetention(packs, indexes);
 
+    // A run that outlasted its own retain-until could have had its new packs collected already.
+    if (this.input.retainUntil.getTime() <= this.ctx.now().getTime()) {
+      throw new VaultError(
+        `snapshot ${this.input.source}/${this.input.unit}: its retainUntil ${this.input.retainUntil.toISOString()} has passed; not committing (docs/vault-format.md §13.4)`,
+      );
+    }
+
     const manifest: SnapshotManifest = {
       formatVersion: 1,
       vaultId: this.ctx.vaultId,
@@ -202,11 +323,11 @@ export class SnapshotWriter {
       startedAt: this.input.startedAt.toISOString(),
       committedAt: this.ctx.now().toISOString(),
       retainUntil: this.input.retainUntil.toISOString(),
-      items: [...this.#items.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      items: items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       packs: [...packs].sort(),
       indexes: [...indexes].sort(),
     };
-    const bytes = sealObject(this.ctx.keys, "snapshot", encodeManifest(manifest));
+    const bytes = sealManifest(this.ctx.keys, manifest);
     const id = createHash("sha256").update(bytes).digest("hex");
     await this.ctx.store.put(snapshotKeyFor(id), bytes, { retainUntil: this.input.retainUntil });
     return id;
@@ -220,6 +341,7 @@ export class SnapshotWriter {
     try {
       await this.#packs.flush();
     } finally {
+      this.#packs.close();
       await this.#writeIndex();
     }
   }
