@@ -13,3 +13,5 @@ export { Codec } from "./compress";
 export type { ObjectStore, DeletingObjectStore, ObjectInfo, ObjectVersionInfo, PutOptions } from "./store/types";
 export { verifyVault } from "./verify";
 export type { VerifyOptions, VerifyProblem, VerifyReport } from "./verify";
+export { collectGarbage } from "./gc/index";
+export type { GcObjectStore, GcOptions, GcProblem, GcReport, GcSkipped } from "./gc/index";

@@ -1,6 +1,7 @@
 // Test helpers: an in-memory ObjectStore with versioning and compliance locks, and tampering hooks
 // (for unit tests that must not do I/O). Not for production.
-import type { ObjectInfo, ObjectStore, ObjectVersionInfo, PutOptions } from "./store/types";
+import { StoreError } from "./store/errors";
+import type { DeletingObjectStore, ObjectInfo, ObjectStore, ObjectVersionInfo, PutOptions } from "./store/types";
 
 interface Version {
   versionId: string;
@@ -15,7 +16,8 @@ export class MemoryObjectStore implements ObjectStore {
   puts = 0;
   bytesPut = 0;
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  /** `now` is the server's clock: the one Object Lock is enforced by (MemoryDeletingObjectStore). */
+  constructor(protected readonly now: () => Date = () => new Date()) {}
 
   put(key: string, body: Uint8Array, opts: PutOptions): Promise<{ versionId?: string }> {
     if (!(opts.retainUntil instanceof Date)) return Promise.reject(new Error("retainUntil required"));
@@ -32,7 +34,7 @@ export class MemoryObjectStore implements ObjectStore {
   #version(key: string, versionId?: string): Version {
     const list = this.objects.get(key);
     const v = versionId === undefined ? list?.at(-1) : list?.find((x) => x.versionId === versionId);
-    if (!v) throw Object.assign(new Error(`not found: ${key}`), { code: "not_found" });
+    if (!v) throw new StoreError("not_found", `not found: ${key}`, { op: "get", bucket: "memory", key, ...(versionId === undefined ? {} : { versionId }) });
     return v;
   }
 
@@ -82,6 +84,34 @@ export class MemoryObjectStore implements ObjectStore {
     }
   }
 
+  /** The compliance retain-until of one version (the latest when versionId is omitted), like S3ObjectStore.retention. */
+  retention(key: string, versionId?: string): Promise<{ retainUntil: Date | null }> {
+    try {
+      return Promise.resolve({ retainUntil: new Date(this.#version(key, versionId).retainUntil) });
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  /** Removes one version, refusing while it is locked by this store's clock (S3 Object Lock COMPLIANCE). */
+  protected removeVersion(key: string, versionId: string): void {
+    const list = this.objects.get(key);
+    const at = list?.findIndex((v) => v.versionId === versionId) ?? -1;
+    const v = list?.[at];
+    if (!list || !v) throw new StoreError("not_found", `deleteVersion memory/${key} (version ${versionId}): not found`, { op: "deleteVersion", bucket: "memory", key, versionId });
+    if (v.retainUntil.getTime() > this.now().getTime()) {
+      throw new StoreError("locked", `deleteVersion memory/${key} (version ${versionId}): refused: protected by Object Lock until ${v.retainUntil.toISOString()}`, {
+        op: "deleteVersion",
+        bucket: "memory",
+        key,
+        versionId,
+        status: 403,
+      });
+    }
+    list.splice(at, 1);
+    if (list.length === 0) this.objects.delete(key);
+  }
+
   /** Test hook: replace the stored bytes of the latest version in place (simulates bit rot). */
   tamper(key: string, mutate: (body: Uint8Array) => Uint8Array): void {
     const v = this.#version(key);
@@ -96,6 +126,21 @@ export class MemoryObjectStore implements ObjectStore {
     let n = 0;
     for (const [k, list] of this.objects) if (k.startsWith(prefix)) for (const v of list) n += v.body.length;
     return n;
+  }
+}
+
+/** The GC identity's view of a MemoryObjectStore: deletes named versions whose lock has passed by the store's clock. */
+export class MemoryDeletingObjectStore extends MemoryObjectStore implements DeletingObjectStore {
+  deletes = 0;
+
+  deleteVersion(key: string, versionId: string): Promise<void> {
+    try {
+      this.removeVersion(key, versionId);
+      this.deletes++;
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 }
 

@@ -46,9 +46,12 @@ export async function verifyVault(vault: Vault, opts: VerifyOptions = {}): Promi
     try {
       const m = await vault.readSnapshot(id);
       for (const p of m.packs) packs.add(p);
+      // Look blobs up in the manifest's own packs: has() means "may deduplicate against", which
+      // excludes packs GC has announced (docs/vault-format.md §11, §13).
+      const own = new Set(m.packs);
       for (const item of m.items) {
         for (const blob of item.blobs) {
-          if (!index.has(blob)) problems.push({ object: key, problem: `item ${item.path}: blob ${blob} is in no index` });
+          if (!index.get(blob, own)) problems.push({ object: key, problem: `item ${item.path}: blob ${blob} is in no index` });
         }
       }
     } catch (e) {
