@@ -47,7 +47,8 @@ export function decodeIndex(objectKey: string, bytes: Uint8Array): WrittenPack[]
     if (at + count * ENTRY_SIZE > bytes.length) throw bad("entries past end");
     const entries = [];
     for (let i = 0; i < count; i++) {
-      entries.push(readEntry(bytes, view, at));
+      // Ids as views into the decoded index (it stays in memory anyway): no copy per blob.
+      entries.push(readEntry(bytes, view, at, true));
       at += ENTRY_SIZE;
     }
     packs.push({ packId, size, entries });

@@ -92,7 +92,7 @@ export class S3ObjectStore implements ObjectStore {
           ObjectLockMode: "COMPLIANCE",
           ObjectLockRetainUntilDate: opts.retainUntil,
           ChecksumAlgorithm: "SHA256",
-          ChecksumSHA256: sha256Base64(body),
+          ChecksumSHA256: opts.sha256 ? Buffer.from(opts.sha256).toString("base64") : sha256Base64(body),
         }),
       ),
     );

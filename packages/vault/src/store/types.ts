@@ -5,6 +5,8 @@ export interface PutOptions {
   /** Object Lock COMPLIANCE retention end. Required: nothing enters the vault unlocked. */
   retainUntil: Date;
   contentType?: string;
+  /** The body's SHA-256 when the caller already has it (a pack's id is its hash): not computed again. */
+  sha256?: Uint8Array;
 }
 
 export interface ObjectInfo {
