@@ -4,3 +4,4 @@ export type { CreateTenantInput, MutationInput, TenantSummary, TouchedItem } fro
 export type { FaultRuleInput } from "./faults/rules";
 export type { ServiceAccountKeyFile } from "./google/service-accounts";
 export { DEV_CLIENTS } from "./oauth/clients";
+export { HOLDFAST_PRINCIPAL as DEV_AWS_PRINCIPAL, type AwsPrincipal } from "./aws/principal";

@@ -10,12 +10,16 @@ import { FaultRegistry } from "./faults/rules";
 import { googlePlugin } from "./google";
 import { ServiceAccounts } from "./google/service-accounts";
 import { providerOf } from "./http/base-url";
+import { keepRawBody } from "./http/raw-body";
 import { selfSignedCertificate, type TlsMaterial } from "./http/tls";
 import { microsoftPlugin } from "./microsoft";
+import { salesforcePlugin } from "./salesforce";
+import { registerS3Proxy } from "./aws/s3-proxy";
+import { registerSts } from "./aws/sts";
 import { ClientRegistry } from "./oauth/clients";
 import { SigningKey } from "./oauth/keys";
 import { TokenStore } from "./oauth/store";
-import { createTenant } from "./tenant-factory";
+import { createTenantReady } from "./tenant-factory";
 import { CreateTenantInput, TenantRegistry, type TenantSummary } from "./tenants";
 
 export interface SandboxOptions {
@@ -65,7 +69,8 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
     bodyLimit: 5 * 1024 * 1024,
   });
 
-  app.addContentTypeParser(FORM, { parseAs: "string" }, (_req, body, done) => {
+  app.addContentTypeParser(FORM, { parseAs: "string" }, (req, body, done) => {
+    keepRawBody(req, String(body));
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
   // Uploads (message/rfc822, multipart/related, octet streams) reach handlers as raw bytes.
@@ -82,6 +87,12 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   });
   await app.register((scope) => googlePlugin(scope, context));
   await app.register((scope, _o, done) => microsoftPlugin(scope, context, done));
+  await app.register((scope, _o, done) => salesforcePlugin(scope, context, done));
+  await app.register((scope, _o, done) => {
+    registerSts(scope, context);
+    registerS3Proxy(scope, context);
+    done();
+  });
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split("?")[0] ?? "";
@@ -91,11 +102,13 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
     if (providerOf(path) === "microsoft") {
       return reply.code(400).send({ error: { code: "BadRequest", message: `Resource not found for the segment '${path.split("/").pop() ?? ""}'.` } });
     }
+    if (providerOf(path) === "salesforce") return reply.code(404).send([{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }]);
     return reply.code(404).send({ error: "not_found", message: `${req.method} ${path} is not emulated` });
   });
 
   const initial: Partial<CreateTenantInput>[] = [...(opts.seed === undefined ? [] : [{ provider: "google" as const, seed: opts.seed, users: 5, itemsPerUser: 200 }]), ...(opts.tenants ?? [])];
-  const initialTenants = initial.map((t) => createTenant(context, CreateTenantInput.parse(t)).summary());
+  const initialTenants: TenantSummary[] = [];
+  for (const t of initial) initialTenants.push((await createTenantReady(context, CreateTenantInput.parse(t))).summary());
 
   let url = "";
   let httpsUrl = "";
@@ -132,6 +145,8 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
       return url;
     },
     async close() {
+      // AWS tenants hold buckets and identities on versitygw: remove them with the process's tenants.
+      await Promise.all(context.tenants.list().map((t) => (t.dispose ? t.dispose().catch(() => undefined) : Promise.resolve())));
       const server = httpsServer;
       if (server) {
         server.closeAllConnections();

@@ -1,6 +1,8 @@
 import type { SandboxContext } from "./context";
 import { generateDomain, GoogleTenant } from "./google/tenant";
 import { generateMicrosoftDomain, MicrosoftTenant } from "./microsoft/tenant";
+import { generateSalesforceDomain, SalesforceTenant } from "./salesforce/org";
+import { AwsTenant, generateAwsDomain } from "./aws/tenant";
 import type { CreateTenantInput, Tenant } from "./tenants";
 
 export class NotImplementedError extends Error {}
@@ -19,14 +21,35 @@ export function createTenant(ctx: SandboxContext, input: CreateTenantInput): Ten
       ctx.tenants.add(tenant);
       return tenant;
     }
-    case "salesforce":
-    case "aws":
-      throw new NotImplementedError(`provider ${provider} is not emulated yet`);
+    case "salesforce": {
+      const tenant = new SalesforceTenant(ctx.tenants.nextId("salesforce"), uniqueDomain(ctx, input.domain, generateSalesforceDomain(input.seed)), input);
+      ctx.tenants.add(tenant);
+      return tenant;
+    }
+    case "aws": {
+      // Registered only once init() (buckets and identities on versitygw) has succeeded: see createTenantReady.
+      return new AwsTenant(ctx.tenants.nextId("aws"), uniqueDomain(ctx, input.domain, generateAwsDomain(input.seed)), input);
+    }
     default: {
       const unreachable: never = provider;
       throw new Error(`unknown provider ${String(unreachable)}`);
     }
   }
+}
+
+/** createTenant plus the tenant's out-of-process set-up (AWS); a tenant whose set-up fails is cleaned up and not registered. */
+export async function createTenantReady(ctx: SandboxContext, input: CreateTenantInput): Promise<Tenant> {
+  const tenant = createTenant(ctx, input);
+  if (tenant.init) {
+    try {
+      await tenant.init();
+    } catch (err) {
+      await tenant.dispose?.().catch(() => undefined);
+      throw err;
+    }
+    ctx.tenants.add(tenant);
+  }
+  return tenant;
 }
 
 function uniqueDomain(ctx: SandboxContext, requested: string | undefined, generated: string): string {

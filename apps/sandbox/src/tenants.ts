@@ -14,6 +14,12 @@ export const CreateTenantInput = z.object({
   domain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/).optional(),
   /** Change records kept per unit before older cursors expire (Gmail history, Graph delta…). */
   historyRetention: z.number().int().min(1).max(10_000_000).default(100_000),
+  /** Salesforce: the org's daily API request allowance (DailyApiRequests.Max). */
+  dailyApiRequests: z.number().int().min(1).optional(),
+  /** AWS: the ExternalId the role's trust policy requires (generated when absent). */
+  externalId: z.string().min(2).max(1224).optional(),
+  /** AWS: the principal ARN the role's trust policy names (default: the Holdfast principal). */
+  trustedPrincipal: z.string().startsWith("arn:aws:").optional(),
 });
 export type CreateTenantInput = z.infer<typeof CreateTenantInput>;
 
@@ -64,6 +70,10 @@ export interface Tenant {
   /** The ground truth, as JSON text chunks (streamed: a large tenant's manifest is big). */
   manifest(): AsyncGenerator<string>;
   mutate(input: MutationInput): Promise<TouchedItem[]>;
+  /** Async set-up outside the process (AWS: buckets and identities on versitygw); the tenant is unusable until it resolves. */
+  init?(): Promise<void>;
+  /** Releases what init() created outside the process. */
+  dispose?(): Promise<void>;
   /** Makes every change cursor issued so far too old (Gmail history 404, Graph delta 410); returns the units. */
   expireCursors(units?: string[]): string[];
 }

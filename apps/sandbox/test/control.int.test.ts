@@ -15,10 +15,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe("tenants", () => {
-  it("validates input and reports providers not emulated yet", async () => {
+  it("validates input", async () => {
     expect((await h.control("POST", "/_control/tenants", { provider: "google", seed: 1, users: 0, itemsPerUser: 1 })).status).toBe(400);
     expect((await h.control("POST", "/_control/tenants", { provider: "yahoo", seed: 1, users: 1, itemsPerUser: 1 })).status).toBe(400);
-    expect((await h.control("POST", "/_control/tenants", { provider: "salesforce", seed: 1, users: 1, itemsPerUser: 1 })).status).toBe(501);
+    expect((await h.control("POST", "/_control/tenants", { provider: "salesforce", seed: 1, users: 1, itemsPerUser: 1 })).status).toBe(201);
+    expect((await h.control("POST", "/_control/tenants", { provider: "aws", seed: 1, users: 1, itemsPerUser: 1, trustedPrincipal: "not-an-arn" })).status).toBe(400);
     expect((await h.control("POST", "/_control/tenants", { provider: "microsoft", seed: 1, users: 1, itemsPerUser: 1 })).status).toBe(201);
     expect((await h.control("GET", "/_control/tenants/nope/manifest")).status).toBe(404);
   });

@@ -10,7 +10,8 @@ import { isGoogleTenant } from "../google/tenant";
 import { baseUrl } from "../http/base-url";
 import { isMicrosoftTenant, type MicrosoftTenant } from "../microsoft/tenant";
 import { ThrottleLimits } from "../microsoft/throttle";
-import { createTenant, DomainTakenError, NotImplementedError } from "../tenant-factory";
+import { createTenantReady, DomainTakenError, NotImplementedError } from "../tenant-factory";
+import { VersitygwUnavailableError } from "../aws/tenant";
 import { CreateTenantInput, MutationInput, Provider, UnknownUnitError, type Tenant } from "../tenants";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -48,6 +49,7 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
     if (err instanceof z.ZodError) return reply.code(400).send({ error: "invalid_request", issues: err.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
     if (err instanceof HttpError) return reply.code(err.status).send({ error: err.status === 404 ? "not_found" : "invalid_request", message: err.message });
     if (err instanceof NotImplementedError) return reply.code(501).send({ error: "not_implemented", message: err.message });
+    if (err instanceof VersitygwUnavailableError) return reply.code(503).send({ error: "unavailable", message: err.message });
     if (err instanceof DomainTakenError) return reply.code(409).send({ error: "conflict", message: err.message });
     if (err instanceof UnknownUnitError) return reply.code(400).send({ error: "invalid_request", message: err.message });
     if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: "invalid_request", message: err.message });
@@ -70,7 +72,7 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
   app.get("/_control/health", (_req, reply) => reply.send({ status: "ok" }));
 
   app.post("/_control/tenants", async (req, reply) => {
-    const tenant = createTenant(ctx, CreateTenantInput.parse(req.body));
+    const tenant = await createTenantReady(ctx, CreateTenantInput.parse(req.body));
     return reply.code(201).send(tenant.summary());
   });
 
@@ -82,6 +84,7 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
     const t = tenantOf(req);
     ctx.tenants.remove(t.id);
     ctx.tokens.revokeTenant(t.id);
+    await t.dispose?.();
     ctx.serviceAccounts.removeTenant(t.id);
     return reply.code(204).send();
   });

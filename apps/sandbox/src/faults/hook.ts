@@ -15,6 +15,8 @@ type WithFault = FastifyRequest & { [FAULT]?: InjectedFault };
 function errorBody(provider: string | undefined, status: number): unknown {
   if (provider === "google") return googleFaultError(status).body();
   if (provider === "microsoft") return graphFaultError(status).body();
+  // Salesforce's envelope: 503 SERVER_UNAVAILABLE, 500 UNKNOWN_EXCEPTION, 429/403 REQUEST_LIMIT_EXCEEDED-like.
+  if (provider === "salesforce") return [{ message: "Injected fault", errorCode: status === 503 ? "SERVER_UNAVAILABLE" : status === 500 ? "UNKNOWN_EXCEPTION" : "REQUEST_LIMIT_EXCEEDED" }];
   return { error: { code: status, message: "Injected fault" } };
 }
 

@@ -20,10 +20,12 @@ export interface OAuthClient {
 export const DEFAULT_MICROSOFT_APP_ROLES = ["User.Read.All", "Mail.Read", "Mail.ReadWrite", "Files.Read.All"];
 
 /** Dev-only credentials of the built-in clients; documented in the README, never valid anywhere else. */
-export const DEV_CLIENTS: Record<"google" | "microsoft", { clientId: string; clientSecret: string }> = {
+export const DEV_CLIENTS: Record<"google" | "microsoft" | "salesforce", { clientId: string; clientSecret: string }> = {
   google: { clientId: "holdfast-dev.apps.googleusercontent.com", clientSecret: "sandbox-dev-secret" },
   // Microsoft application (client) ids are GUIDs.
   microsoft: { clientId: "5a0b1d3e-7c2f-4e6a-9b1d-0d0e5a7c3f21", clientSecret: "sandbox-dev-secret" },
+  // Salesforce consumer keys start with 3MVG.
+  salesforce: { clientId: "3MVG9HoldfastSandboxDevelopmentConsumerKey", clientSecret: "sandbox-dev-secret" },
 };
 
 export class ClientRegistry {

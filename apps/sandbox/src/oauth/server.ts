@@ -29,6 +29,8 @@ export interface TokenResponse {
   scope?: string;
   refresh_token?: string;
   id_token?: string;
+  /** Provider-specific fields (Salesforce's instance_url, id, issued_at, signature). */
+  [extra: string]: unknown;
 }
 
 export class OAuthError extends Error {
@@ -71,6 +73,10 @@ export interface AuthorizationServerConfig {
   wantsRefreshToken(params: Record<string, string>, scopes: string[]): boolean;
   /** ID token / userinfo claims; the server adds iss, aud, azp and nonce. */
   idTokenClaims(identity: Identity, req: FastifyRequest): Record<string, unknown>;
+  /** Scopes granted when the authorization request names none (Salesforce: the connected app's configured scopes). */
+  defaultScopes?: string[];
+  /** Extra token-response fields (Salesforce: instance_url, id, issued_at, signature). */
+  tokenExtras?(grant: Grant, req: FastifyRequest): Record<string, unknown>;
   /** grant_type → handler, for grants beyond authorization_code and refresh_token. */
   extraGrants?: Record<string, (body: Record<string, string>, req: FastifyRequest) => Promise<TokenResponse>>;
 }
@@ -131,7 +137,8 @@ export function registerAuthorizationServer(app: FastifyInstance, cfg: Authoriza
       return reply.redirect(u.toString(), 302);
     };
     if (params.response_type !== "code") return back({ error: "unsupported_response_type", state: params.state });
-    const scopes = (params.scope ?? "").split(/[\s+]+/).filter(Boolean).map((s) => cfg.normalizeScope?.(s) ?? s);
+    const requestedScopes = (params.scope ?? "").split(/[\s+]+/).filter(Boolean).map((s) => cfg.normalizeScope?.(s) ?? s);
+    const scopes = requestedScopes.length ? requestedScopes : (cfg.defaultScopes ?? []);
     if (scopes.length === 0) return back({ error: "invalid_request", error_description: "Missing required parameter: scope", state: params.state });
     const unknown = scopes.filter((s) => !(s in cfg.scopes));
     if (unknown.length) return back({ error: "invalid_scope", error_description: `Some requested scopes were invalid: ${unknown.join(" ")}`, state: params.state });
@@ -253,7 +260,7 @@ export function registerAuthorizationServer(app: FastifyInstance, cfg: Authoriza
 
   async function mint(req: FastifyRequest, grant: Grant, refreshToken: string | undefined, nonce?: string): Promise<TokenResponse> {
     const accessToken = tokens.issueAccess(grant, cfg.accessTokenTtlSeconds, cfg.tokenPrefixes.access, refreshToken);
-    const res: TokenResponse = { access_token: accessToken, expires_in: cfg.accessTokenTtlSeconds, scope: grant.scopes.join(" "), token_type: "Bearer" };
+    const res: TokenResponse = { access_token: accessToken, expires_in: cfg.accessTokenTtlSeconds, scope: grant.scopes.join(" "), token_type: "Bearer", ...cfg.tokenExtras?.(grant, req) };
     const identity = grant.scopes.includes("openid") ? cfg.identity(grant.subject, req) : undefined;
     if (identity) {
       const claims = { iss: issuer(req), ...cfg.idTokenClaims(identity, req), aud: grant.clientId, azp: grant.clientId, ...(nonce ? { nonce } : {}) };
