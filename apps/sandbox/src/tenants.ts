@@ -14,6 +14,10 @@ export const CreateTenantInput = z.object({
   domain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/).optional(),
   /** Change records kept per unit before older cursors expire (Gmail history, Graph delta…). */
   historyRetention: z.number().int().min(1).max(10_000_000).default(100_000),
+  /** Google: files seeded per My Drive (default min(itemsPerUser, 200)); the shared drive gets half. */
+  driveFilesPerUser: z.number().int().min(0).max(100_000).optional(),
+  /** Google: events seeded per primary calendar (default min(itemsPerUser, 200)). */
+  eventsPerUser: z.number().int().min(0).max(100_000).optional(),
   /** Salesforce: the org's daily API request allowance (DailyApiRequests.Max). */
   dailyApiRequests: z.number().int().min(1).optional(),
   /** AWS: the ExternalId the role's trust policy requires (generated when absent). */
@@ -27,6 +31,8 @@ export const MutationInput = z.object({
   kind: z.enum(["edit", "delete", "move", "ransomware", "create"]),
   fraction: z.number().min(0).max(1),
   seed: z.number().int(),
+  /** Google: which service to mutate (default mail; drive, calendar). */
+  service: z.enum(["mail", "drive", "calendar"]).optional(),
   /** Unit ids or e-mail addresses; all units when absent. */
   units: z.array(z.string()).optional(),
 });

@@ -7,7 +7,9 @@
 // per-call rootUrl. The OAuth endpoints are full URLs in every client and live under /google.
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { SandboxContext } from "../context";
+import { registerCalendar } from "./calendar/routes";
 import { registerDirectory } from "./directory/users";
+import { registerDriveScope } from "./drive/plugin";
 import { GoogleApiError } from "./errors";
 import { registerGmail } from "./gmail/routes";
 import { registerGoogleOAuth } from "./oauth";
@@ -29,6 +31,8 @@ export async function googlePlugin(app: FastifyInstance, ctx: SandboxContext): P
   const apis = (scope: FastifyInstance, _opts: unknown, done: (err?: Error) => void) => {
     registerDirectory(scope, ctx);
     registerGmail(scope, ctx);
+    registerCalendar(scope, ctx);
+    void scope.register((drive, _o, next) => registerDriveScope(drive, ctx, next));
     done();
   };
   await app.register(apis);

@@ -14,6 +14,14 @@ export const SCOPES = {
   userinfoEmail: `${G}userinfo.email`,
   userinfoProfile: `${G}userinfo.profile`,
   cloudPlatform: `${G}cloud-platform`,
+  drive: `${G}drive`,
+  driveReadonly: `${G}drive.readonly`,
+  driveFile: `${G}drive.file`,
+  driveMetadataReadonly: `${G}drive.metadata.readonly`,
+  calendar: `${G}calendar`,
+  calendarReadonly: `${G}calendar.readonly`,
+  calendarEvents: `${G}calendar.events`,
+  calendarEventsReadonly: `${G}calendar.events.readonly`,
 } as const;
 
 export const SCOPE_DESCRIPTIONS: Record<string, string> = {
@@ -32,6 +40,14 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = {
   [SCOPES.directoryUser]: "View and manage the provisioning of users on your domain",
   [SCOPES.directoryUserReadonly]: "See info about users on your domain",
   [SCOPES.cloudPlatform]: "See, edit, configure, and delete your Google Cloud data",
+  [SCOPES.drive]: "See, edit, create, and delete all of your Google Drive files",
+  [SCOPES.driveReadonly]: "See and download all your Google Drive files",
+  [SCOPES.driveFile]: "See, edit, create, and delete only the specific Google Drive files you use with this app",
+  [SCOPES.driveMetadataReadonly]: "See information about your Google Drive files",
+  [SCOPES.calendar]: "See, edit, share, and permanently delete all the calendars you can access using Google Calendar",
+  [SCOPES.calendarReadonly]: "See and download any calendar you can access using your Google Calendar",
+  [SCOPES.calendarEvents]: "View and edit events on all your calendars",
+  [SCOPES.calendarEventsReadonly]: "View events on all your calendars",
 };
 
 /** Scopes allowed per method, from each method's "Authorization scopes" in the API reference. */
@@ -47,6 +63,13 @@ export const METHOD_SCOPES = {
   historyList: [SCOPES.mail, SCOPES.gmailModify, SCOPES.gmailReadonly, SCOPES.gmailMetadata],
   getProfile: [SCOPES.mail, SCOPES.gmailModify, SCOPES.gmailReadonly, SCOPES.gmailMetadata, SCOPES.gmailCompose],
   directoryUsersList: [SCOPES.directoryUser, SCOPES.directoryUserReadonly, SCOPES.cloudPlatform],
+  // Drive: drive.file is accepted for reads and writes alike (the sandbox does not track which
+  // files an app created); content reads need more than drive.metadata.readonly.
+  driveMetadata: [SCOPES.drive, SCOPES.driveReadonly, SCOPES.driveFile, SCOPES.driveMetadataReadonly],
+  driveContent: [SCOPES.drive, SCOPES.driveReadonly, SCOPES.driveFile],
+  driveWrite: [SCOPES.drive, SCOPES.driveFile],
+  calendarRead: [SCOPES.calendar, SCOPES.calendarReadonly, SCOPES.calendarEvents, SCOPES.calendarEventsReadonly],
+  calendarWrite: [SCOPES.calendar, SCOPES.calendarEvents],
 } as const;
 
 /** A token whose only Gmail read access is gmail.metadata may not read bodies or search. */

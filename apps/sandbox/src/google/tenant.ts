@@ -5,6 +5,13 @@ import { sha256Hex } from "../data/encoding";
 import { DOMAIN_WORDS, FAMILY_NAMES, GIVEN_NAMES } from "../data/names";
 import { Rng } from "../data/random";
 import { UnknownUnitError, type CreateTenantInput, type MutationInput, type Tenant, type TenantSummary, type TouchedItem } from "../tenants";
+import { GoogleCalendars } from "./calendar/calendars";
+import { mutateCalendar } from "./calendar/mutations";
+import { canonicalEvent } from "./calendar/store";
+import { contentSha256, contentSize } from "./drive/content";
+import { GoogleDrives } from "./drive/drives";
+import { mutateSpace } from "./drive/mutations";
+import { FOLDER, type DriveSpace } from "./drive/store";
 import { Mailbox } from "./gmail/mailbox";
 import { mutateMailbox } from "./gmail/mutations";
 
@@ -30,6 +37,8 @@ export class GoogleTenant implements Tenant {
   readonly customerId: string;
   private readonly byEmail = new Map<string, GoogleUser>();
   private readonly mailboxes = new Map<number, Mailbox>();
+  private driveState: GoogleDrives | undefined;
+  private calendarState: GoogleCalendars | undefined;
 
   constructor(
     readonly id: string,
@@ -76,6 +85,18 @@ export class GoogleTenant implements Tenant {
     return mb;
   }
 
+  /** Drive: a My Drive per user and one shared drive, seeded on first use. */
+  get drives(): GoogleDrives {
+    this.driveState ??= new GoogleDrives(this.input.seed, this.domain, this.input.driveFilesPerUser ?? Math.min(this.input.itemsPerUser, 200), this.input.historyRetention);
+    return this.driveState;
+  }
+
+  /** Calendar: a primary and a "Team events" calendar per user, seeded on first use. */
+  get calendars(): GoogleCalendars {
+    this.calendarState ??= new GoogleCalendars(this.input.seed, this.input.eventsPerUser ?? Math.min(this.input.itemsPerUser, 200), this.users);
+    return this.calendarState;
+  }
+
   summary(): TenantSummary {
     return {
       id: this.id,
@@ -106,6 +127,8 @@ export class GoogleTenant implements Tenant {
   expireCursors(units?: string[]): string[] {
     const users = this.selectUnits(units);
     for (const u of users) this.mailbox(u).expireHistory();
+    this.drives.expireHistory(users);
+    this.calendars.expireHistory(users);
     return users.map((u) => u.email);
   }
 
@@ -133,10 +156,59 @@ export class GoogleTenant implements Tenant {
       }
       yield `${chunk}]}`;
     }
+    yield '],"drives":[';
+    const spaces: [DriveSpace, GoogleUser | undefined][] = [...this.users.map((u) => [this.drives.space(u), u] as [DriveSpace, GoogleUser]), [this.drives.shared(), undefined]];
+    let firstSpace = true;
+    for (const [space, user] of spaces) {
+      const head = { id: space.id, kind: space.kind === "user" ? "myDrive" : "sharedDrive", name: space.name, ...(user ? { email: user.email } : {}), startPageToken: String(space.startPageToken) };
+      yield `${firstSpace ? "" : ","}${JSON.stringify(head).slice(0, -1)},"items":[`;
+      firstSpace = false;
+      let first = true;
+      for (const f of space.live()) {
+        const rev = f.revisions[f.revisions.length - 1];
+        // Binary files: size and SHA-256 of their bytes. Google-native documents have no bytes:
+        // their sha256 is that of the text/plain export (spreadsheets: text/csv), size omitted.
+        const native = rev?.content.kind === "doc";
+        const item = {
+          id: f.id,
+          path: space.path(f),
+          name: f.name,
+          mimeType: f.mimeType,
+          parents: f.parents,
+          trashed: f.trashed,
+          ...(f.mimeType === FOLDER || !rev ? {} : { headRevisionId: rev.id, revisions: f.revisions.length, size: contentSize(rev.content) ?? null, sha256: contentSha256(rev.content), sha256Of: native ? (f.mimeType.endsWith("spreadsheet") ? "export:text/csv" : "export:text/plain") : "content" }),
+        };
+        yield `${first ? "" : ","}${JSON.stringify(item)}`;
+        first = false;
+      }
+      yield "]}";
+    }
+    yield '],"calendars":[';
+    let firstCal = true;
+    for (const user of this.users) {
+      for (const cal of this.calendars.of(user)) {
+        const head = { id: cal.id, kind: "calendar", email: user.email, summary: cal.summary, primary: cal.primary };
+        // Live (not cancelled) events; sha256 is over canonicalEvent(), the fields a restore must bring back.
+        const items = [...cal.live(false)].map((e) => {
+          const canon = canonicalEvent(e);
+          return { id: e.id, summary: e.summary, start: e.start.dateTime, end: e.end.dateTime, ...(e.recurrence ? { recurrence: e.recurrence } : {}), size: Buffer.byteLength(canon), sha256: sha256Hex(canon) };
+        });
+        yield `${firstCal ? "" : ","}${JSON.stringify({ ...head, items })}`;
+        firstCal = false;
+      }
+    }
     yield "]}";
   }
 
   mutate(input: MutationInput): Promise<TouchedItem[]> {
+    if (input.service === "calendar") {
+      return Promise.resolve(this.selectUnits(input.units).flatMap((u) => this.calendars.of(u).flatMap((c) => mutateCalendar(c, u.email, input))));
+    }
+    if (input.service === "drive") {
+      const spaces: [DriveSpace, string][] = this.selectUnits(input.units).map((u) => [this.drives.space(u), u.email]);
+      if (!input.units) spaces.push([this.drives.shared(), `shared-drive:${this.drives.shared().id}`]);
+      return Promise.resolve(spaces.flatMap(([s, unit]) => mutateSpace(s, unit, input)));
+    }
     const touched: Promise<TouchedItem[]>[] = this.selectUnits(input.units).map((u) => mutateMailbox(this.mailbox(u), u.email, input));
     return Promise.all(touched).then((all) => all.flat());
   }
