@@ -1,12 +1,10 @@
 // Child process for the benchmark: one vault operation through @holdfast/vault's public API,
 // then a one-line JSON summary on stdout. Run by ours-run.ts under GNU time.
 import { randomBytes } from "node:crypto";
-import { closeSync, createWriteStream, openSync, readSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
-import { initVault, LocalKms, openVault, type Vault } from "@holdfast/vault";
+import { closeSync, openSync, readSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { initVault, LocalKms, openVault, restoreToDirectory, type Vault } from "@holdfast/vault";
 import { S3ObjectStore } from "@holdfast/vault/store";
 import { walkFilesSync } from "./tree";
 
@@ -103,48 +101,14 @@ async function backup(vault: Vault, root: string): Promise<unknown> {
   return { snapshotId, parent: parent?.id ?? null, ...writer.stats };
 }
 
-/**
- * Up to 8 items in flight (small items are bound by request latency), but only 2 large ones:
- * each readItem reads 4 blobs (≤ 8 MiB each) ahead, so large items in flight cost memory.
- */
-async function pool<T extends { size: number }>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let large = 0;
-  const waiting: (() => void)[] = [];
-  const run = async (item: T) => {
-    const isLarge = item.size > 1024 * 1024;
-    while (isLarge && large >= 2) await new Promise<void>((r) => waiting.push(r));
-    if (isLarge) large++;
-    try {
-      await fn(item);
-    } finally {
-      if (isLarge) {
-        large--;
-        waiting.shift()?.();
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < items.length) await run(items[next++] as T);
-    }),
-  );
-}
-
+/** Restores the latest snapshot by pack (restoreToDirectory): each pack read once, blobs written where they go. */
 async function restore(vault: Vault, target: string): Promise<unknown> {
-  const snaps = await vault.listSnapshots();
-  const latest = snaps.at(-1);
+  const latest = (await vault.listSnapshots()).at(-1);
   if (!latest) throw new Error("no snapshot to restore");
-  const manifest = await vault.readSnapshot(latest.id);
-  const write = async (item: { path: string }) => {
-    const to = join(target, ...item.path.split("/"));
-    await mkdir(dirname(to), { recursive: true });
-    await pipeline(Readable.from(vault.readItem(latest.id, item.path)), createWriteStream(to));
-  };
-  const [first, ...rest] = manifest.items;
-  if (first) await write(first); // loads the indexes once before the parallel reads
-  await pool(rest, write);
-  return { snapshotId: latest.id, items: manifest.items.length };
+  const report = await restoreToDirectory(vault, latest.id, { target });
+  const first = report.failed[0];
+  if (first) throw new Error(`${report.failed.length} items not restored, e.g. ${first.path}: ${first.reason}`);
+  return { snapshotId: latest.id, items: report.items, packs: report.packs, gets: report.ranges };
 }
 
 let result: unknown;

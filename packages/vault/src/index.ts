@@ -13,5 +13,6 @@ export { Codec } from "./compress";
 export type { ObjectStore, DeletingObjectStore, ObjectInfo, ObjectVersionInfo, PutOptions } from "./store/types";
 export { verifyVault } from "./verify";
 export type { VerifyOptions, VerifyProblem, VerifyReport } from "./verify";
+export { restoreToDirectory, itemDestination, normaliseItemPrefix, UnsafeItemPathError, type FailureKind, type RestoreFailure, type RestoreOptions, type RestoreProgress, type RestoreReport } from "./restore/index";
 export { collectGarbage } from "./gc/index";
 export type { GcObjectStore, GcOptions, GcProblem, GcReport, GcSkipped } from "./gc/index";

@@ -1,14 +1,9 @@
 // The four commands. Each opens the vault with the recovery key, does one thing and prints for a
 // human by default or JSON with --json.
 import { normalisePath, parseSample, pickSnapshot, underPath } from "./options";
-import { RestoreError, type ItemInfo, type RestoreVault, type SnapshotInfo } from "./types";
-import { destination, writeItem } from "./write-tree";
+import { RestoreError, type ItemInfo, type RestoreFailure, type RestoreOutcome, type RestoreVault, type SnapshotInfo } from "./types";
 
 type Print = (text: string) => void;
-
-const RESTORE_CONCURRENCY = 8;
-const LARGE_CONCURRENCY = 2;
-const LARGE_ITEM = 1024 * 1024;
 
 export function formatBytes(n: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -52,50 +47,42 @@ export interface RestoreOptions {
   overwrite: boolean;
 }
 
-export async function restoreSnapshot(vault: RestoreVault, ref: string, opts: RestoreOptions, out: Print, err: Print): Promise<{ items: number; bytes: number }> {
+const SHOWN_FAILURES = 20;
+
+function describeFailure(f: RestoreFailure): string {
+  if (f.kind === "exists") return `${f.object} already exists (use --overwrite to replace it)`;
+  return f.reason;
+}
+
+/**
+ * Restores a snapshot, folder or item through the engine's restore-by-pack. Items that cannot be
+ * restored are listed and make the command fail (exit 1); the others are restored regardless.
+ */
+export async function restoreSnapshot(vault: RestoreVault, ref: string, opts: RestoreOptions, out: Print, err: Print): Promise<RestoreOutcome> {
   const snap = pickSnapshot(await vault.snapshots(), ref);
   const prefix = normalisePath(opts.path);
   const items = underPath(await vault.items(snap.id), prefix);
   if (prefix && items.length === 0) throw new RestoreError(`nothing at "${prefix}" in snapshot ${snap.id.slice(0, 12)}`);
   const total = items.reduce((s, i) => s + i.size, 0);
   err(`restoring ${items.length} items (${formatBytes(total)}) from snapshot ${snap.id.slice(0, 12)} to ${opts.target}\n`);
-  let bytes = 0;
-  let done = 0;
   let lastReport = Date.now();
-  let next = 0;
-  let failed = false;
-  let large = 0;
-  const waiting: (() => void)[] = [];
-  // Several items in flight, since small items are bound by request latency; but few large ones,
-  // since each reads several multi-MiB chunks ahead.
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++] as ItemInfo;
-      const isLarge = item.size > LARGE_ITEM;
-      while (isLarge && large >= LARGE_CONCURRENCY) await new Promise<void>((r) => waiting.push(r));
-      if (isLarge) large++;
-      try {
-        await writeItem(destination(opts.target, item.path), vault.read(snap.id, item.path), item.size, opts.overwrite);
-      } catch (e) {
-        failed = true;
-        throw e;
-      } finally {
-        if (isLarge) {
-          large--;
-          waiting.shift()?.();
-        }
-      }
-      bytes += item.size;
-      done++;
-      if (Date.now() - lastReport > 2000) {
-        lastReport = Date.now();
-        err(`  ${done}/${items.length} items, ${formatBytes(bytes)} of ${formatBytes(total)}\n`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(RESTORE_CONCURRENCY, items.length) }, worker));
-  out(`restored ${items.length} items (${formatBytes(bytes)}) to ${opts.target}\n`);
-  return { items: items.length, bytes };
+  const res = await vault.restore(snap.id, {
+    target: opts.target,
+    prefix,
+    overwrite: opts.overwrite,
+    onProgress: (p) => {
+      if (Date.now() - lastReport < 2000) return;
+      lastReport = Date.now();
+      err(`  ${p.itemsDone + p.itemsFailed}/${p.itemsTotal} items, ${formatBytes(p.bytesWritten)} of ${formatBytes(p.bytesTotal)}\n`);
+    },
+  });
+  for (const f of res.failed.slice(0, SHOWN_FAILURES)) err(`FAILED ${f.path}: ${describeFailure(f)}\n`);
+  if (res.failed.length > SHOWN_FAILURES) err(`… and ${res.failed.length - SHOWN_FAILURES} more items failed\n`);
+  out(`restored ${res.filesWritten} of ${res.items} items (${formatBytes(res.bytes)}) to ${opts.target}\n`);
+  if (res.failed.length > 0) {
+    throw new RestoreError(`${res.failed.length} of ${res.items} items were not restored (listed above); no file was written in their place`);
+  }
+  return res;
 }
 
 export async function verifyVault(vault: RestoreVault, sample: string | undefined, out: Print, json: boolean): Promise<boolean> {

@@ -1,13 +1,13 @@
 // holdfast-restore against an in-memory vault: arguments, settings, errors and the restore walk.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { Readable } from "node:stream";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { itemDestination } from "@holdfast/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { normalisePath, parseConnection, pickSnapshot, underPath } from "./options";
 import { run } from "./program";
-import { RestoreError, type OpenVault, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
-import { destination } from "./write-tree";
+import { RestoreError, type OpenVault, type RestoreFailure, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
 
 const KEY = "0123-4567-89AB-CDEF";
 const SNAPS: SnapshotInfo[] = [
@@ -19,11 +19,31 @@ const FILES: Record<string, Record<string, string>> = {
   [SNAPS[1]!.id]: { "docs/a.txt": "first, edited", "mail/1.eml": "hello", "docs-old/c.txt": "c" },
 };
 
+/** Items the fake reports as damaged instead of restoring them. */
+let damaged: string[] = [];
+
 function fakeVault(): RestoreVault {
+  const items = (id: string) => Object.entries(FILES[id] ?? {}).map(([path, body]) => ({ path, size: body.length })).sort((a, b) => (a.path < b.path ? -1 : 1));
   return {
     snapshots: () => Promise.resolve([...SNAPS].reverse()),
-    items: (id) => Promise.resolve(Object.entries(FILES[id] ?? {}).map(([path, body]) => ({ path, size: body.length })).sort((a, b) => (a.path < b.path ? -1 : 1))),
-    read: (id, path) => Readable.from([Buffer.from(FILES[id]?.[path] ?? "")]),
+    items: (id) => Promise.resolve(items(id)),
+    restore: async (id, req) => {
+      const chosen = underPath(items(id), req.prefix);
+      const failed: RestoreFailure[] = [];
+      let bytes = 0;
+      for (const i of chosen) {
+        const to = itemDestination(req.target, i.path);
+        if (damaged.includes(i.path)) failed.push({ path: i.path, kind: "damaged", object: "data/ab/abcd", reason: "data/ab/abcd: blob 1234 failed authentication" });
+        else if (!req.overwrite && existsSync(to)) failed.push({ path: i.path, kind: "exists", object: to, reason: `${to} already exists` });
+        else {
+          await mkdir(dirname(to), { recursive: true });
+          await writeFile(to, FILES[id]?.[i.path] ?? "");
+          bytes += i.size;
+        }
+        req.onProgress?.({ itemsDone: 1, itemsFailed: 0, itemsTotal: chosen.length, bytesWritten: bytes, bytesTotal: 0 });
+      }
+      return { items: chosen.length, bytes, filesWritten: chosen.length - failed.length, failed };
+    },
     verify: ({ sample }) => Promise.resolve({ snapshots: 2, packsChecked: Math.ceil(4 * sample), blobsChecked: 9, problems: [] }),
   };
 }
@@ -48,6 +68,7 @@ async function cli(argv: string[], env: Record<string, string | undefined> = BAS
 let dir: string;
 beforeEach(async () => {
   opened = [];
+  damaged = [];
   dir = await mkdtemp(join(tmpdir(), "hf-restore-"));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -157,6 +178,17 @@ describe("holdfast-restore commands", () => {
     expect(await readFile(join(dir, "mail/1.eml"), "utf8")).toBe("hello");
   });
 
+  it("lists items that could not be restored, restores the rest, and exits 1", async () => {
+    damaged = ["docs/a.txt"];
+    const res = await cli(["restore", "latest", "--target", dir, ...CONN]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("FAILED docs/a.txt: data/ab/abcd: blob 1234 failed authentication");
+    expect(res.stderr).toContain("error: 1 of 3 items were not restored (listed above)");
+    expect(res.stdout).toContain("restored 2 of 3 items");
+    expect(await readFile(join(dir, "mail/1.eml"), "utf8")).toBe("hello");
+    expect(existsSync(join(dir, "docs/a.txt"))).toBe(false);
+  });
+
   it("verifies a sample", async () => {
     const res = await cli(["verify", "--sample", "0.5", ...CONN]);
     expect(res.code).toBe(0);
@@ -171,9 +203,10 @@ describe("paths", () => {
     expect(underPath([{ path: "docs" }, { path: "docs/a" }, { path: "docs-old/a" }], "docs").map((i) => i.path)).toEqual(["docs", "docs/a"]);
   });
 
-  it("never writes outside the target, whatever a manifest says", () => {
-    expect(destination("/tmp/t", "a/b.txt")).toBe("/tmp/t/a/b.txt");
-    expect(() => destination("/tmp/t", "../../etc/passwd")).toThrow(/outside the target/);
-    expect(() => destination("/tmp/t", "a/../../x")).toThrow(/outside the target/);
+  it("never writes outside the target, whatever a manifest says (the engine's one rule)", () => {
+    expect(itemDestination("/tmp/t", "a/b.txt")).toBe("/tmp/t/a/b.txt");
+    for (const bad of ["../../etc/passwd", "a/../../x", "a/..", "/etc/passwd", "a/\0b", "a//b", "./a", "a/"]) {
+      expect(() => itemDestination("/tmp/t", bad), bad).toThrow(/would land outside the target directory/);
+    }
   });
 });

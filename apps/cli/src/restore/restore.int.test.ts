@@ -174,4 +174,17 @@ describe("holdfast-restore against a real vault, control plane absent", () => {
     expect(writerOnlyBucket.code).toBe(1);
     expect(writerOnlyBucket.stderr).toContain("credentials were refused");
   });
+
+  // Last: it leaves every pack's newest version overwritten.
+  it("restores byte for byte after every pack was overwritten, from the older locked versions", async () => {
+    for await (const o of tb.writer.list("data/")) {
+      await tb.writer.put(o.key, new TextEncoder().encode("overwritten by an intruder with the writer key"), { retainUntil: new Date(Date.now() + LOCK_MS) });
+    }
+    const target = join(dir, "after-overwrite");
+    const res = await restoreCli(["restore", "latest", "--target", target]);
+    expect(res.stderr).not.toContain("FAILED");
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("restored 6 of 6 items");
+    expect(digest(await treeOf(target))).toEqual(digest(snapshots[1]?.files ?? new Map<string, Buffer>()));
+  });
 });

@@ -41,12 +41,39 @@ export interface VerifyResult {
   problems: VerifyProblem[];
 }
 
+export interface RestoreRequest {
+  target: string;
+  /** A folder or item of the snapshot, normalised ("" for everything). */
+  prefix: string;
+  overwrite: boolean;
+  onProgress?: (p: { itemsDone: number; itemsFailed: number; itemsTotal: number; bytesWritten: number; bytesTotal: number }) => void;
+}
+
+export interface RestoreFailure {
+  path: string;
+  /** damaged / unreadable vault object, target file exists, or local disk error. */
+  kind: "damaged" | "unreadable" | "exists" | "io";
+  object: string;
+  reason: string;
+}
+
+export interface RestoreOutcome {
+  items: number;
+  bytes: number;
+  filesWritten: number;
+  /** Items not restored; nothing is left under their names. */
+  failed: RestoreFailure[];
+}
+
 export interface RestoreVault {
   /** Newest first. */
   snapshots(): Promise<SnapshotInfo[]>;
   items(snapshotId: string): Promise<ItemInfo[]>;
-  /** The item's bytes, authenticated chunk by chunk; throws rather than yield wrong data. */
-  read(snapshotId: string, path: string): AsyncIterable<Uint8Array>;
+  /**
+   * Restores the items at `prefix` into `target`, each file authenticated blob by blob and renamed
+   * into place only when complete; items that cannot be restored are reported, not written.
+   */
+  restore(snapshotId: string, req: RestoreRequest): Promise<RestoreOutcome>;
   verify(opts: { sample: number }): Promise<VerifyResult>;
   close?(): Promise<void>;
 }

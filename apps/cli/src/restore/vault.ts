@@ -1,6 +1,17 @@
 // Binds holdfast-restore to the vault engine: a read-only S3 store, the vault opened with the
 // recovery key, and every engine or storage failure turned into a sentence a customer can act on.
-import { openVault as openEngineVault, VaultFormatError, VaultIntegrityError, VaultKeyError, VaultNotFoundError, verifyVault } from "@holdfast/vault";
+import {
+  openVault as openEngineVault,
+  restoreToDirectory,
+  UnsafeItemPathError,
+  VaultError,
+  VaultFormatError,
+  VaultIntegrityError,
+  VaultKeyError,
+  VaultNotFoundError,
+  verifyVault,
+  type Vault,
+} from "@holdfast/vault";
 import { isStoreError, S3ObjectStore } from "@holdfast/vault/store";
 import { RestoreError, type ItemInfo, type OpenVault, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
 
@@ -13,7 +24,7 @@ export function explain(err: unknown, conn: VaultConnection): unknown {
     );
   }
   if (err instanceof VaultNotFoundError) return new RestoreError(`no Holdfast vault in ${where}: ${err.message}`);
-  if (err instanceof VaultFormatError || err instanceof VaultIntegrityError) return new RestoreError(err.message);
+  if (err instanceof VaultFormatError || err instanceof VaultIntegrityError || err instanceof UnsafeItemPathError) return new RestoreError(err.message);
   if (isStoreError(err)) {
     switch (err.code) {
       case "unavailable":
@@ -26,6 +37,7 @@ export function explain(err: unknown, conn: VaultConnection): unknown {
         return new RestoreError(err.message);
     }
   }
+  if (err instanceof VaultError) return new RestoreError(err.message);
   return err;
 }
 
@@ -47,7 +59,12 @@ export const openVault: OpenVault = async (conn, recoveryKey) => {
   });
   // Reading needs no seal workers.
   const vault = await guard(conn, () => openEngineVault(store, { recoveryKey, workers: 0 }));
-  const reader: RestoreVault = {
+  return bindVault(vault, conn);
+};
+
+/** The commands' view of an opened engine vault (tests bind one over an in-memory store). */
+export function bindVault(vault: Vault, conn: VaultConnection): RestoreVault {
+  return {
     snapshots: () =>
       guard(conn, async () =>
         (await vault.listSnapshots())
@@ -66,13 +83,11 @@ export const openVault: OpenVault = async (conn, recoveryKey) => {
           .reverse(),
       ),
     items: (id) => guard(conn, async () => (await vault.readSnapshot(id)).items.map((i): ItemInfo => ({ path: i.path, size: i.size, meta: i.meta }))),
-    read: async function* (id, path) {
-      try {
-        yield* vault.readItem(id, path);
-      } catch (err) {
-        throw explain(err, conn);
-      }
-    },
+    restore: (id, req) =>
+      guard(conn, async () => {
+        const r = await restoreToDirectory(vault, id, { target: req.target, prefix: req.prefix, overwrite: req.overwrite, onProgress: req.onProgress });
+        return { items: r.items, bytes: r.bytes, filesWritten: r.filesWritten, failed: r.failed };
+      }),
     verify: ({ sample }) =>
       guard(conn, async () => {
         const r = await verifyVault(vault, { packSample: sample });
@@ -80,5 +95,4 @@ export const openVault: OpenVault = async (conn, recoveryKey) => {
       }),
     close: () => vault.close(),
   };
-  return reader;
-};
+}
