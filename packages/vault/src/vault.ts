@@ -57,6 +57,8 @@ export interface SnapshotSummary {
 
 const DEFAULT_PACK_TARGET = 24 * 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
+/** Decoded manifests kept per Vault (a restore, its parent, a couple of listings). */
+const MANIFEST_CACHE = 4;
 
 export async function initVault(store: ObjectStore, opts: InitVaultOptions): Promise<{ vault: Vault; recoveryKey: string }> {
   const existing = await versionsOf(store, CONFIG_KEY);
@@ -102,6 +104,7 @@ export class Vault {
   #closed = false;
   readonly #reader: PackReader;
   readonly #manifests = new Map<string, Promise<SnapshotManifest>>();
+  readonly #summaries = new Map<string, SnapshotSummary>();
   readonly #itemMaps = new WeakMap<SnapshotManifest, Map<string, SnapshotItem>>();
   readonly #now: () => Date;
 
@@ -160,35 +163,52 @@ export class Vault {
   async listSnapshots(): Promise<SnapshotSummary[]> {
     const out: SnapshotSummary[] = [];
     for (const id of await this.listSnapshotIds()) {
-      const m = await this.readSnapshot(id);
-      out.push({
-        id,
-        source: m.source,
-        unit: m.unit,
-        startedAt: new Date(m.startedAt),
-        committedAt: new Date(m.committedAt),
-        retainUntil: new Date(m.retainUntil),
-        itemCount: m.items.length,
-        totalSize: m.items.reduce((n, i) => n + i.size, 0),
-      });
+      let summary = this.#summaries.get(id);
+      if (!summary) {
+        // Summaries are kept; the manifests behind them are not (one of 50k items is ~30 MiB decoded).
+        const m = await (this.#manifests.get(id) ?? this.#loadManifest(id));
+        summary = {
+          id,
+          source: m.source,
+          unit: m.unit,
+          startedAt: new Date(m.startedAt),
+          committedAt: new Date(m.committedAt),
+          retainUntil: new Date(m.retainUntil),
+          itemCount: m.items.length,
+          totalSize: m.items.reduce((n, i) => n + i.size, 0),
+        };
+        this.#summaries.set(id, summary);
+      }
+      out.push(summary);
     }
     return out.sort((a, b) => a.committedAt.getTime() - b.committedAt.getTime());
   }
 
+  /** A decoded manifest; the few most recently used stay cached (manifests are immutable). */
   readSnapshot(id: string): Promise<SnapshotManifest> {
     if (!HEX64.test(id)) return Promise.reject(new VaultError(`not a snapshot id: ${id}`));
     let p = this.#manifests.get(id);
-    if (!p) {
-      const key = snapshotKeyFor(id);
-      p = getVerified(this.store, key, id).then((bytes) => {
-        const m = decodeManifest(key, openObject(this.keys, "snapshot", key, bytes));
-        if (m.vaultId !== this.config.vaultId) throw new VaultIntegrityError(key, `belongs to vault ${m.vaultId}, not ${this.config.vaultId}`);
-        return m;
-      });
+    if (p) {
+      this.#manifests.delete(id); // re-insert: most recently used last
+    } else {
+      p = this.#loadManifest(id);
       p.catch(() => this.#manifests.delete(id));
-      this.#manifests.set(id, p);
+    }
+    this.#manifests.set(id, p);
+    while (this.#manifests.size > MANIFEST_CACHE) {
+      const oldest = this.#manifests.keys().next().value as string;
+      this.#manifests.delete(oldest);
     }
     return p;
+  }
+
+  #loadManifest(id: string): Promise<SnapshotManifest> {
+    const key = snapshotKeyFor(id);
+    return getVerified(this.store, key, id).then((bytes) => {
+      const m = decodeManifest(key, openObject(this.keys, "snapshot", key, bytes));
+      if (m.vaultId !== this.config.vaultId) throw new VaultIntegrityError(key, `belongs to vault ${m.vaultId}, not ${this.config.vaultId}`);
+      return m;
+    });
   }
 
   #itemMap(m: SnapshotManifest): Map<string, SnapshotItem> {
