@@ -16,6 +16,8 @@ export const CreateTenantInput = z.object({
   historyRetention: z.number().int().min(1).max(10_000_000).default(100_000),
   /** Google: files seeded per My Drive (default min(itemsPerUser, 200)); the shared drive gets half. */
   driveFilesPerUser: z.number().int().min(0).max(100_000).optional(),
+  /** Google: extra binary files of these sizes (MiB) at the root of every My Drive ("Large <n> MiB.bin"), for download benchmarks; generated on demand, never held in memory. */
+  largeFilesMiB: z.array(z.number().int().min(1).max(4096)).max(8).optional(),
   /** Google: events seeded per primary calendar (default min(itemsPerUser, 200)). */
   eventsPerUser: z.number().int().min(0).max(100_000).optional(),
   /** Salesforce: the org's daily API request allowance (DailyApiRequests.Max). */

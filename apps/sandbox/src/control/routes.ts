@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { SandboxContext } from "../context";
 import { FaultRuleInput } from "../faults/rules";
 import { SCOPE_DESCRIPTIONS } from "../google/scopes";
+import { GmailQuotaLimits } from "../google/gmail/quota";
 import { isGoogleTenant } from "../google/tenant";
 import { baseUrl } from "../http/base-url";
 import { isMicrosoftTenant, type MicrosoftTenant } from "../microsoft/tenant";
@@ -65,7 +66,7 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
 
   const microsoftTenantOf = (req: FastifyRequest): MicrosoftTenant => {
     const t = tenantOf(req);
-    if (!isMicrosoftTenant(t)) throw new HttpError(400, "throttling limits are emulated for microsoft tenants only");
+    if (!isMicrosoftTenant(t)) throw new HttpError(400, "throttling limits are emulated for google and microsoft tenants only");
     return t;
   };
 
@@ -125,12 +126,22 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
     return reply.code(201).send({ provider: c.provider, clientId: c.clientId, clientSecret: c.clientSecret, redirectUris: c.redirectUris, ...(c.provider === "microsoft" ? { appRoles: c.appRoles } : {}) });
   });
 
-  // Graph's per-app-per-mailbox limits for a Microsoft tenant (defaults: the documented values).
-  app.get("/_control/tenants/:id/throttling", (req, reply) => reply.send(microsoftTenantOf(req).throttle.limits));
+  // Rate limits at the providers' documented defaults: Graph's per-app-per-mailbox limits for a
+  // Microsoft tenant, Gmail's quota units per user per minute for a Google tenant.
+  app.get("/_control/tenants/:id/throttling", (req, reply) => {
+    const t = tenantOf(req);
+    if (isGoogleTenant(t)) return reply.send(t.gmailQuota.limits);
+    return reply.send(microsoftTenantOf(req).throttle.limits);
+  });
   app.put("/_control/tenants/:id/throttling", (req, reply) => {
-    const t = microsoftTenantOf(req);
-    t.throttle.configure(ThrottleLimits.parse(req.body ?? {}));
-    return reply.send(t.throttle.limits);
+    const t = tenantOf(req);
+    if (isGoogleTenant(t)) {
+      t.gmailQuota.configure(GmailQuotaLimits.parse(req.body ?? {}));
+      return reply.send(t.gmailQuota.limits);
+    }
+    const ms = microsoftTenantOf(req);
+    ms.throttle.configure(ThrottleLimits.parse(req.body ?? {}));
+    return reply.send(ms.throttle.limits);
   });
 
   // The HTTPS listener's self-signed certificate, for clients to trust (NODE_EXTRA_CA_CERTS…).

@@ -21,6 +21,8 @@ export class GoogleApiError extends Error {
     readonly reason: string,
     readonly statusName: string = STATUS_NAMES[code] ?? "UNKNOWN",
     readonly extra: Record<string, string> = {},
+    /** google.rpc details (ErrorInfo…), for APIs that send them (People). */
+    readonly details?: Record<string, unknown>[],
   ) {
     super(message);
   }
@@ -32,6 +34,7 @@ export class GoogleApiError extends Error {
         message: this.message,
         errors: [{ message: this.message, domain: "global", reason: this.reason, ...this.extra }],
         status: this.statusName,
+        ...(this.details ? { details: this.details } : {}),
       },
     };
   }

@@ -13,6 +13,7 @@ import { registerDriveScope } from "./drive/plugin";
 import { GoogleApiError } from "./errors";
 import { registerGmail } from "./gmail/routes";
 import { registerGoogleOAuth } from "./oauth";
+import { registerPeople } from "./people/routes";
 
 export async function googlePlugin(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -32,6 +33,7 @@ export async function googlePlugin(app: FastifyInstance, ctx: SandboxContext): P
     registerDirectory(scope, ctx);
     registerGmail(scope, ctx);
     registerCalendar(scope, ctx);
+    registerPeople(scope, ctx);
     void scope.register((drive, _o, next) => registerDriveScope(drive, ctx, next));
     done();
   };

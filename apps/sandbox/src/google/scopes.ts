@@ -18,6 +18,8 @@ export const SCOPES = {
   driveReadonly: `${G}drive.readonly`,
   driveFile: `${G}drive.file`,
   driveMetadataReadonly: `${G}drive.metadata.readonly`,
+  contacts: `${G}contacts`,
+  contactsReadonly: `${G}contacts.readonly`,
   calendar: `${G}calendar`,
   calendarReadonly: `${G}calendar.readonly`,
   calendarEvents: `${G}calendar.events`,
@@ -48,6 +50,8 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = {
   [SCOPES.calendarReadonly]: "See and download any calendar you can access using your Google Calendar",
   [SCOPES.calendarEvents]: "View and edit events on all your calendars",
   [SCOPES.calendarEventsReadonly]: "View events on all your calendars",
+  [SCOPES.contacts]: "See, edit, download, and permanently delete your contacts",
+  [SCOPES.contactsReadonly]: "See and download your contacts",
 };
 
 /** Scopes allowed per method, from each method's "Authorization scopes" in the API reference. */
@@ -70,6 +74,8 @@ export const METHOD_SCOPES = {
   driveWrite: [SCOPES.drive, SCOPES.driveFile],
   calendarRead: [SCOPES.calendar, SCOPES.calendarReadonly, SCOPES.calendarEvents, SCOPES.calendarEventsReadonly],
   calendarWrite: [SCOPES.calendar, SCOPES.calendarEvents],
+  contactsRead: [SCOPES.contacts, SCOPES.contactsReadonly],
+  contactsWrite: [SCOPES.contacts],
 } as const;
 
 /** A token whose only Gmail read access is gmail.metadata may not read bodies or search. */

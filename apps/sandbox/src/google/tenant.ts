@@ -14,6 +14,8 @@ import { mutateSpace } from "./drive/mutations";
 import { FOLDER, type DriveSpace } from "./drive/store";
 import { Mailbox } from "./gmail/mailbox";
 import { mutateMailbox } from "./gmail/mutations";
+import { ContactBook } from "./people/store";
+import { GmailQuota } from "./gmail/quota";
 
 export interface GoogleUser {
   index: number;
@@ -35,10 +37,13 @@ export class GoogleTenant implements Tenant {
   readonly provider = "google" as const;
   readonly users: GoogleUser[] = [];
   readonly customerId: string;
+  /** Gmail's per-user quota units (configurable through PUT /_control/tenants/{id}/throttling). */
+  readonly gmailQuota = new GmailQuota();
   private readonly byEmail = new Map<string, GoogleUser>();
   private readonly mailboxes = new Map<number, Mailbox>();
   private driveState: GoogleDrives | undefined;
   private calendarState: GoogleCalendars | undefined;
+  private readonly contactBooks = new Map<number, ContactBook>();
 
   constructor(
     readonly id: string,
@@ -87,7 +92,7 @@ export class GoogleTenant implements Tenant {
 
   /** Drive: a My Drive per user and one shared drive, seeded on first use. */
   get drives(): GoogleDrives {
-    this.driveState ??= new GoogleDrives(this.input.seed, this.domain, this.input.driveFilesPerUser ?? Math.min(this.input.itemsPerUser, 200), this.input.historyRetention);
+    this.driveState ??= new GoogleDrives(this.input.seed, this.domain, this.input.driveFilesPerUser ?? Math.min(this.input.itemsPerUser, 200), this.input.historyRetention, this.input.largeFilesMiB ?? []);
     return this.driveState;
   }
 
@@ -95,6 +100,16 @@ export class GoogleTenant implements Tenant {
   get calendars(): GoogleCalendars {
     this.calendarState ??= new GoogleCalendars(this.input.seed, this.input.eventsPerUser ?? Math.min(this.input.itemsPerUser, 200), this.users);
     return this.calendarState;
+  }
+
+  /** People API: each user's contacts (min(itemsPerUser, 100) seeded), created on first use. */
+  contacts(user: GoogleUser): ContactBook {
+    let book = this.contactBooks.get(user.index);
+    if (!book) {
+      book = new ContactBook(this.input.seed, user.index, Math.min(this.input.itemsPerUser, 100), this.input.historyRetention);
+      this.contactBooks.set(user.index, book);
+    }
+    return book;
   }
 
   summary(): TenantSummary {
@@ -129,6 +144,7 @@ export class GoogleTenant implements Tenant {
     for (const u of users) this.mailbox(u).expireHistory();
     this.drives.expireHistory(users);
     this.calendars.expireHistory(users);
+    for (const u of users) this.contacts(u).expireHistory();
     return users.map((u) => u.email);
   }
 

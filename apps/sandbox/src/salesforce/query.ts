@@ -17,6 +17,7 @@ interface Cursor {
 
 const CURSOR_IDLE_MS = 15 * 60_000;
 const MAX_CURSORS = 50;
+const COLLATE = new Intl.Collator();
 
 export interface QueryPage {
   totalSize: number;
@@ -67,18 +68,23 @@ export class QueryEngine {
     const store = this.org.records;
     let rows = (all ? store.all(soql.def.name) : store.live(soql.def.name)).filter((r) => !soql.where || this.test(r, soql.where));
     if (soql.orderBy.length) {
-      rows = [...rows].sort((a, b) => {
-        for (const o of soql.orderBy) {
-          const va = this.fieldValue(a, o.field);
-          const vb = this.fieldValue(b, o.field);
-          if (va === vb) continue;
+      // Sort keys are read once per row, not once per comparison: ORDER BY on an org's accounts
+      // was most of a query's CPU time (bench/sandbox). COLLATE is localeCompare's default collation.
+      const keyed = rows.map((r) => ({ r, keys: soql.orderBy.map((o) => this.fieldValue(r, o.field)) }));
+      keyed.sort((a, b) => {
+        for (let i = 0; i < soql.orderBy.length; i++) {
+          const o = soql.orderBy[i];
+          const va = a.keys[i];
+          const vb = b.keys[i];
+          if (!o || va === vb) continue;
           if (va === null || va === undefined) return o.nullsLast ? 1 : -1;
           if (vb === null || vb === undefined) return o.nullsLast ? -1 : 1;
-          const c = typeof va === "number" && typeof vb === "number" ? va - vb : str(va).localeCompare(str(vb));
+          const c = typeof va === "number" && typeof vb === "number" ? va - vb : COLLATE.compare(str(va), str(vb));
           if (c) return o.desc ? -c : c;
         }
         return 0;
       });
+      rows = keyed.map((k) => k.r);
     }
     return rows.slice(soql.offset ?? 0, soql.limit === undefined ? undefined : (soql.offset ?? 0) + soql.limit);
   }

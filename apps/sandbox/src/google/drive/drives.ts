@@ -2,7 +2,7 @@
 // each created (seeded) on first use.
 import { createHash } from "node:crypto";
 import type { GoogleUser } from "../tenant";
-import { DriveSpace, seedSpace, type GFile } from "./store";
+import { DriveSpace, seedLargeFiles, seedSpace, type GFile } from "./store";
 
 export interface UploadSession {
   id: string;
@@ -32,6 +32,7 @@ export class GoogleDrives {
     private readonly domain: string,
     readonly filesPerUser: number,
     private readonly retention: number,
+    private readonly largeFilesMiB: number[] = [],
   ) {}
 
   space(user: GoogleUser): DriveSpace {
@@ -39,6 +40,7 @@ export class GoogleDrives {
     if (!s) {
       s = new DriveSpace(spaceId("U", this.seed, this.domain, user.id), "user", "My Drive", this.retention);
       seedSpace(s, this.seed, this.filesPerUser, user.email);
+      seedLargeFiles(s, this.seed, this.largeFilesMiB, user.email);
       this.spaces.set(user.id, s);
     }
     return s;

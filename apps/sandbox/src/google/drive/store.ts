@@ -169,3 +169,13 @@ export function seedSpace(space: DriveSpace, seed: number, count: number, ownerE
     space.add({ id, name, mimeType: kind.mimeType, parents: [parent], spaceId: space.id, driveId, ownerEmail, trashed: false, createdTime: created, modifiedTime: revisions[revisions.length - 1]?.modifiedTime ?? created, version: revs, revisions }, false);
   }
 }
+
+/** Extra binary files at the root (the control API's `largeFilesMiB`): content generated per chunk on download. */
+export function seedLargeFiles(space: DriveSpace, seed: number, sizesMiB: number[], ownerEmail: string | undefined): void {
+  for (const mib of sizesMiB) {
+    const id = fileId(seed, space.id, "large", mib);
+    const name = `Large ${mib} MiB.bin`;
+    const revision: GRevision = { id: fileId(id, "rev"), modifiedTime: EPOCH, content: { kind: "gen", key: `${seed}:${space.id}:large:${mib}`, size: mib * 1024 * 1024, text: false }, originalFilename: name };
+    space.add({ id, name, mimeType: "application/octet-stream", parents: [space.id], spaceId: space.id, ownerEmail, trashed: false, createdTime: EPOCH, modifiedTime: EPOCH, version: 1, revisions: [revision] }, false);
+  }
+}

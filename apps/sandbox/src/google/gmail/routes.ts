@@ -11,6 +11,7 @@ import { attachmentBody, attachmentId, formatMessage, parseAttachmentId, type Me
 import { SYSTEM_LABEL_IDS, SYSTEM_LABELS } from "./labels";
 import type { HistoryRecord, HistoryType, Mailbox } from "./mailbox";
 import { buildFilter, QueryError } from "./query";
+import type { GmailMethod } from "./quota";
 import { readUpload } from "./upload";
 
 const API = "/gmail/v1/users/:userId";
@@ -38,27 +39,33 @@ function pageSize(v: string | string[] | undefined, def: number, max: number): n
 }
 
 export function registerGmail(app: FastifyInstance, ctx: SandboxContext): void {
-  const caller = (req: FastifyRequest, reply: FastifyReply, scopes: readonly string[]) => {
+  const caller = (req: FastifyRequest, reply: FastifyReply, scopes: readonly string[], method: GmailMethod) => {
     const c = authenticate(ctx, req, reply, scopes);
     const user = mailboxOwner(c, (req.params as { userId: string }).userId);
+    const charge = c.tenant.gmailQuota.charge(user.id, method);
+    if (!charge.ok) {
+      void reply.header("retry-after", String(charge.retryAfter));
+      const at = new Date(Date.now() + charge.retryAfter * 1000).toISOString();
+      throw new GoogleApiError(429, `User-rate limit exceeded.  Retry after ${at}`, "userRateLimitExceeded", "RESOURCE_EXHAUSTED", { domain: "usageLimits" });
+    }
     return { c, user, mb: c.tenant.mailbox(user) };
   };
 
   // users.getProfile
   app.get(`${API}/profile`, async (req, reply) => {
-    const { mb, user } = caller(req, reply, METHOD_SCOPES.getProfile);
+    const { mb, user } = caller(req, reply, METHOD_SCOPES.getProfile, "getProfile");
     return { emailAddress: user.email, messagesTotal: mb.size, threadsTotal: mb.size, historyId: String(mb.historyId) };
   });
 
   // users.labels.list
   app.get(`${API}/labels`, async (req, reply) => {
-    const { mb } = caller(req, reply, METHOD_SCOPES.labelsList);
+    const { mb } = caller(req, reply, METHOD_SCOPES.labelsList, "labels.list");
     return { labels: [...SYSTEM_LABELS, ...mb.labels] };
   });
 
   // users.messages.list: newest first; maxResults default 100, max 500.
   app.get(`${API}/messages`, async (req, reply) => {
-    const { c, mb } = caller(req, reply, METHOD_SCOPES.messagesList);
+    const { c, mb } = caller(req, reply, METHOD_SCOPES.messagesList, "messages.list");
     const q = req.query as Query;
     const query = one(q.q);
     if (query && metadataOnly(c.token.scopes)) throw forbidden("Metadata scope does not support 'q' parameter");
@@ -94,7 +101,7 @@ export function registerGmail(app: FastifyInstance, ctx: SandboxContext): void {
 
   // users.messages.get
   app.get(`${API}/messages/:id`, async (req, reply) => {
-    const { c, mb } = caller(req, reply, METHOD_SCOPES.messagesGet);
+    const { c, mb } = caller(req, reply, METHOD_SCOPES.messagesGet, "messages.get");
     const q = req.query as Query;
     const format = (one(q.format) ?? "full") as MessageFormat;
     if (!["minimal", "raw", "metadata", "full"].includes(format)) throw invalidArgument(`Invalid value at 'format' (${format})`);
@@ -109,7 +116,7 @@ export function registerGmail(app: FastifyInstance, ctx: SandboxContext): void {
 
   // users.messages.attachments.get
   app.get(`${API}/messages/:messageId/attachments/:id`, async (req, reply) => {
-    const { mb } = caller(req, reply, METHOD_SCOPES.attachmentsGet);
+    const { mb } = caller(req, reply, METHOD_SCOPES.attachmentsGet, "messages.attachments.get");
     const { messageId, id } = req.params as { messageId: string; id: string };
     const ref = parseAttachmentId(id);
     const raw = await mb.raw(messageId);
@@ -122,14 +129,14 @@ export function registerGmail(app: FastifyInstance, ctx: SandboxContext): void {
 
   // users.messages.delete: immediate, permanent (needs https://mail.google.com/).
   app.delete(`${API}/messages/:id`, async (req, reply) => {
-    const { mb } = caller(req, reply, METHOD_SCOPES.messagesDelete);
+    const { mb } = caller(req, reply, METHOD_SCOPES.messagesDelete, "messages.delete");
     if (!mb.delete((req.params as { id: string }).id)) throw notFound();
     return reply.code(204).send();
   });
 
   // users.messages.modify
   app.post(`${API}/messages/:id/modify`, async (req, reply) => {
-    const { mb } = caller(req, reply, METHOD_SCOPES.messagesModify);
+    const { mb } = caller(req, reply, METHOD_SCOPES.messagesModify, "messages.modify");
     const body = (req.body ?? {}) as { addLabelIds?: unknown; removeLabelIds?: unknown };
     const add = Array.isArray(body.addLabelIds) ? body.addLabelIds.map(String) : [];
     const remove = Array.isArray(body.removeLabelIds) ? body.removeLabelIds.map(String) : [];
@@ -143,7 +150,7 @@ export function registerGmail(app: FastifyInstance, ctx: SandboxContext): void {
   // "like receiving via SMTP". Both default internalDateSource differently (receivedTime for
   // insert, dateHeader for import), per the reference.
   const store = (kind: "insert" | "import", viaUpload: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
-    const { mb } = caller(req, reply, kind === "insert" ? METHOD_SCOPES.messagesInsert : METHOD_SCOPES.messagesImport);
+    const { mb } = caller(req, reply, kind === "insert" ? METHOD_SCOPES.messagesInsert : METHOD_SCOPES.messagesImport, kind === "insert" ? "messages.insert" : "messages.import");
     const q = req.query as Query;
     const upload = readUpload(req, viaUpload);
     if (upload.raw.length === 0) throw invalidArgument("Invalid raw message: empty");
@@ -170,7 +177,7 @@ export function registerGmail(app: FastifyInstance, ctx: SandboxContext): void {
 
   // users.history.list: records after startHistoryId, oldest first; 404 when it is too old.
   app.get(`${API}/history`, async (req, reply) => {
-    const { mb } = caller(req, reply, METHOD_SCOPES.historyList);
+    const { mb } = caller(req, reply, METHOD_SCOPES.historyList, "history.list");
     const q = req.query as Query;
     const startRaw = one(q.startHistoryId);
     if (!startRaw) throw invalidArgument("Missing required parameter: startHistoryId");
