@@ -58,6 +58,22 @@ export function sha256Base64(body: Uint8Array): string {
   return createHash("sha256").update(body).digest("base64");
 }
 
+/**
+ * Reads a response body of known length into one buffer: no list of chunks and no concatenated
+ * copy (restore holds a few 8 MiB ranges at once). A short body comes back short; callers check
+ * lengths against what they asked for.
+ */
+async function readInto(body: AsyncIterable<Uint8Array>, length: number): Promise<Uint8Array> {
+  const out = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  for await (const chunk of body) {
+    if (at + chunk.length > length) throw new Error(`response body longer than its Content-Length ${length}`);
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return at === length ? out : out.subarray(0, at);
+}
+
 /** The backup writer's store: puts locked objects, reads, lists, extends locks. It has no delete. */
 export class S3ObjectStore implements ObjectStore {
   readonly bucket: string;
@@ -114,7 +130,9 @@ export class S3ObjectStore implements ObjectStore {
         }),
       );
       if (!out.Body) return new Uint8Array(0);
-      return out.Body.transformToByteArray();
+      const length = out.ContentLength;
+      if (length === undefined) return out.Body.transformToByteArray();
+      return readInto(out.Body as AsyncIterable<Uint8Array>, length);
     });
   }
 
