@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { SandboxContext } from "../context";
 import { FaultRuleInput } from "../faults/rules";
+import { ResourceUnitLimits } from "../microsoft/sites/resource-units";
 import { SCOPE_DESCRIPTIONS } from "../google/scopes";
 import { GmailQuotaLimits } from "../google/gmail/quota";
 import { isGoogleTenant } from "../google/tenant";
@@ -142,6 +143,17 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
     const ms = microsoftTenantOf(req);
     ms.throttle.configure(ThrottleLimits.parse(req.body ?? {}));
     return reply.send(ms.throttle.limits);
+  });
+
+  // SharePoint resource units per app per minute (Microsoft tenants); an empty body restores the default.
+  app.get("/_control/tenants/:id/throttling/sharepoint", (req, reply) => {
+    const ru = microsoftTenantOf(req).resourceUnits;
+    return reply.send({ ...ru.limits, resourceUnitsPerMinute: ru.budget });
+  });
+  app.put("/_control/tenants/:id/throttling/sharepoint", (req, reply) => {
+    const ru = microsoftTenantOf(req).resourceUnits;
+    ru.configure(ResourceUnitLimits.parse(req.body ?? {}));
+    return reply.send({ ...ru.limits, resourceUnitsPerMinute: ru.budget });
   });
 
   // The HTTPS listener's self-signed certificate, for clients to trust (NODE_EXTRA_CA_CERTS…).

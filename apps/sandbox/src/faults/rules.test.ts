@@ -27,3 +27,31 @@ describe("fault rules", () => {
     expect(reg.match("GET", "/gmail/v1/x", "google")).toBeUndefined();
   });
 });
+
+describe("fault targeting", () => {
+  it("selects by tenant and user, resolving the target only when a rule asks", () => {
+    const reg = new FaultRegistry();
+    reg.add(FaultRuleInput.parse({ status: 503, tenant: "T-1", user: "Ada@x.example" }));
+    reg.add(FaultRuleInput.parse({ drop: "headers", tenant: "t-2" }));
+    let resolved = 0;
+    const target = (tenants: string[], users: string[]) => () => {
+      resolved++;
+      return { tenants, users };
+    };
+    expect(reg.match("GET", "/a", "google", target(["t-1"], ["bob@x.example"]))).toBeUndefined();
+    expect(reg.match("GET", "/a", "google", target(["t-1"], ["ada@x.example"]))?.status).toBe(503);
+    expect(reg.match("GET", "/a", "google", target(["t-2"], []))?.drop).toBe("headers");
+    expect(reg.match("GET", "/a", "google")).toBeUndefined();
+    expect(resolved).toBe(3);
+    const plain = new FaultRegistry();
+    plain.add(FaultRuleInput.parse({ status: 500 }));
+    expect(plain.match("GET", "/a", "google", target([], []))?.status).toBe(500);
+    expect(resolved).toBe(3);
+  });
+
+  it("rejects a rule that both drops and answers a status", () => {
+    expect(FaultRuleInput.safeParse({ status: 500, drop: "request" }).success).toBe(false);
+    expect(FaultRuleInput.safeParse({ drop: { afterBytes: 10 } }).success).toBe(true);
+    expect(FaultRuleInput.safeParse({ path: "/x" }).success).toBe(false);
+  });
+});

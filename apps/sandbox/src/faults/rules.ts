@@ -1,16 +1,26 @@
-// Fault injection, first cut: per-rule HTTP errors (429/500/503) by provider, method and path
-// pattern, at a rate, optionally a limited number of times, with Retry-After. Each rule draws
-// from its own seeded generator so a test run is reproducible.
+// Fault injection: per-rule HTTP errors (429/500/503), slow responses and dropped connections,
+// selected by provider, method, path pattern, tenant and user, at a rate, optionally a limited
+// number of times, with Retry-After. Each rule draws from its own seeded generator so a test
+// run is reproducible.
 import { z } from "zod";
 import { Rng } from "../data/random";
 
 export const FaultRuleInput = z.object({
   provider: z.enum(["google", "microsoft", "salesforce", "aws"]).optional(),
   method: z.string().toUpperCase().optional(),
+  /** Only requests of this tenant: the sandbox tenant id, its domain or (Microsoft) directory id. */
+  tenant: z.string().min(1).toLowerCase().optional(),
+  /** Only requests acting on this user: e-mail / user principal name or directory object id. */
+  user: z.string().min(1).toLowerCase().optional(),
   /** Glob over the request path: `*` matches within a segment, `**` across segments. */
   path: z.string().min(1).default("/**"),
   /** The error to answer with; absent for a pure slow-down rule (then `delayMs` is required). */
   status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
+  /**
+   * Drop the connection instead of answering: `"request"` before any response byte, `"headers"`
+   * right after the status line and headers, `{ afterBytes }` after that many body bytes.
+   */
+  drop: z.union([z.literal("request"), z.literal("headers"), z.object({ afterBytes: z.number().int().min(1) })]).optional(),
   /** Hold matching requests this long before they proceed (or fail, with `status`). */
   delayMs: z.number().int().min(0).max(60_000).optional(),
   /** Probability in [0, 1] that a matching request fails. */
@@ -20,7 +30,9 @@ export const FaultRuleInput = z.object({
   /** Seconds, sent as Retry-After (429 and 503 only). */
   retryAfter: z.number().int().min(0).optional(),
   seed: z.number().int().default(1),
-}).refine((r) => r.status !== undefined || r.delayMs !== undefined, { message: "a rule needs a status, a delayMs or both" });
+})
+  .refine((r) => r.status !== undefined || r.delayMs !== undefined || r.drop !== undefined, { message: "a rule needs a status, a delayMs or a drop" })
+  .refine((r) => r.status === undefined || r.drop === undefined, { message: "a rule drops the connection or answers a status, not both" });
 export type FaultRuleInput = z.infer<typeof FaultRuleInput>;
 
 export interface FaultRule extends FaultRuleInput {
@@ -34,6 +46,13 @@ export interface InjectedFault {
   status?: number;
   retryAfter?: number;
   delayMs?: number;
+  drop?: FaultRuleInput["drop"];
+}
+
+/** Who a request acts for, as identifiers a rule's `tenant` / `user` may name (lower case). */
+export interface FaultTarget {
+  tenants: string[];
+  users: string[];
 }
 
 export function globToRegExp(glob: string): RegExp {
@@ -77,16 +96,22 @@ export class FaultRegistry {
   }
 
   /** The first rule that fires for this request, if any; exhausted rules stay listed but idle. */
-  match(method: string, path: string, provider: string | undefined): InjectedFault | undefined {
+  match(method: string, path: string, provider: string | undefined, target?: () => FaultTarget): InjectedFault | undefined {
+    let who: FaultTarget | undefined;
     for (const r of this.rules) {
       const { rule } = r;
       if (rule.times !== undefined && rule.injected >= rule.times) continue;
       if (rule.provider && rule.provider !== provider) continue;
       if (rule.method && rule.method !== method.toUpperCase()) continue;
       if (!r.pattern.test(path)) continue;
+      if (rule.tenant !== undefined || rule.user !== undefined) {
+        who ??= target?.() ?? { tenants: [], users: [] };
+        if (rule.tenant !== undefined && !who.tenants.includes(rule.tenant)) continue;
+        if (rule.user !== undefined && !who.users.includes(rule.user)) continue;
+      }
       if (rule.rate < 1 && r.rng.float() >= rule.rate) continue;
       rule.injected++;
-      return { rule: { ...rule }, status: rule.status, delayMs: rule.delayMs, retryAfter: rule.status === 500 || rule.status === undefined ? undefined : rule.retryAfter };
+      return { rule: { ...rule }, status: rule.status, delayMs: rule.delayMs, drop: rule.drop, retryAfter: rule.status === 500 || rule.status === undefined ? undefined : rule.retryAfter };
     }
     return undefined;
   }

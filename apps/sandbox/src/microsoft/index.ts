@@ -1,6 +1,7 @@
 // Everything Microsoft, under /microsoft: the identity platform (/microsoft/{tenant}/…), Graph
 // v1.0 (/microsoft/graph/v1.0/…) and the Outlook upload-session host, with Graph's error
-// envelope for every Graph failure and Graph's per-app-per-mailbox throttling.
+// envelope for every Graph failure, Graph's per-app-per-mailbox throttling and SharePoint's
+// per-app resource units.
 //
 // Point the clients at it: the Graph client's `baseUrl` = "<sandbox https>/microsoft/graph" with
 // `customHosts` = the sandbox host (the client only sends tokens to https Graph or custom
@@ -14,11 +15,15 @@ import { GraphError } from "./errors";
 import { registerMail } from "./mail/routes";
 import { registerMicrosoftIdentity } from "./oauth";
 import { GRAPH_PATH } from "./odata";
+import { registerPim } from "./pim/routes";
+import { resourceUnitCost } from "./sites/resource-units";
+import { registerSites } from "./sites/routes";
 import { registerUsers } from "./users";
 
 const RELEASE = Symbol("sandbox.throttleRelease");
 type Throttled = FastifyRequest & { [RELEASE]?: () => void };
-const MAILBOX_PATH = new RegExp(`^${GRAPH_PATH.replace(/\./g, "\\.")}/(?:users/([^/?]+)|me)/(?:mailFolders|messages)(?:[/?]|$)`);
+const SHAREPOINT_PATH = new RegExp(`^${GRAPH_PATH.replace(/\./g, "\\.")}/(?:drives/|sites(?:/|$)|(?:users/[^/]+|me)/drive(?:/|$))`);
+const MAILBOX_PATH = new RegExp(`^${GRAPH_PATH.replace(/\./g, "\\.")}/(?:users/([^/?]+)|me)/(?:mailFolders|messages|events|calendarView|contacts|contactFolders)(?:[/?]|$)`);
 
 export function microsoftPlugin(app: FastifyInstance, ctx: SandboxContext, done: (err?: Error) => void): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -51,6 +56,19 @@ export function microsoftPlugin(app: FastifyInstance, ctx: SandboxContext, done:
     }
     (req as Throttled)[RELEASE] = admission.release;
   });
+  // SharePoint resource units, per app and tenant: drives (OneDrive and document libraries) and sites.
+  app.addHook("onRequest", async (req, reply) => {
+    const [path = "", search = ""] = req.url.split("?");
+    if (!SHAREPOINT_PATH.test(path)) return;
+    let caller;
+    try {
+      caller = graphCaller(ctx, req);
+    } catch {
+      return;
+    }
+    const spent = caller.tenant.resourceUnits.spend(caller.token.clientId, resourceUnitCost(req.method, path, new URLSearchParams(search)));
+    if (!spent.ok) return reply.code(429).header("retry-after", String(spent.retryAfter)).send(new GraphError(429, "activityLimitReached", "The request has been throttled").body(req.headers["client-request-id"] as string | undefined));
+  });
   const release = (req: FastifyRequest, done: () => void) => {
     (req as Throttled)[RELEASE]?.();
     done();
@@ -62,5 +80,7 @@ export function microsoftPlugin(app: FastifyInstance, ctx: SandboxContext, done:
   registerUsers(app, ctx);
   registerMail(app, ctx);
   registerDrives(app, ctx);
+  registerPim(app, ctx);
+  registerSites(app, ctx);
   done();
 }

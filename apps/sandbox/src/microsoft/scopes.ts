@@ -17,6 +17,11 @@ export const DELEGATED_SCOPES: Record<string, string> = {
   [`${GRAPH_RESOURCE}/Files.Read`]: "Read your files",
   [`${GRAPH_RESOURCE}/Files.Read.All`]: "Read all files that you can access",
   [`${GRAPH_RESOURCE}/Files.ReadWrite.All`]: "Have full access to all files you have access to",
+  [`${GRAPH_RESOURCE}/Sites.Read.All`]: "Read items in all site collections",
+  [`${GRAPH_RESOURCE}/Calendars.Read`]: "Read your calendars",
+  [`${GRAPH_RESOURCE}/Calendars.ReadWrite`]: "Have full access to your calendars",
+  [`${GRAPH_RESOURCE}/Contacts.Read`]: "Read your contacts",
+  [`${GRAPH_RESOURCE}/Contacts.ReadWrite`]: "Have full access to your contacts",
   [`${GRAPH_RESOURCE}/.default`]: "The permissions the app registration declares",
 };
 
@@ -39,5 +44,10 @@ export const PERMISSIONS = {
   mailReadBody: { delegated: ["Mail.Read", "Mail.ReadWrite"], application: ["Mail.Read", "Mail.ReadWrite"] },
   mailWrite: { delegated: ["Mail.ReadWrite"], application: ["Mail.ReadWrite"] },
   filesRead: { delegated: ["Files.Read", "Files.Read.All", "Files.ReadWrite", "Files.ReadWrite.All"], application: ["Files.Read.All", "Files.ReadWrite.All", "Sites.Read.All"] },
+  sitesRead: { delegated: ["Sites.Read.All", "Sites.ReadWrite.All"], application: ["Sites.Read.All", "Sites.ReadWrite.All", "Sites.FullControl.All"] },
+  calendarsRead: { delegated: ["Calendars.Read", "Calendars.ReadWrite"], application: ["Calendars.Read", "Calendars.ReadWrite"] },
+  calendarsWrite: { delegated: ["Calendars.ReadWrite"], application: ["Calendars.ReadWrite"] },
+  contactsRead: { delegated: ["Contacts.Read", "Contacts.ReadWrite"], application: ["Contacts.Read", "Contacts.ReadWrite"] },
+  contactsWrite: { delegated: ["Contacts.ReadWrite"], application: ["Contacts.ReadWrite"] },
 } as const;
 export type PermissionSet = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];

@@ -10,6 +10,11 @@ import { mutateDrive } from "./drive/mutations";
 import { guid } from "./ids";
 import { MsMailbox } from "./mail/mailbox";
 import { mutateMsMailbox } from "./mail/mutations";
+import { contactDigest, seedContacts, seedEvents, pimIdMaker, eventDigest, type ContactData, type EventData } from "./pim/data";
+import { mutatePim } from "./pim/mutations";
+import { PimStore } from "./pim/store";
+import { ResourceUnits } from "./sites/resource-units";
+import { generateSites, SITE_DRIVE_KEY_BASE, type SiteInfo } from "./sites/sites";
 import { Throttle } from "./throttle";
 
 export interface MicrosoftUser {
@@ -36,11 +41,16 @@ export class MicrosoftTenant implements Tenant {
   readonly tenantId: string;
   readonly users: MicrosoftUser[] = [];
   readonly throttle = new Throttle();
+  /** SharePoint's per-app resource units (OneDrive and site libraries); every user is a licence. */
+  readonly resourceUnits = new ResourceUnits(() => this.users.length);
   /** client id → the app roles an admin granted it (admin consent). */
   readonly consentedApps = new Map<string, string[]>();
   private readonly byKey = new Map<string, MicrosoftUser>();
   private readonly mailboxes = new Map<number, MsMailbox>();
   private readonly drives = new Map<number, MsDrive>();
+  private siteList: SiteInfo[] | undefined;
+  private readonly calendars = new Map<number, PimStore<EventData>>();
+  private readonly contactBooks = new Map<number, PimStore<ContactData>>();
 
   constructor(
     readonly id: string,
@@ -106,6 +116,59 @@ export class MicrosoftTenant implements Tenant {
     return d;
   }
 
+  /** The user's default calendar: `eventsPerUser` events (default min(itemsPerUser, 200)). */
+  calendar(user: MicrosoftUser): PimStore<EventData> {
+    let c = this.calendars.get(user.index);
+    if (!c) {
+      const owner = { name: user.displayName, address: user.userPrincipalName };
+      const colleagues = this.users.map((u) => ({ name: u.displayName, address: u.userPrincipalName }));
+      c = new PimStore(pimIdMaker("event", this.input.seed, user.index), this.input.historyRetention, seedEvents(this.input.seed, user.index, owner, colleagues, this.input.eventsPerUser ?? Math.min(this.input.itemsPerUser, 200)));
+      this.calendars.set(user.index, c);
+    }
+    return c;
+  }
+
+  /** The user's default contacts folder: min(itemsPerUser, 100) contacts, ~40 % with a photo. */
+  contacts(user: MicrosoftUser): PimStore<ContactData> {
+    let c = this.contactBooks.get(user.index);
+    if (!c) {
+      c = new PimStore(pimIdMaker("contact", this.input.seed, user.index), this.input.historyRetention, seedContacts(this.input.seed, user.index, Math.min(this.input.itemsPerUser, 100)));
+      this.contactBooks.set(user.index, c);
+    }
+    return c;
+  }
+
+  /** The id of a user's one contact folder ("Contacts"). */
+  contactFolderId(user: MicrosoftUser): string {
+    return pimIdMaker("contact", this.input.seed, user.index)(0xffffffff);
+  }
+
+  /** The SharePoint sites: the root site and two team sites. */
+  get sites(): SiteInfo[] {
+    this.siteList ??= generateSites(this.input.seed, this.domain);
+    return this.siteList;
+  }
+
+  /** A site's document library, as many files as a user's OneDrive. */
+  siteDrive(site: SiteInfo): MsDrive {
+    let d = this.drives.get(site.driveKey);
+    if (!d) {
+      d = new MsDrive({ seed: this.input.seed, userIndex: site.driveKey, email: site.webUrl, files: Math.max(5, Math.floor(this.input.itemsPerUser / 4)), historyRetention: this.input.historyRetention });
+      this.drives.set(site.driveKey, d);
+    }
+    return d;
+  }
+
+  /** A drive by its key: a user's index (OneDrive) or a site's drive key (document library). */
+  driveByKey(key: number): MsDrive | undefined {
+    if (key >= SITE_DRIVE_KEY_BASE) {
+      const site = this.sites.find((s) => s.driveKey === key);
+      return site ? this.siteDrive(site) : undefined;
+    }
+    const user = this.users[key];
+    return user ? this.drive(user) : undefined;
+  }
+
   driveId(user: MicrosoftUser): string {
     return driveIdFor({ seed: this.input.seed, userIndex: user.index, email: user.userPrincipalName });
   }
@@ -135,7 +198,11 @@ export class MicrosoftTenant implements Tenant {
     for (const u of users) {
       this.mailbox(u).expireHistory();
       this.drive(u).expireHistory();
+      this.calendar(u).expireHistory();
+      this.contacts(u).expireHistory();
     }
+    // The sites' libraries belong to no unit: they expire with the whole tenant.
+    if (!units) for (const site of this.sites) this.siteDrive(site).expireHistory();
     return users.map((u) => u.userPrincipalName);
   }
 
@@ -180,14 +247,33 @@ export class MicrosoftTenant implements Tenant {
         const content = (await drive.content(item.index)) ?? Buffer.alloc(0);
         files.push(JSON.stringify({ id: item.id, path: drive.path(item.index), version: item.version, size: content.length, sha256: sha256Hex(content) }));
       }
-      yield `${files.join(",")}]}}`;
+      const events = this.calendar(user).list().map((e) => JSON.stringify({ id: e.id, subject: e.data.subject, start: new Date(e.data.start).toISOString(), end: new Date(e.data.end).toISOString(), sha256: eventDigest(e.data) }));
+      const contacts = this.contacts(user).list().map((c) => JSON.stringify({ id: c.id, displayName: c.data.displayName, sha256: contactDigest(c.data), ...(c.data.photo ? { photoSize: c.data.photo.length, photoSha256: sha256Hex(c.data.photo) } : {}) }));
+      yield `${files.join(",")}]},"calendar":{"items":[${events.join(",")}]},"contacts":{"folderId":${JSON.stringify(this.contactFolderId(user))},"items":[${contacts.join(",")}]}}`;
+    }
+    yield "],\"sites\":[";
+    let firstSite = true;
+    for (const site of this.sites) {
+      const drive = this.siteDrive(site);
+      const files = [];
+      for (const item of drive.items()) {
+        if (item.folder) continue;
+        const content = (await drive.content(item.index)) ?? Buffer.alloc(0);
+        files.push(JSON.stringify({ id: item.id, path: drive.path(item.index), version: item.version, size: content.length, sha256: sha256Hex(content) }));
+      }
+      yield `${firstSite ? "" : ","}${JSON.stringify({ id: site.id, webUrl: site.webUrl }).slice(0, -1)},"drive":{"id":${JSON.stringify(drive.id)},"items":[${files.join(",")}]}}`;
+      firstSite = false;
     }
     yield "]}";
   }
 
   mutate(input: MutationInput): Promise<TouchedItem[]> {
     return Promise.all(
-      this.selectUnits(input.units).map(async (u) => [...(await mutateMsMailbox(this.mailbox(u), u.userPrincipalName, input)), ...(await mutateDrive(this.drive(u), u.userPrincipalName, input))]),
+      this.selectUnits(input.units).map(async (u) => [
+        ...(await mutateMsMailbox(this.mailbox(u), u.userPrincipalName, input)),
+        ...(await mutateDrive(this.drive(u), u.userPrincipalName, input)),
+        ...mutatePim(this.calendar(u), this.contacts(u), u.userPrincipalName, input),
+      ]),
     ).then((all) => all.flat());
   }
 }

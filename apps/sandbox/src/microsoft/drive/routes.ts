@@ -1,5 +1,6 @@
 // OneDrive for Business through Graph v1.0 (https://learn.microsoft.com/graph/api/resources/onedrive):
-//   GET /users/{id}/drive, /me/drive, /drives/{drive-id}             the drive
+//   GET /users/{id}/drive, /me/drive, /drives/{drive-id}, /sites/{id}/drive   the drive (a
+//       user's OneDrive or a SharePoint site's document library, served alike)
 //   GET /drives/{d}/root, /drives/{d}/items/{id}, …/children, root/children   driveItems
 //   GET /drives/{d}/root/delta (and /users/{id}/drive/root/delta, /me/drive/root/delta)
 //       first round: every item (folders before their children), pages linked by
@@ -20,6 +21,8 @@ import { accessDenied, badRequest, GraphError, itemNotFound } from "../errors";
 import { graphBase, GRAPH_PATH, maxPageSize, one, type Query } from "../odata";
 import { PERMISSIONS } from "../scopes";
 import type { MicrosoftTenant, MicrosoftUser } from "../tenant";
+import { siteByKey } from "../sites/routes";
+import type { SiteInfo } from "../sites/sites";
 import type { DriveItemState, MsDrive } from "./drive";
 
 const DOWNLOAD_PATH = "/microsoft/download";
@@ -39,10 +42,14 @@ const isState = (v: unknown): v is DeltaState => typeof (v as DeltaState | null)
 export const resyncRequired = () => new GraphError(410, "resyncRequired", "Resync required. The delta token is no longer valid; enumerate the drive again.");
 
 export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void {
-  const driveOf = (req: FastifyRequest, reply: FastifyReply): { tenant: MicrosoftTenant; user: MicrosoftUser; drive: MsDrive } => {
+  const driveOf = (req: FastifyRequest, reply: FastifyReply): { tenant: MicrosoftTenant; user: DriveOwner; drive: MsDrive } => {
     const caller = graphCaller(ctx, req, reply);
     requirePermission(caller, PERMISSIONS.filesRead);
-    const { uid, did } = req.params as { uid?: string; did?: string };
+    const { uid, did, sid } = req.params as { uid?: string; did?: string; sid?: string };
+    // A SharePoint document library: every member of the tenant may read it.
+    const site = sid ? siteByKey(caller.tenant, sid) : did?.startsWith("b!") ? caller.tenant.sites.find((s) => caller.tenant.siteDrive(s).id === did) : undefined;
+    if (sid && !site) throw new GraphError(404, "itemNotFound", "The resource could not be found.");
+    if (site) return { tenant: caller.tenant, user: siteOwner(site), drive: caller.tenant.siteDrive(site) };
     let user: MicrosoftUser | undefined;
     if (did) user = caller.tenant.users.find((u) => caller.tenant.driveId(u) === did);
     else if (uid) user = caller.tenant.user(uid);
@@ -51,16 +58,16 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
     })();
     if (!user) throw new GraphError(404, "itemNotFound", "The resource could not be found.");
     if (caller.user && caller.user.id !== user.id) throw accessDenied();
-    return { tenant: caller.tenant, user, drive: caller.tenant.drive(user) };
+    return { tenant: caller.tenant, user: userOwner(caller.tenant, user), drive: caller.tenant.drive(user) };
   };
 
-  const downloadUrl = (req: FastifyRequest, tenant: MicrosoftTenant, user: MicrosoftUser, item: DriveItemState) => {
-    const payload = Buffer.from(JSON.stringify({ t: tenant.id, u: user.index, i: item.index, v: item.version, e: Date.now() + DOWNLOAD_TTL_MS })).toString("base64url");
+  const downloadUrl = (req: FastifyRequest, tenant: MicrosoftTenant, user: DriveOwner, item: DriveItemState) => {
+    const payload = Buffer.from(JSON.stringify({ t: tenant.id, u: user.key, i: item.index, v: item.version, e: Date.now() + DOWNLOAD_TTL_MS })).toString("base64url");
     const sig = createHmac("sha256", downloadKey).update(payload).digest("base64url");
     return `${baseUrl(req)}${DOWNLOAD_PATH}/${payload}.${sig}`;
   };
 
-  const itemResource = async (req: FastifyRequest, tenant: MicrosoftTenant, user: MicrosoftUser, drive: MsDrive, item: DriveItemState) => {
+  const itemResource = async (req: FastifyRequest, tenant: MicrosoftTenant, user: DriveOwner, drive: MsDrive, item: DriveItemState) => {
     const parent = item.index === 0 ? undefined : drive.get(item.parentIndex);
     const base = {
       id: item.id,
@@ -69,8 +76,8 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
       lastModifiedDateTime: iso(item.modifiedAt),
       eTag: `"{${item.id}},${item.version}"`,
       cTag: `"c:{${item.id}},${item.version}"`,
-      webUrl: `https://${tenant.domain.split(".")[0]}-my.sharepoint.com/personal/${user.userPrincipalName.replace(/[@.]/g, "_")}/Documents${item.index === 0 ? "" : drive.path(item.index)}`,
-      parentReference: parent ? { driveType: "business", driveId: drive.id, id: parent.id, path: `/drives/${drive.id}/root:${parent.index === 0 ? "" : drive.path(parent.index)}` } : { driveType: "business", driveId: drive.id },
+      webUrl: `${user.webRoot}${item.index === 0 ? "" : drive.path(item.index)}`,
+      parentReference: parent ? { driveType: user.driveType, driveId: drive.id, id: parent.id, path: `/drives/${drive.id}/root:${parent.index === 0 ? "" : drive.path(parent.index)}` } : { driveType: user.driveType, driveId: drive.id },
     };
     if (item.folder) {
       let childCount = 0;
@@ -81,7 +88,7 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
     return { ...base, "@microsoft.graph.downloadUrl": downloadUrl(req, tenant, user, item), size: content.length, file: { mimeType: item.mimeType, hashes: { sha256Hash: sha256Hex(content).toUpperCase() } } };
   };
 
-  const prefixes = [`${GRAPH_PATH}/users/:uid/drive`, `${GRAPH_PATH}/me/drive`, `${GRAPH_PATH}/drives/:did`];
+  const prefixes = [`${GRAPH_PATH}/users/:uid/drive`, `${GRAPH_PATH}/me/drive`, `${GRAPH_PATH}/drives/:did`, `${GRAPH_PATH}/sites/:sid/drive`];
   const route = (suffix: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => {
     for (const p of prefixes) app.get(`${p}${suffix}`, handler);
   };
@@ -91,9 +98,10 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
     return {
       "@odata.context": `${graphBase(req)}/$metadata#drives/$entity`,
       id: drive.id,
-      driveType: "business",
-      name: "OneDrive",
-      owner: { user: { id: user.id, displayName: user.displayName, email: user.userPrincipalName } },
+      driveType: user.driveType,
+      name: user.driveName,
+      webUrl: user.webRoot,
+      owner: user.owner,
       quota: { total: 1_099_511_627_776, state: "normal" },
     };
   });
@@ -159,7 +167,7 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
           break;
         }
         const parent = drive.get(e.item.parentIndex);
-        value.push(e.deleted ? { id: e.item.id, name: e.item.name, deleted: { state: "deleted" }, file: {}, parentReference: { driveType: "business", driveId: drive.id, ...(parent ? { id: parent.id } : {}) } } : await itemResource(req, tenant, user, drive, e.item));
+        value.push(e.deleted ? { id: e.item.id, name: e.item.name, deleted: { state: "deleted" }, file: {}, parentReference: { driveType: user.driveType, driveId: drive.id, ...(parent ? { id: parent.id } : {}) } } : await itemResource(req, tenant, user, drive, e.item));
         state.c = e.seq;
       }
     }
@@ -180,14 +188,36 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
     const d = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { t: string; u: number; i: number; v: number; e: number };
     if (d.e < Date.now()) throw new GraphError(401, "unauthenticated", "The download URL has expired.");
     const tenant = ctx.tenants.get(d.t) as MicrosoftTenant | undefined;
-    const user = tenant?.users[d.u];
-    const drive = tenant && user ? tenant.drive(user) : undefined;
+    const drive = tenant?.driveByKey(d.u);
     const item = drive?.get(d.i);
     // A URL names one version, as OneDrive's do: a newer version makes it stale.
     if (!drive || !item || item.version !== d.v) throw itemNotFound();
     const content = (await drive.content(d.i)) ?? Buffer.alloc(0);
     return reply.type(item.mimeType || "application/octet-stream").header("content-length", String(content.length)).send(content);
   });
+}
+
+/** Whose drive: a user's OneDrive or a site's document library, as driveItems describe it. */
+interface DriveOwner {
+  key: number;
+  driveType: "business" | "documentLibrary";
+  driveName: string;
+  webRoot: string;
+  owner: Record<string, unknown>;
+}
+
+function userOwner(tenant: MicrosoftTenant, user: MicrosoftUser): DriveOwner {
+  return {
+    key: user.index,
+    driveType: "business",
+    driveName: "OneDrive",
+    webRoot: `https://${tenant.domain.split(".")[0]}-my.sharepoint.com/personal/${user.userPrincipalName.replace(/[@.]/g, "_")}/Documents`,
+    owner: { user: { id: user.id, displayName: user.displayName, email: user.userPrincipalName } },
+  };
+}
+
+function siteOwner(site: SiteInfo): DriveOwner {
+  return { key: site.driveKey, driveType: "documentLibrary", driveName: "Documents", webRoot: `${site.webUrl}/Shared%20Documents`, owner: { group: { displayName: site.displayName } } };
 }
 
 function iso(ms: number): string {

@@ -1,0 +1,165 @@
+// Seeded Outlook calendars and contacts, and their Graph resource shapes
+// (https://learn.microsoft.com/graph/api/resources/event, …/resources/contact).
+// Times are UTC: the sandbox answers every event in `timeZone: "UTC"`.
+import { sha256Hex } from "../../data/encoding";
+import { FAMILY_NAMES, GIVEN_NAMES } from "../../data/names";
+import { hash32, Rng } from "../../data/random";
+import type { PimItem } from "./store";
+
+export interface EmailAddress {
+  name: string;
+  address: string;
+}
+
+export interface EventData {
+  subject: string;
+  body: { contentType: "text" | "html"; content: string };
+  location: string;
+  start: number;
+  end: number;
+  isAllDay: boolean;
+  attendees: EmailAddress[];
+  organizer: EmailAddress;
+}
+
+export interface ContactData {
+  givenName: string;
+  surname: string;
+  displayName: string;
+  emailAddresses: EmailAddress[];
+  businessPhones: string[];
+  mobilePhone: string | null;
+  companyName: string;
+  jobTitle: string;
+  personalNotes: string;
+  photo: Buffer | null;
+}
+
+const TOPICS = ["Budget review", "Weekly sync", "Customer call", "Design critique", "1:1", "Quarterly planning", "Vendor demo", "Hiring panel", "Incident retro", "Board prep"];
+const ROOMS = ["Room 1.01", "Room 2.14", "Teams meeting", "Cafeteria", "Client office", "Room 3.02"];
+const COMPANIES = ["Contoso", "Fabrikam", "Northwind Traders", "Tailspin Toys", "Wingtip Toys", "Litware", "Adventure Works"];
+const TITLES = ["Account Manager", "CFO", "Buyer", "Lawyer", "Architect", "Recruiter", "Consultant"];
+const WINDOW_START = Date.UTC(2024, 6, 1);
+
+export function seedEvents(seed: number, userIndex: number, owner: EmailAddress, colleagues: EmailAddress[], count: number): { createdAt: number; data: EventData }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const rng = Rng.from("ms-event", seed, userIndex, i);
+    const day = WINDOW_START + rng.int(365) * 86_400_000;
+    const start = day + (8 + rng.int(9)) * 3_600_000 + rng.pick([0, 30]) * 60_000;
+    const attendees = colleagues.filter((c) => c.address !== owner.address && rng.chance(0.4)).slice(0, 4);
+    const topic = rng.pick(TOPICS);
+    return {
+      createdAt: start - (1 + rng.int(30)) * 86_400_000,
+      data: {
+        subject: `${topic} #${i + 1}`,
+        body: { contentType: "html", content: `<html><body><p>${topic}: agenda item ${1 + rng.int(9)}.</p></body></html>` },
+        location: rng.pick(ROOMS),
+        start,
+        end: start + rng.pick([30, 60, 90]) * 60_000,
+        isAllDay: false,
+        attendees,
+        organizer: owner,
+      },
+    };
+  });
+}
+
+/** A small PNG-signed blob, the kind Outlook stores for a contact's picture. */
+export function photoBytes(rng: Rng): Buffer {
+  return Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), rng.bytes(800 + rng.int(3000))]);
+}
+
+export function seedContacts(seed: number, userIndex: number, count: number): { createdAt: number; data: ContactData }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const rng = Rng.from("ms-contact", seed, userIndex, i);
+    const givenName = rng.pick(GIVEN_NAMES);
+    const surname = rng.pick(FAMILY_NAMES);
+    const companyName = rng.pick(COMPANIES);
+    const address = `${givenName}.${surname}${i}@${companyName.toLowerCase().replace(/\s+/g, "")}.example`.toLowerCase();
+    return {
+      createdAt: Date.UTC(2022, 0, 1) + rng.int(900) * 86_400_000,
+      data: {
+        givenName,
+        surname,
+        displayName: `${givenName} ${surname}`,
+        emailAddresses: [{ name: `${givenName} ${surname}`, address }],
+        businessPhones: [`+1 425 555 ${String(rng.int(10_000)).padStart(4, "0")}`],
+        mobilePhone: rng.chance(0.5) ? `+1 206 555 ${String(rng.int(10_000)).padStart(4, "0")}` : null,
+        companyName,
+        jobTitle: rng.pick(TITLES),
+        personalNotes: "",
+        photo: rng.chance(0.4) ? photoBytes(rng) : null,
+      },
+    };
+  });
+}
+
+/** Exchange-looking ids ("AAMkA…"), distinct per user and kind, derived from the insertion order. */
+export function pimIdMaker(kind: "event" | "contact", seed: number, userIndex: number): (ord: number) => string {
+  const tag = hash32("ms-pim", kind, seed, userIndex);
+  return (ord) => `AAMkA${Buffer.from(`${kind === "event" ? "E" : "C"}${tag.toString(16).padStart(8, "0")}${ord.toString(16).padStart(8, "0")}`).toString("base64url")}`;
+}
+
+const graphDateTime = (ms: number) => new Date(ms).toISOString().replace("Z", "0000");
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+const changeKey = (item: PimItem<unknown>) => Buffer.from(`${item.id}:${item.seq}`).toString("base64").slice(-16);
+
+export function eventResource(item: PimItem<EventData>, webBase: string): Record<string, unknown> {
+  const d = item.data;
+  const ck = changeKey(item);
+  return {
+    "@odata.etag": `W/"${ck}"`,
+    id: item.id,
+    createdDateTime: isoSeconds(item.createdAt),
+    lastModifiedDateTime: isoSeconds(item.modifiedAt),
+    changeKey: ck,
+    iCalUId: `040000008200E00074C5B7101A82E008${sha256Hex(item.id).slice(0, 32).toUpperCase()}`,
+    subject: d.subject,
+    bodyPreview: d.body.content.replace(/<[^>]+>/g, "").slice(0, 255),
+    body: d.body,
+    importance: "normal",
+    sensitivity: "normal",
+    isAllDay: d.isAllDay,
+    isCancelled: false,
+    isOrganizer: true,
+    showAs: "busy",
+    type: "singleInstance",
+    webLink: `${webBase}/calendar/item/${encodeURIComponent(item.id)}`,
+    start: { dateTime: graphDateTime(d.start), timeZone: "UTC" },
+    end: { dateTime: graphDateTime(d.end), timeZone: "UTC" },
+    location: { displayName: d.location, locationType: "default" },
+    attendees: d.attendees.map((a) => ({ type: "required", status: { response: "none", time: "0001-01-01T00:00:00Z" }, emailAddress: a })),
+    organizer: { emailAddress: d.organizer },
+  };
+}
+
+export function contactResource(item: PimItem<ContactData>, folderId: string): Record<string, unknown> {
+  const d = item.data;
+  const ck = changeKey(item);
+  return {
+    "@odata.etag": `W/"${ck}"`,
+    id: item.id,
+    createdDateTime: isoSeconds(item.createdAt),
+    lastModifiedDateTime: isoSeconds(item.modifiedAt),
+    changeKey: ck,
+    parentFolderId: folderId,
+    displayName: d.displayName,
+    givenName: d.givenName,
+    surname: d.surname,
+    emailAddresses: d.emailAddresses,
+    businessPhones: d.businessPhones,
+    mobilePhone: d.mobilePhone,
+    companyName: d.companyName,
+    jobTitle: d.jobTitle,
+    personalNotes: d.personalNotes,
+  };
+}
+
+/** What a restore must reproduce, hashed as canonical JSON (key order fixed here). */
+export function eventDigest(d: EventData): string {
+  return sha256Hex(JSON.stringify({ subject: d.subject, body: d.body, location: d.location, start: d.start, end: d.end, isAllDay: d.isAllDay, attendees: d.attendees }));
+}
+
+export function contactDigest(d: ContactData): string {
+  return sha256Hex(JSON.stringify({ givenName: d.givenName, surname: d.surname, displayName: d.displayName, emailAddresses: d.emailAddresses, businessPhones: d.businessPhones, mobilePhone: d.mobilePhone, companyName: d.companyName, jobTitle: d.jobTitle, personalNotes: d.personalNotes }));
+}
