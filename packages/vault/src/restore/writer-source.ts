@@ -123,7 +123,10 @@ export const WRITER_SOURCE = String.raw`(function createWriter(require, config) 
     if (f.failure && f.created) {
       try {
         fs.rmSync(f.temp, { force: true });
-      } catch {}
+      } catch (e) {
+        // The item has failed already; say that its partial file is still there.
+        f.failure = Object.assign({}, f.failure, { reason: f.failure.reason + "; its partial file " + f.temp + " could not be removed: " + message(e) });
+      }
     }
     return f.failure ? Object.assign({ f: f.id }, f.failure) : { f: f.id };
   }
@@ -143,7 +146,10 @@ export const WRITER_SOURCE = String.raw`(function createWriter(require, config) 
         try {
           closeFd(f);
           if (f.created) fs.rmSync(f.temp, { force: true });
-        } catch {}
+        } catch {
+          // Abandoning after a writer failure: the restore is already failing with that error and
+          // every file in flight is reported failed; a partial left here keeps its .holdfast-partial name.
+        }
       }
       files.clear();
     },
