@@ -27,6 +27,12 @@ import { API_VERSION, FieldError, requireDef, sfDateTime, type SfRecord, str } f
 import { bodyObject, byExternalId, createRecord, deleteRecord, liveRecord, updateRecord, type Body } from "./rows";
 import { childRelationships, fieldDef, SOBJECTS, type SObjectDef } from "./schema";
 
+/** An sObject Collections record's type (`attributes.type`), which every record must name. */
+function sObjectTypeOf(r: Record<string, unknown>): string {
+  const type = (r.attributes as { type?: string } | undefined)?.type;
+  if (!type) throw new FieldError("INVALID_FIELD", "No SObject Type defined in JSON");
+  return type;
+}
 export const SF_DATA = "/salesforce/services/data";
 const VERSIONS = ["55.0", "56.0", "57.0", "58.0", "59.0", "60.0", "61.0", "62.0"];
 const RELEASES: Record<string, string> = { "55.0": "Summer '22", "56.0": "Winter '23", "57.0": "Spring '23", "58.0": "Summer '23", "59.0": "Winter '24", "60.0": "Spring '24", "61.0": "Summer '24", "62.0": "Winter '25" };
@@ -263,8 +269,7 @@ export function registerSalesforceRest(app: FastifyInstance, ctx: SandboxContext
     const { org, userId } = caller(req);
     const { allOrNone, records } = collectionBody(req.body);
     return collection(records, allOrNone, (r) => {
-      const type = (r.attributes as { type?: string } | undefined)?.type;
-      if (!type) throw new FieldError("INVALID_FIELD", "No SObject Type defined in JSON");
+      const type = sObjectTypeOf(r);
       if ("Id" in r && r.Id) throw new FieldError("INVALID_FIELD", "cannot specify Id in an insert call", ["Id"]);
       const def = requireDef(type);
       org.records.checkFields(def, r, "create");
@@ -277,8 +282,7 @@ export function registerSalesforceRest(app: FastifyInstance, ctx: SandboxContext
     const { org, userId } = caller(req);
     const { allOrNone, records } = collectionBody(req.body);
     return collection(records, allOrNone, (r) => {
-      const type = (r.attributes as { type?: string } | undefined)?.type;
-      if (!type) throw new FieldError("INVALID_FIELD", "No SObject Type defined in JSON");
+      const type = sObjectTypeOf(r);
       const def = requireDef(type);
       const rec = liveRecord(org, def, str(r.Id ?? ""));
       org.records.checkFields(def, r, "update");

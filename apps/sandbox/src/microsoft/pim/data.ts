@@ -104,8 +104,8 @@ const graphDateTime = (ms: number) => new Date(ms).toISOString().replace("Z", "0
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 const changeKey = (item: PimItem<unknown>) => Buffer.from(`${item.id}:${item.seq}`).toString("base64").slice(-16);
 
-export function eventResource(item: PimItem<EventData>, webBase: string): Record<string, unknown> {
-  const d = item.data;
+/** The fields every Outlook item resource starts with (etag, id, times, changeKey). */
+function itemHeader(item: PimItem<unknown>): Record<string, unknown> {
   const ck = changeKey(item);
   return {
     "@odata.etag": `W/"${ck}"`,
@@ -113,6 +113,13 @@ export function eventResource(item: PimItem<EventData>, webBase: string): Record
     createdDateTime: isoSeconds(item.createdAt),
     lastModifiedDateTime: isoSeconds(item.modifiedAt),
     changeKey: ck,
+  };
+}
+
+export function eventResource(item: PimItem<EventData>, webBase: string): Record<string, unknown> {
+  const d = item.data;
+  return {
+    ...itemHeader(item),
     iCalUId: `040000008200E00074C5B7101A82E008${sha256Hex(item.id).slice(0, 32).toUpperCase()}`,
     subject: d.subject,
     bodyPreview: d.body.content.replace(/<[^>]+>/g, "").slice(0, 255),
@@ -135,13 +142,8 @@ export function eventResource(item: PimItem<EventData>, webBase: string): Record
 
 export function contactResource(item: PimItem<ContactData>, folderId: string): Record<string, unknown> {
   const d = item.data;
-  const ck = changeKey(item);
   return {
-    "@odata.etag": `W/"${ck}"`,
-    id: item.id,
-    createdDateTime: isoSeconds(item.createdAt),
-    lastModifiedDateTime: isoSeconds(item.modifiedAt),
-    changeKey: ck,
+    ...itemHeader(item),
     parentFolderId: folderId,
     displayName: d.displayName,
     givenName: d.givenName,
