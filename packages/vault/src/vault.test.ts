@@ -380,6 +380,16 @@ describe("incremental runs: carrying items over from a parent snapshot", () => {
     await expect(w.putItem("x", pseudoText(71, 10))).rejects.toThrow(/already added/);
     await w.commit();
     expect(() => w.carryOver("x")).toThrow(/writer is committed/);
+
+    // A moved item is carried under its new path, and the old path is free for another item.
+    const moved = await vault.startSnapshot({ ...run(), parent });
+    expect(moved.carryOver("x", { moved: true }, "folder/x")).toMatchObject({ path: "folder/x", size: 1000 });
+    expect(() => moved.carryOver("x", undefined, "folder/x")).toThrow(/already added/);
+    await moved.putItem("x", pseudoText(72, 10));
+    const movedId = await moved.commit();
+    const m = await vault.readSnapshot(movedId);
+    expect(m.items.map((i) => [i.path, i.size, i.meta])).toEqual([["folder/x", 1000, { moved: true }], ["x", 10, {}]]);
+    expect(sameBytes(await collect(vault.readItem(movedId, "folder/x")), pseudoText(70, 1000))).toBe(true);
     await expect(vault.startSnapshot({ ...run(), parent: "ab".repeat(32) })).rejects.toThrow(/snapshots\/abab/);
   });
 

@@ -70,6 +70,12 @@ export interface ItemDescriptor {
    * item; a different version is a new item version.
    */
   version: string;
+  /**
+   * Optional marker of the content alone (Gmail messages never change content, a Drive file's
+   * md5Checksum, a OneDrive file's cTag). When it equals the previous version's, only metadata or
+   * place changed and the backup re-files the stored content without reading it again.
+   */
+  contentVersion?: string;
   size?: number;
   /** ISO-8601. */
   modifiedAt?: string;

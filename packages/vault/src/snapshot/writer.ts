@@ -194,8 +194,9 @@ export class SnapshotWriter {
    * `meta` replaces the parent's metadata (default: kept). O(blobs of the item): each blob is
    * checked against the indexes loaded at start; one that no index holds any more (or only in a
    * pack garbage collection is deleting) fails the call, and the caller should put the item again.
+   * `as` files it under a new path (a moved or renamed item whose content did not change).
    */
-  carryOver(path: string, meta?: ItemMeta): ItemRef {
+  carryOver(path: string, meta?: ItemMeta, as: string = path): ItemRef {
     this.#assertOpen();
     if (!this.parent) throw new VaultError("carryOver needs a parent snapshot: startSnapshot({ parent })");
     const item = this.parent.items.get(path);
@@ -204,13 +205,13 @@ export class SnapshotWriter {
     if (missing !== undefined) {
       throw new VaultError(`item ${path} of parent snapshot ${this.parent.id}: blob ${missing} is in none of the vault's indexes; put the item again`);
     }
-    this.#claim(item.path);
+    this.#claim(as);
     // The parent's strings and arrays (and its meta, when kept) are shared, not copied: a 50k-item
     // run would otherwise hold every path and timestamp twice.
-    this.#items.set(item.path, { path: item.path, size: item.size, meta: meta ?? item.meta, blobs: item.blobs });
+    this.#items.set(as, { path: as, size: item.size, meta: meta ?? item.meta, blobs: item.blobs });
     this.stats.carriedItems++;
     this.stats.carriedBytes += item.size;
-    return { path: item.path, size: item.size, blobs: [...item.blobs] };
+    return { path: as, size: item.size, blobs: [...item.blobs] };
   }
 
   #claim(path: string): void {
