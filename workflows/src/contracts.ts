@@ -78,3 +78,5 @@ export type VerifyAuditChainPageResult = z.infer<typeof VerifyAuditChainPageResu
 
 /** Failure types the workflow must not retry: bad input stays bad. */
 export const NON_RETRYABLE_ERROR_TYPES = ["ValidationError", "TenantContextError"] as const;
+
+export * from "./backup-contracts";

@@ -390,6 +390,12 @@ describe("incremental runs: carrying items over from a parent snapshot", () => {
     const m = await vault.readSnapshot(movedId);
     expect(m.items.map((i) => [i.path, i.size, i.meta])).toEqual([["folder/x", 1000, { moved: true }], ["x", 10, {}]]);
     expect(sameBytes(await collect(vault.readItem(movedId, "folder/x")), pseudoText(70, 1000))).toBe(true);
+
+    const late = await vault.startSnapshot(run());
+    expect(() => late.setMeta("nope", {})).toThrow(/was not added/);
+    await late.putItem("y", pseudoText(73, 10), { sha: null });
+    late.setMeta("y", { sha: "known now" });
+    expect((await vault.readSnapshot(await late.commit())).items[0]?.meta).toEqual({ sha: "known now" });
     await expect(vault.startSnapshot({ ...run(), parent: "ab".repeat(32) })).rejects.toThrow(/snapshots\/abab/);
   });
 

@@ -1,2 +1,4 @@
 // The workflow bundle's entry: every workflow type the worker registers is exported here.
 export { verifyAuditChain } from "./verify-audit-chain";
+export { backupSource } from "./backup-source";
+export { backupUnit } from "./backup-unit";

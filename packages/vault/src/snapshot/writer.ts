@@ -183,6 +183,17 @@ export class SnapshotWriter {
     this.#packs.add(id, chunk);
   }
 
+  /**
+   * Replaces the metadata of an item this run already added (e.g. a content hash known only once
+   * the item's stream has been read). Refused for a path the run has not added or is still reading.
+   */
+  setMeta(path: string, meta: ItemMeta): void {
+    this.#assertOpen();
+    const item = this.#items.get(path);
+    if (!item) throw new VaultError(item === null ? `item ${path} is still being put` : `item ${path} was not added to this snapshot`);
+    this.#items.set(path, { ...item, meta });
+  }
+
   /** The parent snapshot's item at `path`, if the run has a parent and it had one. */
   parentItem(path: string): SnapshotItem | undefined {
     return this.parent?.items.get(path);
