@@ -1,11 +1,19 @@
 // A small closed-loop HTTP load generator: `concurrency` keep-alive connections, each sending its
 // next request as soon as the previous response has been read, for a fixed duration. node:http
-// rather than a package so the benchmark needs nothing beyond Node.
+// rather than a package so the benchmark needs nothing beyond Node. https targets (the sandbox's
+// HTTPS listener) trust the certificate given in `ca`; keep-alive reuses each TLS session.
 import { Agent, request } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 export interface LoadTarget {
   url: string;
   headers?: Record<string, string>;
+  /** PEM certificate to trust for an https URL (the sandbox's self-signed one). */
+  ca?: string;
+}
+
+function agentFor(target: LoadTarget, opts: { keepAlive: boolean; maxSockets?: number }): Agent {
+  return target.url.startsWith("https:") ? new HttpsAgent({ ...opts, ca: target.ca }) : new Agent(opts);
 }
 
 export interface LoadResult {
@@ -20,7 +28,8 @@ export interface LoadResult {
 
 function once(agent: Agent, target: LoadTarget): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const req = request(target.url, { agent, headers: target.headers }, (res) => {
+    const send = target.url.startsWith("https:") ? httpsRequest : request;
+    const req = send(target.url, { agent, headers: target.headers }, (res) => {
       let bytes = 0;
       res.on("data", (b: Buffer) => (bytes += b.length));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
@@ -32,7 +41,7 @@ function once(agent: Agent, target: LoadTarget): Promise<{ status: number; bytes
 }
 
 export async function runLoad(target: LoadTarget, opts: { concurrency: number; durationMs: number; warmupMs?: number }): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  const agent = agentFor(target, { keepAlive: true, maxSockets: opts.concurrency });
   const statuses: Record<string, number> = {};
   const latenciesMs: number[] = [];
   let bytes = 0;
@@ -66,7 +75,7 @@ export async function runLoad(target: LoadTarget, opts: { concurrency: number; d
 
 /** One download, streamed and discarded; bytes and seconds. */
 export async function download(target: LoadTarget): Promise<{ status: number; bytes: number; seconds: number }> {
-  const agent = new Agent({ keepAlive: false });
+  const agent = agentFor(target, { keepAlive: false });
   const t0 = performance.now();
   const r = await once(agent, target);
   return { ...r, seconds: (performance.now() - t0) / 1000 };

@@ -4,7 +4,8 @@
 // The sandbox runs as `pnpm start` would run it (apps/sandbox/src/main.ts), in its own Node process
 // pinned to one core with taskset when available; this process is the client: it seeds tenants
 // through the control API, gets tokens through the real OAuth flows, drives keep-alive load at a
-// few realistic small endpoints and downloads large Drive files, sampling the server's RSS from
+// few realistic small endpoints (one of them over the HTTPS listener), Graph message MIME and
+// OneDrive content in a closed loop, and downloads large Drive files, sampling the server's RSS from
 // /proc/<pid>/status throughout. Figures go to stdout and bench/results/sandbox-<date>.json.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -22,6 +23,8 @@ const TARGET_RPS = 2_000;
 const REDIRECT = "http://localhost:3000/bench/callback";
 
 const { values: args } = parseArgs({
+  // `pnpm bench:sandbox -- --seconds 3` hands the script a literal "--" first.
+  args: process.argv.slice(2).filter((a, i) => i > 0 || a !== "--"),
   options: {
     seconds: { type: "string", default: "8" },
     concurrency: { type: "string", default: "16" },
@@ -180,11 +183,27 @@ async function main(): Promise<void> {
     const messageId = list.messages[17]?.id ?? list.messages[0]?.id ?? "";
 
     const ms = await json<Tenant>(await post(`${url}/_control/tenants`, { provider: "microsoft", seed: 7, users: 25, itemsPerUser: 50 }));
-    const msApp = await registerClient(url, "microsoft", ["User.Read.All"]);
+    const msApp = await registerClient(url, "microsoft", ["User.Read.All", "Mail.Read", "Files.Read.All"]);
     const consentUrl = new URL(`${url}/microsoft/${ms.tenantId}/v2.0/adminconsent`);
     for (const [k, v] of Object.entries({ client_id: msApp.clientId, redirect_uri: REDIRECT, scope: "https://graph.microsoft.com/.default", state: "bench" })) consentUrl.searchParams.set(k, v);
     await fetch(consentUrl, { headers: { "x-sandbox-consent": "approve" }, redirect: "manual" });
     const msToken = (await json<{ access_token: string }>(await form(`${url}/microsoft/${ms.tenantId}/oauth2/v2.0/token`, { grant_type: "client_credentials", client_id: msApp.clientId, client_secret: msApp.clientSecret, scope: "https://graph.microsoft.com/.default" }))).access_token;
+
+    const msAuth = { authorization: `Bearer ${msToken}` };
+    // As for Gmail: the bench measures the server, not Graph's 4 concurrent requests per mailbox.
+    await json(await fetch(`${url}/_control/tenants/${ms.id}/throttling`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ requestsPerWindow: 1_000_000_000, windowSeconds: 600, concurrentRequests: 1_000 }) }));
+    const msUser = ms.units[0]?.email ?? ms.adminEmail;
+    const msMessages = await json<{ value: { id: string }[] }>(await fetch(`${url}/microsoft/graph/v1.0/users/${msUser}/messages?$top=20&$select=id`, { headers: msAuth }));
+    const mailId = msMessages.value[7]?.id ?? msMessages.value[0]?.id ?? "";
+    // OneDrive: the largest seeded file of the user's drive, through the pre-authenticated URL `/content` redirects to.
+    const delta = await json<{ value: { id: string; size?: number; file?: unknown }[] }>(await fetch(`${url}/microsoft/graph/v1.0/users/${msUser}/drive/root/delta`, { headers: msAuth }));
+    const biggest = delta.value.filter((i) => i.file).sort((a, b) => (b.size ?? 0) - (a.size ?? 0))[0];
+    const contentRes = await fetch(`${url}/microsoft/graph/v1.0/users/${msUser}/drive/items/${biggest?.id ?? ""}/content`, { headers: msAuth, redirect: "manual" });
+    const downloadUrl = contentRes.headers.get("location");
+    if (contentRes.status !== 302 || !downloadUrl) throw new Error(`OneDrive content: expected a 302 to the download URL, got ${contentRes.status}`);
+    // The HTTPS listener (SANDBOX_PORT + 1) and its self-signed certificate.
+    const ca = await (await fetch(`${url}/_control/tls/cert.pem`)).text();
+    const httpsUrl = url.replace(/^http:\/\/([^:]+):(\d+)$/, (_m, host: string, port: string) => `https://${host}:${Number(port) + 1}`);
 
     const sf = await json<Tenant>(await post(`${url}/_control/tenants`, { provider: "salesforce", seed: 7, users: 5, itemsPerUser: 200, dailyApiRequests: 1_000_000_000 }));
     const sfClient = await registerClient(url, "salesforce");
@@ -195,7 +214,8 @@ async function main(): Promise<void> {
       { name: "gmail messages.get metadata", target: { url: `${url}/gmail/v1/users/me/messages/${messageId}?format=metadata&metadataHeaders=Subject&metadataHeaders=From`, headers: gAuth } },
       { name: "gmail messages.list 100", target: { url: `${url}/gmail/v1/users/me/messages?maxResults=100`, headers: gAuth } },
       { name: "directory users.list", target: { url: `${url}/admin/directory/v1/users?customer=my_customer&maxResults=100`, headers: gAuth } },
-      { name: "graph users $top=25", target: { url: `${url}/microsoft/graph/v1.0/users?$top=25`, headers: { authorization: `Bearer ${msToken}` } } },
+      { name: "graph users $top=25", target: { url: `${url}/microsoft/graph/v1.0/users?$top=25`, headers: msAuth } },
+      { name: "graph users $top=25 https", target: { url: `${httpsUrl}/microsoft/graph/v1.0/users?$top=25`, headers: msAuth, ca } },
       { name: "salesforce query 25 rows", target: { url: `${url}/salesforce/services/data/v62.0/query?q=${soql}`, headers: { authorization: `Bearer ${sfToken}` } } },
     ];
 
@@ -209,7 +229,28 @@ async function main(): Promise<void> {
       small.push({ name: e.name, path: new URL(e.target.url).pathname, requestsPerSecond: Math.round((r.requests - non2xx) / r.seconds), requests: r.requests, statuses: r.statuses, errors: r.errors, ...lat, meanResponseBytes: Math.round(r.bytes / Math.max(1, r.requests)), serverRssMiB: mib(server.memory().rssBytes) });
     }
     const round = (x: number) => Math.round(x * 100) / 100;
-    console.log(table(["endpoint", "req/s", "p50 ms", "p99 ms", "max ms", "bytes", "statuses", "RSS MiB"], small.map((f) => [f.name, f.requestsPerSecond, round(f.p50Ms), round(f.p99Ms), round(f.maxMs), f.meanResponseBytes, Object.entries(f.statuses).map(([s, n]) => `${s}×${n}`).join(" ") + (f.errors ? ` err×${f.errors}` : ""), f.serverRssMiB])));
+    const statusCell = (f: EndpointFigure) => Object.entries(f.statuses).map(([s, n]) => `${s}×${n}`).join(" ") + (f.errors ? ` err×${f.errors}` : "");
+    console.log(table(["endpoint", "req/s", "p50 ms", "p99 ms", "max ms", "bytes", "statuses", "RSS MiB"], small.map((f) => [f.name, f.requestsPerSecond, round(f.p50Ms), round(f.p99Ms), round(f.maxMs), f.meanResponseBytes, statusCell(f), f.serverRssMiB])));
+
+    // Content served from the Microsoft emulation: message MIME ($value) and OneDrive file bytes,
+    // closed loop like the small requests; throughput = body bytes of 2xx responses per second.
+    const contentTargets: { name: string; target: LoadTarget }[] = [
+      { name: "graph message $value", target: { url: `${url}/microsoft/graph/v1.0/users/${msUser}/messages/${mailId}/$value`, headers: msAuth } },
+      { name: `onedrive content ${Math.round((biggest?.size ?? 0) / 1024)} KiB`, target: { url: downloadUrl } },
+    ];
+    const content: (EndpointFigure & { mibPerSecond: number })[] = [];
+    if (!args.only) {
+      console.log(`\ncontent downloads: ${concurrency} keep-alive connections, 1 s warm-up + ${seconds} s each`);
+      for (const e of contentTargets) {
+        const r = await runLoad(e.target, { concurrency, durationMs: seconds * 1000, warmupMs: 1000 });
+        const non2xx = Object.entries(r.statuses).filter(([status]) => !status.startsWith("2")).reduce((n, [, c]) => n + c, 0);
+        if (non2xx + r.errors > 0) console.error(`${e.name}: ${non2xx} non-2xx responses and ${r.errors} errors (${JSON.stringify(r.statuses)}) — not counted as served`);
+        const meanBytes = Math.round(r.bytes / Math.max(1, r.requests));
+        const served = r.requests - non2xx;
+        content.push({ name: e.name, path: new URL(e.target.url).pathname.slice(0, 80), requestsPerSecond: Math.round(served / r.seconds), requests: r.requests, statuses: r.statuses, errors: r.errors, ...summarizeLatencies(r.latenciesMs), meanResponseBytes: meanBytes, mibPerSecond: round((served * meanBytes) / 1024 / 1024 / r.seconds), serverRssMiB: mib(server.memory().rssBytes) });
+      }
+      console.log(table(["content", "req/s", "MiB/s", "p50 ms", "p99 ms", "bytes", "statuses", "RSS MiB"], content.map((f) => [f.name, f.requestsPerSecond, f.mibPerSecond, round(f.p50Ms), round(f.p99Ms), f.meanResponseBytes, statusCell(f), f.serverRssMiB])));
+    }
 
     // Large downloads: RSS sampled every 20 ms while the bytes stream through.
     const files = await json<{ files: { id: string; name: string; size: string }[] }>(await fetch(`${url}/drive/v3/files?q=${encodeURIComponent("name contains 'Large'")}&fields=files(id,name,size)`, { headers: gAuth }));
@@ -264,7 +305,7 @@ async function main(): Promise<void> {
     console.log(`target ≥ ${TARGET_RPS} small req/s on one core: slowest endpoint ${minRps} req/s — ${minRps >= TARGET_RPS ? "met" : "MISSED"}`);
     console.log(`target large downloads streamed: ${largest ? `${largest.sizeMiB} MiB download grew RSS by ${largest.rssGrowthMiB} MiB (${smallest?.sizeMiB} MiB: ${smallest?.rssGrowthMiB} MiB)` : "no downloads"} — ${streaming ? "met" : "MISSED"}`);
 
-    const result = { benchmark: "sandbox", startedAt: startedAt.toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, pinned: pinned ? `taskset -c ${args.core}` : null, loadBefore, loadAfter, concurrency, secondsPerEndpoint: seconds, small, downloads, scale, peakServerRssMiB: mib(final.hwmBytes), targets: { smallRequestsPerSecond: { target: TARGET_RPS, slowest: minRps, met: minRps >= TARGET_RPS }, streaming: { met: streaming } } };
+    const result = { benchmark: "sandbox", startedAt: startedAt.toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, pinned: pinned ? `taskset -c ${args.core}` : null, loadBefore, loadAfter, concurrency, secondsPerEndpoint: seconds, small, content, downloads, scale, peakServerRssMiB: mib(final.hwmBytes), targets: { smallRequestsPerSecond: { target: TARGET_RPS, slowest: minRps, met: minRps >= TARGET_RPS }, streaming: { met: streaming } } };
     const dir = join(ROOT, "bench/results");
     mkdirSync(dir, { recursive: true });
     const day = startedAt.toISOString().slice(0, 10).replace(/-/g, "");

@@ -33,8 +33,8 @@ export const MutationInput = z.object({
   kind: z.enum(["edit", "delete", "move", "ransomware", "create"]),
   fraction: z.number().min(0).max(1),
   seed: z.number().int(),
-  /** Google: which service to mutate (default mail; drive, calendar). */
-  service: z.enum(["mail", "drive", "calendar"]).optional(),
+  /** Google: which service to mutate (default mail; drive, calendar, contacts). */
+  service: z.enum(["mail", "drive", "calendar", "contacts"]).optional(),
   /** Unit ids or e-mail addresses; all units when absent. */
   units: z.array(z.string()).optional(),
 });

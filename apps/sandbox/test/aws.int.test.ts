@@ -136,3 +136,59 @@ describe("the customer's S3 with the temporary credentials", () => {
     client.destroy();
   });
 });
+
+describe("injected faults in AWS's own error shapes", () => {
+  const addRule = async (rule: Record<string, unknown>) => {
+    const res = await h.control<{ rules: { id: string }[] }>("POST", "/_control/faults", { provider: "aws", ...rule });
+    expect(res.status).toBe(201);
+    return res.body.rules[0]?.id ?? "";
+  };
+  const clear = () => h.control("DELETE", "/_control/faults");
+  const assume = async () => (await sts().send(new AssumeRoleCommand({ RoleArn: a.roleArn, RoleSessionName: "faults", ExternalId: a.externalId }))).Credentials ?? ({} as Credentials);
+
+  it("STS: the SDK parses <ErrorResponse> faults into named exceptions with the status", async () => {
+    // @aws-sdk posts to the endpoint's path plus "/": /aws/sts/.
+    await addRule({ path: "/aws/sts/", status: 429, times: 1 });
+    expect(await failure(sts().send(new GetCallerIdentityCommand({})))).toEqual({ name: "Throttling", status: 429 });
+    await addRule({ path: "/aws/sts/", status: 503, times: 1 });
+    expect(await failure(sts().send(new GetCallerIdentityCommand({})))).toEqual({ name: "ServiceUnavailable", status: 503 });
+    await addRule({ path: "/aws/sts/", kind: "revokedToken", times: 1 });
+    expect(await failure(sts().send(new AssumeRoleCommand({ RoleArn: a.roleArn, RoleSessionName: "s", ExternalId: a.externalId })))).toEqual({ name: "InvalidClientTokenId", status: 403 });
+    expect((await sts().send(new GetCallerIdentityCommand({}))).Arn).toBe(DEV_AWS_PRINCIPAL.arn);
+    await clear();
+  });
+
+  it("S3: SlowDown / InternalError / ExpiredToken as S3's <Error> document, and the SDK's retry gets through", async () => {
+    const creds = await assume();
+    const client = s3(creds);
+    const bucket = a.buckets[0] ?? "";
+    await addRule({ path: "/aws/s3/**", status: 503, retryAfter: 1, times: 1 });
+    expect(await failure(client.send(new ListObjectsV2Command({ Bucket: bucket })))).toEqual({ name: "SlowDown", status: 503 });
+    await addRule({ path: "/aws/s3/**", status: 500, times: 1 });
+    expect(await failure(client.send(new ListObjectsV2Command({ Bucket: bucket })))).toEqual({ name: "InternalError", status: 500 });
+    await addRule({ path: "/aws/s3/**", kind: "revokedToken", times: 1 });
+    expect(await failure(client.send(new ListObjectsV2Command({ Bucket: bucket })))).toEqual({ name: "ExpiredToken", status: 400 });
+    // The SDK retries SlowDown by itself (standard retry mode): one injected failure, then success.
+    const id = await addRule({ path: "/aws/s3/**", status: 503, times: 1 });
+    const retrying = new S3Client({ endpoint: `${h.url}${a.s3Path}`, region: a.region, forcePathStyle: true, maxAttempts: 2, credentials: { accessKeyId: creds.AccessKeyId ?? "", secretAccessKey: creds.SecretAccessKey ?? "", sessionToken: creds.SessionToken } });
+    expect((await retrying.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount).toBeGreaterThan(0);
+    expect((await h.control<{ rules: { id: string; injected: number }[] }>("GET", "/_control/faults")).body.rules.find((r) => r.id === id)?.injected).toBe(1);
+    retrying.destroy();
+    client.destroy();
+    await clear();
+  });
+
+  it("targets S3 faults by tenant through the session's access key (id, domain or account id)", async () => {
+    const client = s3(await assume());
+    const bucket = a.buckets[0] ?? "";
+    for (const name of [a.id, a.domain, String(a.accountId)]) {
+      await addRule({ status: 500, tenant: name });
+      expect(await failure(client.send(new ListObjectsV2Command({ Bucket: bucket })))).toEqual({ name: "InternalError", status: 500 });
+      await clear();
+    }
+    await addRule({ status: 500, tenant: b.id });
+    expect(await failure(client.send(new ListObjectsV2Command({ Bucket: bucket })))).toEqual({});
+    client.destroy();
+    await clear();
+  });
+});

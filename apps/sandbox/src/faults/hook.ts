@@ -5,28 +5,22 @@
 // A drop destroys the connection: before any response ("request"), or once the handler's
 // response has put its headers ("headers") or N body bytes ({ afterBytes }) on the wire — what
 // a client sees as a reset or a premature close, never as an HTTP status.
-// Tenant/user targeting resolves the request's bearer token (and a /users/{id}/ path segment)
-// only when some rule names a tenant or user.
+// Tenant/user targeting resolves the request's bearer token (and a /users/{id}/ path segment),
+// or for AWS the SigV4 access key of an STS-issued session, only when some rule names a tenant
+// or user. Revoked-token and expired-cursor rules answer in the provider's shape (shapes.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isAwsTenant } from "../aws/tenant";
 import type { SandboxContext } from "../context";
-import { googleFaultError } from "../google/errors";
 import { providerOf } from "../http/base-url";
-import { graphFaultError } from "../microsoft/errors";
 import { isMicrosoftTenant } from "../microsoft/tenant";
 import type { FaultTarget, InjectedFault } from "./rules";
+import { expiredCursorAnswer, faultProvider, isTokenEndpoint, revokedTokenAnswer, statusAnswer, type FaultAnswer } from "./shapes";
 
 const FAULT = Symbol("sandbox.fault");
 type WithFault = FastifyRequest & { [FAULT]?: InjectedFault };
 
-function errorBody(provider: string | undefined, status: number): unknown {
-  if (provider === "google") return googleFaultError(status).body();
-  if (provider === "microsoft") return graphFaultError(status).body();
-  // Salesforce's envelope: 503 SERVER_UNAVAILABLE, 500 UNKNOWN_EXCEPTION, 429/403 REQUEST_LIMIT_EXCEEDED-like.
-  if (provider === "salesforce") return [{ message: "Injected fault", errorCode: status === 503 ? "SERVER_UNAVAILABLE" : status === 500 ? "UNKNOWN_EXCEPTION" : "REQUEST_LIMIT_EXCEEDED" }];
-  return { error: { code: status, message: "Injected fault" } };
-}
-
 const USER_SEGMENT = /\/users\/([^/?]+)/;
+const SIGV4_KEY = /Credential=([^/,\s]+)\//;
 
 /** The response never finishes: let Fastify's onResponse hooks (throttle release) run anyway. */
 function finishAsDropped(reply: FastifyReply): void {
@@ -70,7 +64,15 @@ function dropAfter(reply: FastifyReply, limit: number): void {
 }
 
 export function registerFaultHook(app: FastifyInstance, ctx: SandboxContext): void {
-  const targetOf = (req: FastifyRequest, path: string) => (): FaultTarget => {
+  const awsTarget = (req: FastifyRequest): FaultTarget => {
+    // S3 calls sign with an AssumeRole session's key, which names the customer (tenant) it was issued for.
+    const key = SIGV4_KEY.exec(req.headers.authorization ?? "")?.[1];
+    const tenant = key ? ctx.tenants.ofProvider("aws", isAwsTenant).find((t) => t.sessions.some((s) => s.accessKeyId === key)) : undefined;
+    return { tenants: tenant ? [tenant.id, tenant.domain, tenant.accountId].map((t) => t.toLowerCase()) : [], users: [] };
+  };
+
+  const targetOf = (req: FastifyRequest, path: string, provider: string | undefined) => (): FaultTarget => {
+    if (provider === "aws") return awsTarget(req);
     const auth = req.headers.authorization;
     const token = auth && /^bearer /i.test(auth) ? ctx.tokens.lookupAccess(auth.slice(7).trim()) : undefined;
     const tenant = token ? ctx.tenants.get(token.tenantId) : undefined;
@@ -94,23 +96,43 @@ export function registerFaultHook(app: FastifyInstance, ctx: SandboxContext): vo
     return undefined;
   };
 
-  const send = (req: FastifyRequest, reply: FastifyReply, fault: InjectedFault, status: number) => {
+  const answerOf = (req: FastifyRequest, fault: InjectedFault): FaultAnswer | undefined => {
+    const [path = "/", query = ""] = req.url.split("?");
+    const provider = faultProvider(path, providerOf(path));
+    if (fault.kind === "revokedToken") return revokedTokenAnswer(provider, path);
+    if (fault.kind === "expiredCursor") return expiredCursorAnswer(provider, req.method, path, new URLSearchParams(query));
+    return fault.status === undefined ? undefined : statusAnswer(provider, path, fault.status);
+  };
+
+  const send = (req: FastifyRequest, reply: FastifyReply, fault: InjectedFault, answer: FaultAnswer) => {
     if (fault.retryAfter !== undefined) void reply.header("retry-after", String(fault.retryAfter));
+    for (const [k, v] of Object.entries(answer.headers ?? {})) void reply.header(k, v);
     void reply.header("x-sandbox-fault", fault.rule.id);
-    return reply.code(status).send(errorBody(providerOf(req.url.split("?")[0] ?? "/"), status));
+    if (answer.type) void reply.type(answer.type);
+    return reply.code(answer.status).send(answer.body);
   };
 
   app.addHook("onRequest", async (req, reply) => {
-    const path = req.url.split("?")[0] ?? "/";
+    const [path = "/", query = ""] = req.url.split("?");
     if (path.startsWith("/_control")) return;
-    const fault = ctx.faults.match(req.method, path, providerOf(path), targetOf(req, path));
+    const provider = faultProvider(path, providerOf(path));
+    const subject = {
+      get cursor() {
+        return expiredCursorAnswer(provider, req.method, path, new URLSearchParams(query)) !== undefined;
+      },
+      get credentials() {
+        return req.headers.authorization !== undefined || isTokenEndpoint(provider, path);
+      },
+    };
+    const fault = ctx.faults.match(req.method, path, provider, targetOf(req, path, provider), subject);
     if (!fault) return;
     if (fault.delayMs) {
       (req as WithFault)[FAULT] = fault;
       return;
     }
     if (fault.drop) return drop(req, reply, fault);
-    if (fault.status !== undefined) return send(req, reply, fault, fault.status);
+    const answer = answerOf(req, fault);
+    if (answer) return send(req, reply, fault, answer);
   });
 
   app.addHook("preHandler", async (req, reply) => {
@@ -118,6 +140,7 @@ export function registerFaultHook(app: FastifyInstance, ctx: SandboxContext): vo
     if (!fault?.delayMs) return;
     await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault.drop) return drop(req, reply, fault);
-    if (fault.status !== undefined) return send(req, reply, fault, fault.status);
+    const answer = answerOf(req, fault);
+    if (answer) return send(req, reply, fault, answer);
   });
 }

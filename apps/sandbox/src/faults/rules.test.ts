@@ -49,7 +49,22 @@ describe("fault targeting", () => {
     expect(resolved).toBe(3);
   });
 
+  it("fires revoked-token rules only on credentialed requests and expired-cursor rules only on cursor requests", () => {
+    const reg = new FaultRegistry();
+    reg.add(FaultRuleInput.parse({ kind: "expiredCursor", provider: "google" }));
+    reg.add(FaultRuleInput.parse({ kind: "revokedToken", provider: "microsoft", times: 1 }));
+    expect(reg.match("GET", "/gmail/v1/users/me/messages", "google", undefined, { credentials: true })).toBeUndefined();
+    expect(reg.match("GET", "/gmail/v1/users/me/history", "google", undefined, { cursor: true })?.kind).toBe("expiredCursor");
+    expect(reg.match("GET", "/microsoft/graph/v1.0/users", "microsoft", undefined, {})).toBeUndefined();
+    expect(reg.match("GET", "/microsoft/graph/v1.0/users", "microsoft", undefined, { credentials: true })?.kind).toBe("revokedToken");
+    expect(reg.match("GET", "/microsoft/graph/v1.0/users", "microsoft", undefined, { credentials: true })).toBeUndefined();
+  });
+
   it("rejects a rule that both drops and answers a status", () => {
+    expect(FaultRuleInput.safeParse({ kind: "revokedToken", status: 500 }).success).toBe(false);
+    expect(FaultRuleInput.safeParse({ kind: "expiredCursor", drop: "request" }).success).toBe(false);
+    expect(FaultRuleInput.safeParse({ kind: "expiredCursor", delayMs: 100 }).success).toBe(true);
+    expect(FaultRuleInput.safeParse({ kind: "staleToken" }).success).toBe(false);
     expect(FaultRuleInput.safeParse({ status: 500, drop: "request" }).success).toBe(false);
     expect(FaultRuleInput.safeParse({ drop: { afterBytes: 10 } }).success).toBe(true);
     expect(FaultRuleInput.safeParse({ path: "/x" }).success).toBe(false);

@@ -1,4 +1,5 @@
-// Fault injection: per-rule HTTP errors (429/500/503), slow responses and dropped connections,
+// Fault injection: per-rule HTTP errors (429/500/503), revoked tokens, expired change cursors,
+// slow responses and dropped connections,
 // selected by provider, method, path pattern, tenant and user, at a rate, optionally a limited
 // number of times, with Retry-After. Each rule draws from its own seeded generator so a test
 // run is reproducible.
@@ -17,6 +18,13 @@ export const FaultRuleInput = z.object({
   /** The error to answer with; absent for a pure slow-down rule (then `delayMs` is required). */
   status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
   /**
+   * A provider failure rather than a status: `revokedToken` answers as the provider does for a
+   * revoked or expired grant (401 on API calls, 400 invalid_grant on its token endpoint);
+   * `expiredCursor` answers the provider's own resync error of the request's change API, and
+   * matches only requests that present a change cursor (see shapes.ts).
+   */
+  kind: z.enum(["revokedToken", "expiredCursor"]).optional(),
+  /**
    * Drop the connection instead of answering: `"request"` before any response byte, `"headers"`
    * right after the status line and headers, `{ afterBytes }` after that many body bytes.
    */
@@ -31,8 +39,8 @@ export const FaultRuleInput = z.object({
   retryAfter: z.number().int().min(0).optional(),
   seed: z.number().int().default(1),
 })
-  .refine((r) => r.status !== undefined || r.delayMs !== undefined || r.drop !== undefined, { message: "a rule needs a status, a delayMs or a drop" })
-  .refine((r) => r.status === undefined || r.drop === undefined, { message: "a rule drops the connection or answers a status, not both" });
+  .refine((r) => r.status !== undefined || r.delayMs !== undefined || r.drop !== undefined || r.kind !== undefined, { message: "a rule needs a status, a kind, a delayMs or a drop" })
+  .refine((r) => [r.status, r.drop, r.kind].filter((v) => v !== undefined).length <= 1, { message: "a rule answers a status, answers a kind or drops the connection: only one of status, kind, drop" });
 export type FaultRuleInput = z.infer<typeof FaultRuleInput>;
 
 export interface FaultRule extends FaultRuleInput {
@@ -44,9 +52,18 @@ export interface InjectedFault {
   rule: FaultRule;
   /** Undefined for a slow-down: the request proceeds after `delayMs`. */
   status?: number;
+  kind?: FaultRuleInput["kind"];
   retryAfter?: number;
   delayMs?: number;
   drop?: FaultRuleInput["drop"];
+}
+
+/** What a request is, for rule kinds that apply only to some requests. */
+export interface FaultSubject {
+  /** The request presents a change cursor (sync token, delta link, history id…). */
+  cursor?: boolean;
+  /** The request carries credentials (a bearer token, a signature, or a token-endpoint grant). */
+  credentials?: boolean;
 }
 
 /** Who a request acts for, as identifiers a rule's `tenant` / `user` may name (lower case). */
@@ -96,7 +113,7 @@ export class FaultRegistry {
   }
 
   /** The first rule that fires for this request, if any; exhausted rules stay listed but idle. */
-  match(method: string, path: string, provider: string | undefined, target?: () => FaultTarget): InjectedFault | undefined {
+  match(method: string, path: string, provider: string | undefined, target?: () => FaultTarget, subject: FaultSubject = {}): InjectedFault | undefined {
     let who: FaultTarget | undefined;
     for (const r of this.rules) {
       const { rule } = r;
@@ -104,6 +121,8 @@ export class FaultRegistry {
       if (rule.provider && rule.provider !== provider) continue;
       if (rule.method && rule.method !== method.toUpperCase()) continue;
       if (!r.pattern.test(path)) continue;
+      if (rule.kind === "expiredCursor" && !subject.cursor) continue;
+      if (rule.kind === "revokedToken" && !subject.credentials) continue;
       if (rule.tenant !== undefined || rule.user !== undefined) {
         who ??= target?.() ?? { tenants: [], users: [] };
         if (rule.tenant !== undefined && !who.tenants.includes(rule.tenant)) continue;
@@ -111,7 +130,7 @@ export class FaultRegistry {
       }
       if (rule.rate < 1 && r.rng.float() >= rule.rate) continue;
       rule.injected++;
-      return { rule: { ...rule }, status: rule.status, delayMs: rule.delayMs, drop: rule.drop, retryAfter: rule.status === 500 || rule.status === undefined ? undefined : rule.retryAfter };
+      return { rule: { ...rule }, status: rule.status, kind: rule.kind, delayMs: rule.delayMs, drop: rule.drop, retryAfter: rule.status === 500 || rule.status === undefined ? undefined : rule.retryAfter };
     }
     return undefined;
   }

@@ -14,7 +14,8 @@ import { mutateSpace } from "./drive/mutations";
 import { FOLDER, type DriveSpace } from "./drive/store";
 import { Mailbox } from "./gmail/mailbox";
 import { mutateMailbox } from "./gmail/mutations";
-import { ContactBook } from "./people/store";
+import { mutateContacts } from "./people/mutations";
+import { canonicalContact, ContactBook } from "./people/store";
 import { GmailQuota } from "./gmail/quota";
 
 export interface GoogleUser {
@@ -213,12 +214,26 @@ export class GoogleTenant implements Tenant {
         firstCal = false;
       }
     }
+    yield '],"contacts":[';
+    for (const [i, user] of this.users.entries()) {
+      // Live contacts; sha256 over canonicalContact(), the photo's over its bytes (default photos included, flagged).
+      const book = this.contacts(user);
+      const items = book.live().map((c) => {
+        const canon = canonicalContact(c);
+        const photo = book.photoOf(c);
+        return { id: `people/${c.id}`, name: `${c.givenName} ${c.familyName}`.trim(), size: Buffer.byteLength(canon), sha256: sha256Hex(canon), photo: { default: photo.isDefault, size: photo.bytes.length, sha256: sha256Hex(photo.bytes) } };
+      });
+      yield `${i ? "," : ""}${JSON.stringify({ id: user.id, kind: "contacts", email: user.email, items })}`;
+    }
     yield "]}";
   }
 
   mutate(input: MutationInput): Promise<TouchedItem[]> {
     if (input.service === "calendar") {
       return Promise.resolve(this.selectUnits(input.units).flatMap((u) => this.calendars.of(u).flatMap((c) => mutateCalendar(c, u.email, input))));
+    }
+    if (input.service === "contacts") {
+      return Promise.resolve(this.selectUnits(input.units).flatMap((u) => mutateContacts(this.contacts(u), u.email, input)));
     }
     if (input.service === "drive") {
       const spaces: [DriveSpace, string][] = this.selectUnits(input.units).map((u) => [this.drives.space(u), u.email]);

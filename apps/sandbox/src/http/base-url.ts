@@ -9,7 +9,7 @@ export function baseUrl(req: FastifyRequest): string {
 }
 
 // Google REST resources also live at their real paths from the root (see google/index.ts).
-const GOOGLE_ROOT = ["/gmail/", "/upload/gmail/", "/admin/directory/", "/drive/", "/upload/drive/", "/calendar/"];
+const GOOGLE_ROOT = ["/gmail/", "/upload/gmail/", "/admin/directory/", "/drive/", "/upload/drive/", "/calendar/", "/v1/people"];
 
 /** The provider a path belongs to, by its prefix. */
 export function providerOf(path: string): "google" | "microsoft" | "salesforce" | "aws" | undefined {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { imageType } from "./photo";
 import { ContactBook } from "./store";
 
 describe("ContactBook", () => {
@@ -34,5 +35,28 @@ describe("ContactBook", () => {
     book.expireHistory();
     expect(book.changedSince(recent)).toBeUndefined();
     expect(book.changedSince(book.syncPosition)).toEqual([]);
+  });
+
+  it("gives seeded contacts deterministic PNG photos, the rest Google's default photo, and versions photo changes", () => {
+    const book = new ContactBook(7, 2, 20, 100);
+    const photos = book.live().map((c) => book.photoOf(c));
+    expect(new ContactBook(7, 2, 20, 100).live().map((c) => new ContactBook(7, 2, 20, 100).photoOf(c).bytes.toString("hex"))).toEqual(photos.map((p) => p.bytes.toString("hex")));
+    const own = photos.filter((p) => !p.isDefault);
+    expect(own.length).toBeGreaterThan(5);
+    expect(own.length).toBeLessThan(20);
+    for (const p of photos) {
+      expect(imageType(p.bytes)).toBe("image/png");
+      expect(p.contentType).toBe("image/png");
+    }
+    expect(new Set(own.map((p) => p.bytes.toString("hex"))).size).toBe(own.length);
+    const c = book.live()[0];
+    if (!c) throw new Error("no contact");
+    const start = book.syncPosition;
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    expect(book.setPhoto(c.id, jpeg)?.version).toBe(2);
+    expect(book.photoOf(c)).toEqual({ bytes: jpeg, contentType: "image/jpeg", isDefault: false });
+    book.setPhoto(c.id, undefined);
+    expect(book.photoOf(c).isDefault).toBe(true);
+    expect(book.changedSince(start)?.map((x) => x.id)).toEqual([c.id]);
   });
 });
