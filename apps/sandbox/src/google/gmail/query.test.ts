@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GmailLabel } from "./labels";
-import { buildFilter, QueryError } from "./query";
+import { buildFilter, messageIdOf, QueryError } from "./query";
 
 const labels: GmailLabel[] = [{ id: "Label_1", name: "Projects/Apollo", type: "user" }];
 const m = (labelIds: string[], internalDate = Date.UTC(2024, 5, 1)) => ({ id: "x", threadId: "x", historyId: 1, labelIds, internalDate });
@@ -25,5 +25,12 @@ describe("messages.list filters", () => {
   it("refuses what it cannot evaluate instead of ignoring it", () => {
     expect(() => buildFilter({ labelIds: [], q: "from:bob", includeSpamTrash: false }, labels)).toThrow(QueryError);
     expect(() => buildFilter({ labelIds: [], q: "invoice", includeSpamTrash: false }, labels)).toThrow(QueryError);
+  });
+
+  it("rfc822msgid: asks the route to match the raw Message-ID header, with or without brackets", () => {
+    expect(buildFilter({ labelIds: [], q: "rfc822msgid:<abc@example.com>", includeSpamTrash: false }, labels).rfc822msgid).toBe("abc@example.com");
+    expect(buildFilter({ labelIds: [], q: "rfc822msgid:abc@example.com", includeSpamTrash: false }, labels).rfc822msgid).toBe("abc@example.com");
+    expect(messageIdOf(Buffer.from("From: a@b\r\nMessage-ID:\r\n <x.y@z>\r\nSubject: s\r\n\r\nMessage-ID: <body@not>\r\n"))).toBe("x.y@z");
+    expect(messageIdOf(Buffer.from("From: a@b\r\n\r\nbody"))).toBeUndefined();
   });
 });

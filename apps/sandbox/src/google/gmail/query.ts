@@ -32,8 +32,20 @@ export interface ListFilter {
   includeSpamTrash: boolean;
 }
 
-export function buildFilter(f: ListFilter, userLabels: GmailLabel[]): Predicate {
+/** A filter; `rfc822msgid` is set when the query asks for a Message-ID, which needs the raw header. */
+export type MessageFilter = Predicate & { rfc822msgid?: string };
+
+/** The Message-ID header of a raw message, without angle brackets (case kept). */
+export function messageIdOf(raw: Buffer): string | undefined {
+  const end = raw.indexOf("\r\n\r\n");
+  const head = raw.subarray(0, end === -1 ? Math.min(raw.length, 65536) : end).toString("latin1").replace(/\r?\n[ \t]+/g, " ");
+  const m = /^message-id:\s*<?([^>\r\n]+?)>?\s*$/im.exec(head);
+  return m?.[1]?.trim();
+}
+
+export function buildFilter(f: ListFilter, userLabels: GmailLabel[]): MessageFilter {
   const preds: Predicate[] = [];
+  let rfc822msgid: string | undefined;
   let wantsSpamTrash = f.includeSpamTrash || f.labelIds.includes("SPAM") || f.labelIds.includes("TRASH");
   for (const l of f.labelIds) preds.push((m) => m.labelIds.includes(l));
   const labelByName = (name: string): string => {
@@ -70,6 +82,12 @@ export function buildFilter(f: ListFilter, userLabels: GmailLabel[]): Predicate 
         else throw new QueryError(`Unsupported by the sandbox: is:${val}`);
         break;
       }
+      case "rfc822msgid":
+        // Gmail's exact Message-ID search (with or without angle brackets); the route checks the
+        // raw header, since it is not part of the message's metadata here.
+        if (negate) throw new QueryError("Unsupported by the sandbox: -rfc822msgid:");
+        rfc822msgid = val.replace(/^<|>$/g, "");
+        continue;
       case "category": {
         const label = CATEGORY[val.toLowerCase()];
         if (!label) throw new QueryError(`Unknown category: ${val}`);
@@ -92,5 +110,7 @@ export function buildFilter(f: ListFilter, userLabels: GmailLabel[]): Predicate 
     preds.push(negate ? (m) => !p(m) : p);
   }
   if (!wantsSpamTrash) preds.push((m) => !m.labelIds.includes("SPAM") && !m.labelIds.includes("TRASH"));
-  return (m) => preds.every((p) => p(m));
+  const filter: MessageFilter = (m) => preds.every((p) => p(m));
+  if (rfc822msgid !== undefined) filter.rfc822msgid = rfc822msgid;
+  return filter;
 }

@@ -10,7 +10,7 @@ import { METHOD_SCOPES, metadataOnly } from "../scopes";
 import { attachmentBody, attachmentId, formatMessage, parseAttachmentId, type MessageFormat } from "./format";
 import { SYSTEM_LABEL_IDS, SYSTEM_LABELS } from "./labels";
 import type { HistoryRecord, HistoryType, Mailbox } from "./mailbox";
-import { buildFilter, QueryError } from "./query";
+import { buildFilter, messageIdOf, QueryError } from "./query";
 import type { GmailMethod } from "./quota";
 import { readUpload } from "./upload";
 
@@ -84,6 +84,10 @@ export function registerGmail(app: FastifyInstance, ctx: SandboxContext): void {
     let more = false;
     for (const m of mb.descending(before)) {
       if (!filter(m)) continue;
+      if (filter.rfc822msgid !== undefined) {
+        const raw = await mb.raw(m.id);
+        if (!raw || messageIdOf(raw) !== filter.rfc822msgid) continue;
+      }
       if (messages.length === max) {
         more = true;
         break;
