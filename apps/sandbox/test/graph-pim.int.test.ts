@@ -18,6 +18,9 @@ interface Ev {
   location?: { displayName: string };
   attendees?: { emailAddress: { name: string; address: string } }[];
   isAllDay?: boolean;
+  type?: string;
+  seriesMasterId?: string;
+  recurrence?: Record<string, unknown> | null;
   "@removed"?: { reason: string };
 }
 interface Contact {
@@ -36,7 +39,7 @@ interface Contact {
 }
 interface Unit {
   email: string;
-  calendar: { items: { id: string; subject: string; start: string; end: string; sha256: string }[] };
+  calendar: { items: { id: string; subject: string; start: string; end: string; recurrence?: object; sha256: string }[] };
   contacts: { folderId: string; items: { id: string; displayName: string; sha256: string; photoSha256?: string; photoSize?: number }[] };
 }
 
@@ -90,12 +93,18 @@ describe("Graph calendar", () => {
     const first = await collectPages<Ev>(client, `/users/${upn}/calendarView/delta?${WINDOW}`, (r) => r.header("Prefer", "odata.maxpagesize=7"));
     expect(first.pages.length).toBeGreaterThan(2);
     expect(first.pages.slice(0, -1).every((n) => n === 7)).toBe(true);
-    expect(first.items.map((e) => e.id).sort()).toEqual(before.calendar.items.map((e) => e.id).sort());
+    // Series come as their occurrences (seriesMasterId), single events as themselves.
+    const key = (e: Ev) => e.seriesMasterId ?? e.id;
+    expect([...new Set(first.items.map(key))].sort()).toEqual(before.calendar.items.map((e) => e.id).sort());
+    expect(first.items.some((e) => e.type === "occurrence")).toBe(true);
+    const occurrencesOf = new Map<string, string[]>();
+    for (const e of first.items) if (e.seriesMasterId) occurrencesOf.set(e.seriesMasterId, [...(occurrencesOf.get(e.seriesMasterId) ?? []), e.id]);
     expect(first.items[0]?.start?.timeZone).toBe("UTC");
     // A narrower window returns only the events overlapping it.
     const narrow = await collectPages<Ev>(client, `/users/${upn}/calendarView/delta?startDateTime=2024-10-01T00:00:00&endDateTime=2024-12-01T00:00:00`);
-    const expected = before.calendar.items.filter((e) => e.start < "2024-12-01T00:00:00.000Z" && e.end > "2024-10-01T00:00:00.000Z");
-    expect(narrow.items.map((e) => e.id).sort()).toEqual(expected.map((e) => e.id).sort());
+    const expected = before.calendar.items.filter((e) => !e.recurrence && e.start < "2024-12-01T00:00:00.000Z" && e.end > "2024-10-01T00:00:00.000Z");
+    expect(narrow.items.filter((e) => e.type === "singleInstance").map((e) => e.id).sort()).toEqual(expected.map((e) => e.id).sort());
+    for (const o of narrow.items.filter((e) => e.type === "occurrence")) expect(`${o.start?.dateTime ?? ""}` < "2024-12-01" && `${o.end?.dateTime ?? ""}` > "2024-10-01").toBe(true);
     expect(expected.length).toBeLessThan(before.calendar.items.length);
 
     const edited = (await mutate("edit", 0.25, 5)).filter((t) => t.service === "calendar");
@@ -104,11 +113,11 @@ describe("Graph calendar", () => {
     expect(edited.length && deleted.length && created.length).toBeTruthy();
     const round = await collectPages<Ev>(client, String(first.last["@odata.deltaLink"]));
     const removed = round.items.filter((e) => e["@removed"]).map((e) => e.id).sort();
-    expect(removed).toEqual(deleted.map((t) => t.id).sort());
+    expect(removed).toEqual(deleted.flatMap((t) => occurrencesOf.get(t.id) ?? [t.id]).sort());
     const changed = round.items.filter((e) => !e["@removed"]);
     const stillThere = edited.filter((t) => !deleted.some((d) => d.id === t.id));
-    expect(changed.map((e) => e.id).sort()).toEqual([...stillThere, ...created].map((t) => t.id).sort());
-    for (const t of stillThere) expect(changed.find((e) => e.id === t.id)?.subject).toMatch(/\(updated\)$/);
+    expect([...new Set(changed.map(key))].sort()).toEqual([...stillThere, ...created].map((t) => t.id).sort());
+    for (const t of stillThere) expect(changed.find((e) => key(e) === t.id)?.subject).toMatch(/\(updated\)$/);
     // Nothing happened since: an empty round with a fresh deltaLink.
     const quiet = (await client.api(String(round.last["@odata.deltaLink"])).get()) as { value: unknown[]; "@odata.deltaLink"?: string };
     expect(quiet.value).toEqual([]);
@@ -135,6 +144,7 @@ describe("Graph calendar", () => {
       location: { displayName: original.location?.displayName },
       isAllDay: original.isAllDay,
       attendees: original.attendees?.map((a) => ({ emailAddress: a.emailAddress, type: "required" })),
+      ...(original.recurrence ? { recurrence: original.recurrence } : {}),
     })) as Ev;
     expect(restored.id).not.toBe(victim.id);
     const after = await truth();

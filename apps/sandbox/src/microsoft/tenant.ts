@@ -12,6 +12,7 @@ import { MsMailbox } from "./mail/mailbox";
 import { mutateMsMailbox } from "./mail/mutations";
 import { contactDigest, seedContacts, seedEvents, pimIdMaker, eventDigest, type ContactData, type EventData } from "./pim/data";
 import { mutatePim } from "./pim/mutations";
+import { recurrenceResource } from "./pim/recurrence";
 import { PimStore } from "./pim/store";
 import { ResourceUnits } from "./sites/resource-units";
 import { generateSites, SITE_DRIVE_KEY_BASE, type SiteInfo } from "./sites/sites";
@@ -247,7 +248,7 @@ export class MicrosoftTenant implements Tenant {
         const content = (await drive.content(item.index)) ?? Buffer.alloc(0);
         files.push(JSON.stringify({ id: item.id, path: drive.path(item.index), version: item.version, size: content.length, sha256: sha256Hex(content) }));
       }
-      const events = this.calendar(user).list().map((e) => JSON.stringify({ id: e.id, subject: e.data.subject, start: new Date(e.data.start).toISOString(), end: new Date(e.data.end).toISOString(), sha256: eventDigest(e.data) }));
+      const events = this.calendar(user).list().map((e) => JSON.stringify({ id: e.id, subject: e.data.subject, start: new Date(e.data.start).toISOString(), end: new Date(e.data.end).toISOString(), ...(e.data.recurrence ? { recurrence: recurrenceResource(e.data.recurrence, e.data.start) } : {}), sha256: eventDigest(e.data) }));
       const contacts = this.contacts(user).list().map((c) => JSON.stringify({ id: c.id, displayName: c.data.displayName, sha256: contactDigest(c.data), ...(c.data.photo ? { photoSize: c.data.photo.length, photoSha256: sha256Hex(c.data.photo) } : {}) }));
       yield `${files.join(",")}]},"calendar":{"items":[${events.join(",")}]},"contacts":{"folderId":${JSON.stringify(this.contactFolderId(user))},"items":[${contacts.join(",")}]}}`;
     }

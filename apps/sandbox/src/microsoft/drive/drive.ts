@@ -6,6 +6,11 @@
 // every change takes the next value of a sequence; a round from S returns items changed after
 // S (current state) and deleted items as tombstones. Tombstones are kept for `historyRetention`
 // changes; an older token is answered 410 Gone, code resyncRequired.
+//
+// Restores write through the same model (driveItem: put content, createUploadSession, create
+// folder, update, delete): every content change of a file is a new version with the same id —
+// OneDrive keeps the earlier versions (driveItem: list versions) and so does the sandbox, in
+// memory, from the first change on; a deleted folder takes its descendants with it.
 import { corpusMessage, corpusSize } from "../../data/corpus";
 import { hash32, Rng } from "../../data/random";
 
@@ -42,7 +47,13 @@ const FOLDERS: [name: string, parent: number][] = [
 const BASE = FOLDERS.length;
 const EPOCH = Date.UTC(2023, 0, 1);
 
-type Override = Partial<Pick<DriveItemState, "parentIndex" | "seq" | "modifiedAt">>;
+type Override = Partial<Pick<DriveItemState, "name" | "parentIndex" | "seq" | "modifiedAt">>;
+
+export interface DriveVersion {
+  version: number;
+  modifiedAt: number;
+  size: number;
+}
 
 export class MsDrive {
   readonly tag: number;
@@ -50,6 +61,8 @@ export class MsDrive {
   private readonly deleted = new Set<number>();
   private readonly overrides = new Map<number, Override>();
   private readonly created = new Map<number, DriveItemState & { content: Buffer }>();
+  /** Earlier versions of files, oldest first (the current one is the item itself). */
+  private readonly history = new Map<number, (DriveVersion & { content: Buffer })[]>();
   private nextIndex: number;
   private seqValue = 1;
   private tombstones: { seq: number; item: DriveItemState }[] = [];
@@ -154,6 +167,7 @@ export class MsDrive {
     const old = (await this.content(index)) ?? Buffer.alloc(0);
     const seq = this.bump();
     const bytes = transform ? transform(old) : Buffer.concat([old, Buffer.from(`\r\nedited in version ${item.version + 1}\r\n`)]);
+    this.history.set(index, [...(this.history.get(index) ?? []), { version: item.version, modifiedAt: item.modifiedAt, size: old.length, content: old }]);
     // From here on the file is stored content, whatever it was seeded from.
     this.overrides.delete(index);
     const next = { ...item, size: bytes.length, version: item.version + 1, seq, modifiedAt: this.clock, content: bytes };
@@ -164,26 +178,89 @@ export class MsDrive {
   move(index: number, parentIndex: number): DriveItemState | undefined {
     const item = this.get(index);
     if (!item || item.folder) return undefined;
+    return this.update(index, { parentIndex });
+  }
+
+  /** Rename and/or move any item but the root (driveItem: update). */
+  update(index: number, change: { name?: string; parentIndex?: number }): DriveItemState | undefined {
+    const item = this.get(index);
+    if (!item || index === 0) return undefined;
     const seq = this.bump();
+    const patch = { ...(change.name !== undefined ? { name: change.name } : {}), ...(change.parentIndex !== undefined ? { parentIndex: change.parentIndex } : {}), seq, modifiedAt: this.clock };
     const c = this.created.get(index);
-    if (c) Object.assign(c, { parentIndex, seq, modifiedAt: this.clock });
-    else this.overrides.set(index, { ...this.overrides.get(index), parentIndex, seq, modifiedAt: this.clock });
+    if (c) Object.assign(c, patch);
+    else this.overrides.set(index, { ...this.overrides.get(index), ...patch });
     return this.get(index);
   }
 
+  /** Whether `index` is `ancestor` or lies below it. */
+  isWithin(index: number, ancestor: number): boolean {
+    for (let it = this.get(index); it; it = it.index === 0 ? undefined : this.get(it.parentIndex)) if (it.index === ancestor) return true;
+    return false;
+  }
+
+  /** Deletes an item (a folder with everything below it); each gets a tombstone for delta. */
   delete(index: number): DriveItemState | undefined {
     const item = this.get(index);
-    if (!item || item.folder) return undefined;
+    if (!item || index === 0) return undefined;
+    if (item.folder) for (const d of [...this.items()].filter((x) => x.index !== index && this.isWithin(x.index, index)).reverse()) this.deleteOne(d);
+    this.deleteOne(item);
+    return item;
+  }
+
+  private deleteOne(item: DriveItemState): void {
+    const index = item.index;
     this.deleted.add(index);
     this.created.delete(index);
     this.overrides.delete(index);
+    this.history.delete(index);
     this.tombstones.push({ seq: this.bump(), item });
     if (this.tombstones.length > this.plan.historyRetention) {
       const drop = this.tombstones.length - this.plan.historyRetention;
       this.floorSeq = this.tombstones[drop - 1]?.seq ?? this.floorSeq;
       this.tombstones = this.tombstones.slice(drop);
     }
-    return item;
+  }
+
+  createFolder(name: string, parentIndex: number): DriveItemState {
+    const index = this.nextIndex++;
+    const seq = this.bump();
+    const item = { index, id: this.itemId(index), name, parentIndex, folder: true, size: 0, mimeType: "", createdAt: this.clock, modifiedAt: this.clock, version: 1, seq, content: Buffer.alloc(0) };
+    this.created.set(index, item);
+    return strip(item);
+  }
+
+  /** The live child of a folder with this name (OneDrive names are case-insensitive). */
+  child(parentIndex: number, name: string): DriveItemState | undefined {
+    const n = name.toLowerCase();
+    for (const it of this.items()) if (it.parentIndex === parentIndex && it.index !== parentIndex && it.name.toLowerCase() === n) return it;
+    return undefined;
+  }
+
+  /** conflictBehavior=rename: "report.pdf" → "report 1.pdf", "report 2.pdf", … */
+  freeName(parentIndex: number, name: string): string {
+    const dot = name.lastIndexOf(".");
+    const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+    for (let k = 1; ; k++) {
+      const candidate = `${stem} ${k}${ext}`;
+      if (!this.child(parentIndex, candidate)) return candidate;
+    }
+  }
+
+  /** Every version of a file, newest first (the current one included). */
+  async versions(index: number): Promise<DriveVersion[]> {
+    const item = this.get(index);
+    if (!item || item.folder) return [];
+    const older = (this.history.get(index) ?? []).map((v) => ({ version: v.version, modifiedAt: v.modifiedAt, size: v.size }));
+    const size = (await this.content(index))?.length ?? 0;
+    return [...older, { version: item.version, modifiedAt: item.modifiedAt, size }].reverse();
+  }
+
+  async versionContent(index: number, version: number): Promise<Buffer | undefined> {
+    const item = this.get(index);
+    if (!item || item.folder) return undefined;
+    if (version === item.version) return this.content(index);
+    return this.history.get(index)?.find((v) => v.version === version)?.content;
   }
 
   create(name: string, parentIndex: number, content: Buffer, mimeType: string): DriveItemState {

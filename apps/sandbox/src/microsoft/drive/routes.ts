@@ -10,25 +10,21 @@
 //       `$top` (default 200); an expired token → 410 Gone, code resyncRequired.
 //   GET /drives/{d}/items/{id}/content → 302 to a pre-authenticated download URL (also on each
 //       file as @microsoft.graph.downloadUrl); the URL needs no Authorization.
+//   GET …/items/{id}/versions, …/versions/{vid}, …/versions/{vid}/content (302 to the download
+//       URL of that version) — driveItemVersion ids "1.0", "2.0", …, newest (current) first
+//   GET …/items/{id}/permissions — the seeded sharing permissions (read-only)
 // Reading needs Files.Read.All (app) or Files.Read / Files.Read.All (delegated, own drive only).
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+// Writes (uploads, folders, rename/move, delete) are in write-routes.ts.
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { SandboxContext } from "../../context";
-import { decodePageToken, encodePageToken, sha256Hex } from "../../data/encoding";
-import { baseUrl } from "../../http/base-url";
-import { graphCaller, requirePermission } from "../auth";
-import { accessDenied, badRequest, GraphError, itemNotFound } from "../errors";
+import { decodePageToken, encodePageToken } from "../../data/encoding";
+import { badRequest, GraphError, itemNotFound } from "../errors";
 import { graphBase, GRAPH_PATH, maxPageSize, one, type Query } from "../odata";
 import { PERMISSIONS } from "../scopes";
-import type { MicrosoftTenant, MicrosoftUser } from "../tenant";
-import { siteByKey } from "../sites/routes";
-import type { SiteInfo } from "../sites/sites";
-import type { DriveItemState, MsDrive } from "./drive";
-
-const DOWNLOAD_PATH = "/microsoft/download";
-const DOWNLOAD_TTL_MS = 60 * 60_000;
-/** Signs download URLs; per process, like every other credential of the sandbox. */
-const downloadKey = randomBytes(32);
+import type { MicrosoftTenant } from "../tenant";
+import { DOWNLOAD_PATH, downloadKey, downloadUrl, driveOf, iso, itemNotFoundInDrive, itemOr404, itemResource, permissionsOf } from "./resources";
+import { registerDriveWrites } from "./write-routes";
 
 interface DeltaState {
   u: number;
@@ -42,51 +38,7 @@ const isState = (v: unknown): v is DeltaState => typeof (v as DeltaState | null)
 export const resyncRequired = () => new GraphError(410, "resyncRequired", "Resync required. The delta token is no longer valid; enumerate the drive again.");
 
 export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void {
-  const driveOf = (req: FastifyRequest, reply: FastifyReply): { tenant: MicrosoftTenant; user: DriveOwner; drive: MsDrive } => {
-    const caller = graphCaller(ctx, req, reply);
-    requirePermission(caller, PERMISSIONS.filesRead);
-    const { uid, did, sid } = req.params as { uid?: string; did?: string; sid?: string };
-    // A SharePoint document library: every member of the tenant may read it.
-    const site = sid ? siteByKey(caller.tenant, sid) : did?.startsWith("b!") ? caller.tenant.sites.find((s) => caller.tenant.siteDrive(s).id === did) : undefined;
-    if (sid && !site) throw new GraphError(404, "itemNotFound", "The resource could not be found.");
-    if (site) return { tenant: caller.tenant, user: siteOwner(site), drive: caller.tenant.siteDrive(site) };
-    let user: MicrosoftUser | undefined;
-    if (did) user = caller.tenant.users.find((u) => caller.tenant.driveId(u) === did);
-    else if (uid) user = caller.tenant.user(uid);
-    else user = caller.user ?? (() => {
-      throw badRequest("/me request is only valid with delegated authentication flow.");
-    })();
-    if (!user) throw new GraphError(404, "itemNotFound", "The resource could not be found.");
-    if (caller.user && caller.user.id !== user.id) throw accessDenied();
-    return { tenant: caller.tenant, user: userOwner(caller.tenant, user), drive: caller.tenant.drive(user) };
-  };
-
-  const downloadUrl = (req: FastifyRequest, tenant: MicrosoftTenant, user: DriveOwner, item: DriveItemState) => {
-    const payload = Buffer.from(JSON.stringify({ t: tenant.id, u: user.key, i: item.index, v: item.version, e: Date.now() + DOWNLOAD_TTL_MS })).toString("base64url");
-    const sig = createHmac("sha256", downloadKey).update(payload).digest("base64url");
-    return `${baseUrl(req)}${DOWNLOAD_PATH}/${payload}.${sig}`;
-  };
-
-  const itemResource = async (req: FastifyRequest, tenant: MicrosoftTenant, user: DriveOwner, drive: MsDrive, item: DriveItemState) => {
-    const parent = item.index === 0 ? undefined : drive.get(item.parentIndex);
-    const base = {
-      id: item.id,
-      name: item.name,
-      createdDateTime: iso(item.createdAt),
-      lastModifiedDateTime: iso(item.modifiedAt),
-      eTag: `"{${item.id}},${item.version}"`,
-      cTag: `"c:{${item.id}},${item.version}"`,
-      webUrl: `${user.webRoot}${item.index === 0 ? "" : drive.path(item.index)}`,
-      parentReference: parent ? { driveType: user.driveType, driveId: drive.id, id: parent.id, path: `/drives/${drive.id}/root:${parent.index === 0 ? "" : drive.path(parent.index)}` } : { driveType: user.driveType, driveId: drive.id },
-    };
-    if (item.folder) {
-      let childCount = 0;
-      for (const c of drive.items()) if (c.parentIndex === item.index && c.index !== item.index) childCount++;
-      return { ...base, size: 0, folder: { childCount }, ...(item.index === 0 ? { root: {} } : {}) };
-    }
-    const content = (await drive.content(item.index)) ?? Buffer.alloc(0);
-    return { ...base, "@microsoft.graph.downloadUrl": downloadUrl(req, tenant, user, item), size: content.length, file: { mimeType: item.mimeType, hashes: { sha256Hash: sha256Hex(content).toUpperCase() } } };
-  };
+  const target = (req: FastifyRequest, reply: FastifyReply) => driveOf(ctx, req, reply, PERMISSIONS.filesRead);
 
   const prefixes = [`${GRAPH_PATH}/users/:uid/drive`, `${GRAPH_PATH}/me/drive`, `${GRAPH_PATH}/drives/:did`, `${GRAPH_PATH}/sites/:sid/drive`];
   const route = (suffix: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => {
@@ -94,7 +46,7 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
   };
 
   route("", async (req, reply) => {
-    const { user, drive } = driveOf(req, reply);
+    const { user, drive } = target(req, reply);
     return {
       "@odata.context": `${graphBase(req)}/$metadata#drives/$entity`,
       id: drive.id,
@@ -106,45 +58,88 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
     };
   });
 
-  const itemOr404 = (drive: MsDrive, id: string) => {
-    const item = drive.get(id);
-    if (!item) throw new GraphError(404, "itemNotFound", "The resource could not be found.");
-    return item;
-  };
   route("/root", async (req, reply) => {
-    const { tenant, user, drive } = driveOf(req, reply);
-    return itemResource(req, tenant, user, drive, itemOr404(drive, "root"));
+    const t = target(req, reply);
+    return itemResource(req, t, itemOr404(t.drive, "root"));
   });
   route("/items/:iid", async (req, reply) => {
-    const { tenant, user, drive } = driveOf(req, reply);
-    return itemResource(req, tenant, user, drive, itemOr404(drive, (req.params as { iid: string }).iid));
+    const t = target(req, reply);
+    return itemResource(req, t, itemOr404(t.drive, (req.params as { iid: string }).iid));
   });
   const children = async (req: FastifyRequest, reply: FastifyReply) => {
-    const { tenant, user, drive } = driveOf(req, reply);
+    const t = target(req, reply);
+    const { drive } = t;
     const parent = itemOr404(drive, (req.params as { iid?: string }).iid ?? "root");
     const value = [];
-    for (const c of drive.items()) if (c.parentIndex === parent.index && c.index !== parent.index) value.push(await itemResource(req, tenant, user, drive, c));
+    for (const c of drive.items()) if (c.parentIndex === parent.index && c.index !== parent.index) value.push(await itemResource(req, t, c));
     return { "@odata.context": `${graphBase(req)}/$metadata#Collection(driveItem)`, value };
   };
   route("/items/:iid/children", children);
   route("/root/children", children);
   route("/items/:iid/content", async (req, reply) => {
-    const { tenant, user, drive } = driveOf(req, reply);
+    const t = target(req, reply);
+    const { tenant, user, drive } = t;
     const item = itemOr404(drive, (req.params as { iid: string }).iid);
     if (item.folder) throw badRequest("Content is only available for files.");
     return reply.redirect(downloadUrl(req, tenant, user, item), 302);
   });
 
+  // driveItem: list versions (https://learn.microsoft.com/graph/api/driveitem-list-versions):
+  // OneDrive for Business numbers versions "1.0", "2.0", …; the current version is listed too.
+  const fileOr400 = (req: FastifyRequest, reply: FastifyReply) => {
+    const t = target(req, reply);
+    const item = itemOr404(t.drive, (req.params as { iid: string }).iid);
+    if (item.folder) throw new GraphError(400, "invalidRequest", "Versions are only available for files.");
+    return { t, item };
+  };
+  const versionResource = (t: ReturnType<typeof target>, v: { version: number; modifiedAt: number; size: number }) => ({
+    id: `${v.version}.0`,
+    lastModifiedDateTime: iso(v.modifiedAt),
+    size: v.size,
+    lastModifiedBy: t.user.user ? { user: { id: t.user.user.id, displayName: t.user.user.displayName, email: t.user.user.userPrincipalName } } : { application: { displayName: "SharePoint" } },
+  });
+  const versionOr404 = async (t: ReturnType<typeof target>, index: number, vid: string) => {
+    const m = /^(\d+)(?:\.0)?$/.exec(vid);
+    const v = m ? (await t.drive.versions(index)).find((x) => x.version === Number(m[1])) : undefined;
+    if (!v) throw itemNotFoundInDrive();
+    return v;
+  };
+  route("/items/:iid/versions", async (req, reply) => {
+    const { t, item } = fileOr400(req, reply);
+    return { "@odata.context": `${graphBase(req)}/$metadata#Collection(driveItemVersion)`, value: (await t.drive.versions(item.index)).map((v) => versionResource(t, v)) };
+  });
+  route("/items/:iid/versions/:vid", async (req, reply) => {
+    const { t, item } = fileOr400(req, reply);
+    return { "@odata.context": `${graphBase(req)}/$metadata#driveItemVersion/$entity`, ...versionResource(t, await versionOr404(t, item.index, (req.params as { vid: string }).vid)) };
+  });
+  route("/items/:iid/versions/:vid/content", async (req, reply) => {
+    const { t, item } = fileOr400(req, reply);
+    const v = await versionOr404(t, item.index, (req.params as { vid: string }).vid);
+    return reply.redirect(downloadUrl(req, t.tenant, t.user, item, v.version, v.version !== item.version), 302);
+  });
+
+  // driveItem: list permissions — read-only here, seeded per item (see permissionsOf).
+  route("/items/:iid/permissions", async (req, reply) => {
+    const t = target(req, reply);
+    const item = itemOr404(t.drive, (req.params as { iid: string }).iid);
+    return { "@odata.context": `${graphBase(req)}/$metadata#Collection(permission)`, value: permissionsOf(t.tenant, t.user, t.drive, item) };
+  });
+  route("/root/permissions", async (req, reply) => {
+    const t = target(req, reply);
+    return { "@odata.context": `${graphBase(req)}/$metadata#Collection(permission)`, value: permissionsOf(t.tenant, t.user, t.drive, itemOr404(t.drive, "root")) };
+  });
+
   route("/root/delta", async (req, reply) => {
-    const { tenant, user, drive } = driveOf(req, reply);
+    const t = target(req, reply);
+    const { user, drive } = t;
     const q = req.query as Query;
     const token = one(q, "token");
     let state: DeltaState;
     if (token) {
-      const t = decodePageToken(token, isState);
-      if (!t) throw badRequest("Invalid token.");
+      const d = decodePageToken(token, isState);
+      if (!d) throw badRequest("Invalid token.");
       // A deltaLink (no cursor) starts a change round from its sequence.
-      state = t.a === undefined && t.c === undefined ? { s: t.u, c: t.u, u: drive.seq, n: t.n } : t;
+      state = d.a === undefined && d.c === undefined ? { s: d.u, c: d.u, u: drive.seq, n: d.n } : d;
     } else state = { a: -1, u: drive.seq, n: Math.min(Math.max(Number(one(q, "$top") ?? 200) || 200, 1), 1000) };
     const preferred = maxPageSize(req);
     const size = preferred ? Math.min(Math.max(preferred, 1), 1000) : state.n;
@@ -157,7 +152,7 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
           more = true;
           break;
         }
-        value.push(await itemResource(req, tenant, user, drive, item));
+        value.push(await itemResource(req, t, item));
         state.a = item.index;
       }
     } else {
@@ -167,7 +162,7 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
           break;
         }
         const parent = drive.get(e.item.parentIndex);
-        value.push(e.deleted ? { id: e.item.id, name: e.item.name, deleted: { state: "deleted" }, file: {}, parentReference: { driveType: user.driveType, driveId: drive.id, ...(parent ? { id: parent.id } : {}) } } : await itemResource(req, tenant, user, drive, e.item));
+        value.push(e.deleted ? { id: e.item.id, name: e.item.name, deleted: { state: "deleted" }, ...(e.item.folder ? { folder: {} } : { file: {} }), parentReference: { driveType: user.driveType, driveId: drive.id, ...(parent ? { id: parent.id } : {}) } } : await itemResource(req, t, e.item));
         state.c = e.seq;
       }
     }
@@ -185,41 +180,19 @@ export function registerDrives(app: FastifyInstance, ctx: SandboxContext): void 
     const expected = createHmac("sha256", downloadKey).update(payload).digest();
     const given = Buffer.from(sig, "base64url");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new GraphError(401, "unauthenticated", "The download URL is invalid.");
-    const d = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { t: string; u: number; i: number; v: number; e: number };
+    const d = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { t: string; u: number; i: number; v: number; e: number; h?: 1 };
     if (d.e < Date.now()) throw new GraphError(401, "unauthenticated", "The download URL has expired.");
     const tenant = ctx.tenants.get(d.t) as MicrosoftTenant | undefined;
     const drive = tenant?.driveByKey(d.u);
     const item = drive?.get(d.i);
-    // A URL names one version, as OneDrive's do: a newer version makes it stale.
-    if (!drive || !item || item.version !== d.v) throw itemNotFound();
-    const content = (await drive.content(d.i)) ?? Buffer.alloc(0);
+    // A URL names one version, as OneDrive's do: a newer version makes it stale — unless it
+    // names an earlier version on purpose (versions/{id}/content).
+    if (!drive || !item || (d.h ? item.version <= d.v : item.version !== d.v)) throw itemNotFound();
+    const content = await drive.versionContent(d.i, d.v);
+    if (!content) throw itemNotFound();
     return reply.type(item.mimeType || "application/octet-stream").header("content-length", String(content.length)).send(content);
   });
+
+  registerDriveWrites(app, ctx, prefixes);
 }
 
-/** Whose drive: a user's OneDrive or a site's document library, as driveItems describe it. */
-interface DriveOwner {
-  key: number;
-  driveType: "business" | "documentLibrary";
-  driveName: string;
-  webRoot: string;
-  owner: Record<string, unknown>;
-}
-
-function userOwner(tenant: MicrosoftTenant, user: MicrosoftUser): DriveOwner {
-  return {
-    key: user.index,
-    driveType: "business",
-    driveName: "OneDrive",
-    webRoot: `https://${tenant.domain.split(".")[0]}-my.sharepoint.com/personal/${user.userPrincipalName.replace(/[@.]/g, "_")}/Documents`,
-    owner: { user: { id: user.id, displayName: user.displayName, email: user.userPrincipalName } },
-  };
-}
-
-function siteOwner(site: SiteInfo): DriveOwner {
-  return { key: site.driveKey, driveType: "documentLibrary", driveName: "Documents", webRoot: `${site.webUrl}/Shared%20Documents`, owner: { group: { displayName: site.displayName } } };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}

@@ -4,6 +4,7 @@
 import { sha256Hex } from "../../data/encoding";
 import { FAMILY_NAMES, GIVEN_NAMES } from "../../data/names";
 import { hash32, Rng } from "../../data/random";
+import { DAYS, occurrenceId, recurrenceResource, type Occurrence, type Recurrence } from "./recurrence";
 import type { PimItem } from "./store";
 
 export interface EmailAddress {
@@ -20,6 +21,8 @@ export interface EventData {
   isAllDay: boolean;
   attendees: EmailAddress[];
   organizer: EmailAddress;
+  /** A series master's pattern (start/end are its first occurrence's); null for single events. */
+  recurrence: Recurrence | null;
 }
 
 export interface ContactData {
@@ -59,9 +62,27 @@ export function seedEvents(seed: number, userIndex: number, owner: EmailAddress,
         isAllDay: false,
         attendees,
         organizer: owner,
+        recurrence: seedRecurrence(seed, userIndex, i, start),
       },
     };
   });
+}
+
+/**
+ * About 15 % of the seeded events are series: weekly (every 1–2 weeks on the start's weekday)
+ * or daily, ending after 3–12 occurrences or on an end date 2–8 weeks on. A separate random
+ * stream, so the events' other fields do not depend on it.
+ */
+function seedRecurrence(seed: number, userIndex: number, i: number, start: number): Recurrence | null {
+  const rng = Rng.from("ms-event-recurrence", seed, userIndex, i);
+  if (!rng.chance(0.15)) return null;
+  const weekly = rng.chance(0.6);
+  const numbered = rng.chance(0.6);
+  const endDate = new Date(start + (14 + rng.int(43)) * 86_400_000).toISOString().slice(0, 10);
+  return {
+    pattern: { type: weekly ? "weekly" : "daily", interval: weekly ? 1 + rng.int(2) : 1, daysOfWeek: weekly ? [DAYS[new Date(start).getUTCDay()] ?? "monday"] : [], firstDayOfWeek: "sunday" },
+    range: numbered ? { type: "numbered", endDate: null, numberOfOccurrences: 3 + rng.int(10) } : { type: "endDate", endDate, numberOfOccurrences: 0 },
+  };
 }
 
 /** A small PNG-signed blob, the kind Outlook stores for a contact's picture. */
@@ -116,10 +137,14 @@ function itemHeader(item: PimItem<unknown>): Record<string, unknown> {
   };
 }
 
-export function eventResource(item: PimItem<EventData>, webBase: string): Record<string, unknown> {
-  const d = item.data;
+/** An event: a single instance, a series master, or (with `occurrence`) one occurrence of a series. */
+export function eventResource(item: PimItem<EventData>, webBase: string, occurrence?: Occurrence): Record<string, unknown> {
+  const d = occurrence ? { ...item.data, start: occurrence.start, end: occurrence.end } : item.data;
+  const id = occurrence ? occurrenceId(item.id, occurrence.ordinal) : item.id;
+  const series = occurrence ? { type: "occurrence", seriesMasterId: item.id, recurrence: null } : d.recurrence ? { type: "seriesMaster", recurrence: recurrenceResource(d.recurrence, d.start) } : { type: "singleInstance", recurrence: null };
   return {
     ...itemHeader(item),
+    id,
     iCalUId: `040000008200E00074C5B7101A82E008${sha256Hex(item.id).slice(0, 32).toUpperCase()}`,
     subject: d.subject,
     bodyPreview: d.body.content.replace(/<[^>]+>/g, "").slice(0, 255),
@@ -130,8 +155,8 @@ export function eventResource(item: PimItem<EventData>, webBase: string): Record
     isCancelled: false,
     isOrganizer: true,
     showAs: "busy",
-    type: "singleInstance",
-    webLink: `${webBase}/calendar/item/${encodeURIComponent(item.id)}`,
+    ...series,
+    webLink: `${webBase}/calendar/item/${encodeURIComponent(id)}`,
     start: { dateTime: graphDateTime(d.start), timeZone: "UTC" },
     end: { dateTime: graphDateTime(d.end), timeZone: "UTC" },
     location: { displayName: d.location, locationType: "default" },
@@ -157,9 +182,9 @@ export function contactResource(item: PimItem<ContactData>, folderId: string): R
   };
 }
 
-/** What a restore must reproduce, hashed as canonical JSON (key order fixed here). */
+/** What a restore must reproduce, hashed as canonical JSON (key order fixed here; `recurrence` only for series). */
 export function eventDigest(d: EventData): string {
-  return sha256Hex(JSON.stringify({ subject: d.subject, body: d.body, location: d.location, start: d.start, end: d.end, isAllDay: d.isAllDay, attendees: d.attendees }));
+  return sha256Hex(JSON.stringify({ subject: d.subject, body: d.body, location: d.location, start: d.start, end: d.end, isAllDay: d.isAllDay, attendees: d.attendees, ...(d.recurrence ? { recurrence: recurrenceResource(d.recurrence, d.start) } : {}) }));
 }
 
 export function contactDigest(d: ContactData): string {

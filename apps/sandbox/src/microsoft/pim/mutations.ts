@@ -18,7 +18,7 @@ export function mutatePim(calendar: PimStore<EventData>, contacts: PimStore<Cont
     for (let k = 0, count = n(calendar.size); k < count; k++) {
       const rng = Rng.from("ms-event-create", input.seed, unit, k);
       const start = Date.UTC(2025, 0, 6) + rng.int(60) * 86_400_000 + (9 + rng.int(8)) * 3_600_000;
-      const e = calendar.create({ subject: `New meeting ${input.seed}-${k + 1}`, body: { contentType: "text", content: `Created by mutation ${input.seed}` }, location: "Teams meeting", start, end: start + 3_600_000, isAllDay: false, attendees: [], organizer: { name: unit, address: unit } });
+      const e = calendar.create({ subject: `New meeting ${input.seed}-${k + 1}`, body: { contentType: "text", content: `Created by mutation ${input.seed}` }, location: "Teams meeting", start, end: start + 3_600_000, isAllDay: false, attendees: [], organizer: { name: unit, address: unit }, recurrence: null });
       touched.push({ unit, id: e.id, action: "created", service: "calendar" });
     }
     for (let k = 0, count = n(contacts.size); k < count; k++) {
@@ -37,7 +37,9 @@ export function mutatePim(calendar: PimStore<EventData>, contacts: PimStore<Cont
         break;
       case "move": {
         const shift = (1 + rng.int(14)) * 86_400_000;
-        calendar.update(e.id, (d) => ({ ...d, start: d.start + shift, end: d.end + shift }));
+        // A series moves as a whole: its end date with it.
+        const until = (d: EventData) => (d.recurrence?.range.endDate ? { ...d.recurrence, range: { ...d.recurrence.range, endDate: new Date(Date.parse(`${d.recurrence.range.endDate}T00:00:00Z`) + shift).toISOString().slice(0, 10) } } : d.recurrence);
+        calendar.update(e.id, (d) => ({ ...d, start: d.start + shift, end: d.end + shift, recurrence: until(d) }));
         touched.push({ unit, id: e.id, action: "moved", service: "calendar" });
         break;
       }

@@ -4,7 +4,8 @@
 //   GET  …/events, …/events/{id}; POST …/events (restore)
 //   GET  …/contactFolders, …/contacts, …/contacts/{id}, …/contactFolders/{id}/contacts
 //   GET  …/contacts/delta, …/contactFolders/{id}/contacts/delta  (https://learn.microsoft.com/graph/api/contact-delta)
-//   POST …/contacts, …/contactFolders/{id}/contacts (restore)
+//   POST …/contacts, …/contactFolders/{id}/contacts (restore); PATCH / DELETE …/contacts/{id}
+//   (events, calendarView and recurring series: events.ts)
 //   GET|PUT …/contacts/{id}/photo/$value (profilephoto; 404 ImageNotFound without one)
 // Delta follows Graph's protocol as for messages: pages linked by absolute @odata.nextLink
 // ($skiptoken), the last with @odata.deltaLink ($deltatoken); later rounds return what was
@@ -20,8 +21,10 @@ import { badRequest, GraphError, itemNotFound } from "../errors";
 import { syncStateNotFound } from "../mail/delta";
 import { graphBase, GRAPH_PATH, maxPageSize, one, skip, top, type Query } from "../odata";
 import { PERMISSIONS, type PermissionSet } from "../scopes";
-import { contactResource, eventResource, type ContactData, type EventData } from "./data";
-import type { Cursor, PimItem, PimStore } from "./store";
+import type { MicrosoftTenant, MicrosoftUser } from "../tenant";
+import { contactResource, type ContactData } from "./data";
+import { registerEvents } from "./events";
+import type { PimChange, PimStore } from "./store";
 
 interface DeltaState {
   k: "e" | "c";
@@ -30,7 +33,8 @@ interface DeltaState {
   /** Change round since this sequence; absent in the full first round. */
   s?: number;
   u: number;
-  c?: [number, number];
+  /** Position: the last store entry (seq, ord) and how many of its outputs were sent. */
+  c?: [number, number, number?];
   n: number;
 }
 const isState = (v: unknown): v is DeltaState => {
@@ -39,17 +43,6 @@ const isState = (v: unknown): v is DeltaState => {
 };
 
 const EmailAddress = z.object({ name: z.string().default(""), address: z.string().default("") });
-const DateTimeTimeZone = z.object({ dateTime: z.string().min(1), timeZone: z.string().default("UTC") });
-export const CreateEventInput = z.object({
-  subject: z.string().default(""),
-  body: z.object({ contentType: z.enum(["text", "html", "Text", "HTML"]).default("text"), content: z.string().default("") }).optional(),
-  start: DateTimeTimeZone,
-  end: DateTimeTimeZone,
-  location: z.object({ displayName: z.string().default("") }).optional(),
-  isAllDay: z.boolean().default(false),
-  attendees: z.array(z.object({ emailAddress: EmailAddress })).default([]),
-});
-export type CreateEventInput = z.infer<typeof CreateEventInput>;
 export const CreateContactInput = z.object({
   givenName: z.string().nullish(),
   surname: z.string().nullish(),
@@ -62,11 +55,25 @@ export const CreateContactInput = z.object({
   personalNotes: z.string().nullish(),
 });
 export type CreateContactInput = z.infer<typeof CreateContactInput>;
+export const UpdateContactInput = z.object({ ...CreateContactInput.shape, emailAddresses: z.array(EmailAddress).optional(), businessPhones: z.array(z.string()).optional() });
+export type UpdateContactInput = z.infer<typeof UpdateContactInput>;
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** What the event routes (events.ts) share with the contact routes here. */
+export interface PimKit {
+  route: (method: Method, suffix: string, handler: Handler) => void;
+  ownerOf: (req: FastifyRequest, reply: FastifyReply, permission: PermissionSet) => { tenant: MicrosoftTenant; user: MicrosoftUser };
+  userPath: (req: FastifyRequest) => string;
+  parseTime: (raw: string | undefined, name: string) => number;
+  delta: <T>(req: FastifyRequest, reply: FastifyReply, kind: "e" | "c", store: PimStore<T>, linkBase: string, expand: (e: PimChange<T>, window: [number, number] | undefined, incremental: boolean) => Record<string, unknown>[], odataType: string) => Promise<unknown>;
+  page: <T>(req: FastifyRequest, items: T[], render: (item: T) => Record<string, unknown>, entity: string) => unknown;
+  webBase: string;
+}
 
 export function registerPim(app: FastifyInstance, ctx: SandboxContext): void {
-  const route = (method: "GET" | "POST" | "PUT", suffix: string, handler: Handler) => {
+  const route = (method: Method, suffix: string, handler: Handler) => {
     for (const prefix of [`${GRAPH_PATH}/users/:uid`, `${GRAPH_PATH}/me`]) app.route({ method, url: `${prefix}${suffix}`, handler });
   };
   const ownerOf = (req: FastifyRequest, reply: FastifyReply, permission: PermissionSet) => {
@@ -91,7 +98,12 @@ export function registerPim(app: FastifyInstance, ctx: SandboxContext): void {
     return ms;
   };
 
-  const delta = async <T>(req: FastifyRequest, reply: FastifyReply, kind: "e" | "c", store: PimStore<T>, linkBase: string, render: (item: PimItem<T>) => Record<string, unknown>, odataType: string) => {
+  /**
+   * One delta round. `expand` turns a store entry into what the client sees: one resource or
+   * `@removed` — or, for a series master on a calendarView, one per occurrence in the window —
+   * so the cursor records how many outputs of its last entry were sent.
+   */
+  const delta = async <T>(req: FastifyRequest, reply: FastifyReply, kind: "e" | "c", store: PimStore<T>, linkBase: string, expand: (e: PimChange<T>, window: [number, number] | undefined, incremental: boolean) => Record<string, unknown>[], odataType: string) => {
     const q = req.query as Query;
     const skipToken = one(q, "$skiptoken");
     const deltaToken = one(q, "$deltatoken");
@@ -113,22 +125,20 @@ export function registerPim(app: FastifyInstance, ctx: SandboxContext): void {
     const size = preferred ? Math.min(Math.max(preferred, 1), 1000) : state.n;
     if (preferred) void reply.header("preference-applied", `odata.maxpagesize=${size}`);
     if (!store.answerable(state.s ?? state.u)) throw syncStateNotFound();
-    const after: Cursor | undefined = state.c ? { seq: state.c[0], ord: state.c[1] } : undefined;
-    const inWindow = (item: PimItem<T>) => {
-      if (!state.w) return true;
-      const d = item.data as unknown as EventData;
-      return d.start < state.w[1] && d.end > state.w[0];
-    };
+    const [cs, co, ck] = state.c ?? [-1, -1, undefined];
     const value: Record<string, unknown>[] = [];
     let more = false;
-    for (const e of store.changes(state.s, state.u, after)) {
-      if (e.item && !inWindow(e.item)) continue;
-      if (value.length === size) {
-        more = true;
-        break;
+    outer: for (const e of store.changes(state.s, state.u, undefined)) {
+      if (e.seq < cs || (e.seq === cs && e.ord < co)) continue;
+      const outs = expand(e, state.w, state.s !== undefined).map((r) => ({ "@odata.type": odataType, ...r }));
+      for (let k = e.seq === cs && e.ord === co ? (ck ?? outs.length) : 0; k < outs.length; k++) {
+        if (value.length === size) {
+          more = true;
+          break outer;
+        }
+        value.push(outs[k] ?? {});
+        state.c = [e.seq, e.ord, k + 1];
       }
-      value.push(e.item ? { "@odata.type": odataType, ...render(e.item) } : { "@odata.type": odataType, id: e.id, "@removed": { reason: "deleted" } });
-      state.c = [e.seq, e.ord];
     }
     return {
       "@odata.context": `${graphBase(req)}/$metadata#Collection(${odataType.slice("#microsoft.graph.".length)})`,
@@ -137,7 +147,7 @@ export function registerPim(app: FastifyInstance, ctx: SandboxContext): void {
     };
   };
 
-  const page = <T>(req: FastifyRequest, items: PimItem<T>[], render: (item: PimItem<T>) => Record<string, unknown>, entity: string) => {
+  const page = <T>(req: FastifyRequest, items: T[], render: (item: T) => Record<string, unknown>, entity: string) => {
     const q = req.query as Query;
     const n = top(q, 10, 1000);
     const from = skip(q);
@@ -151,43 +161,7 @@ export function registerPim(app: FastifyInstance, ctx: SandboxContext): void {
     };
   };
 
-  // ---- calendar --------------------------------------------------------------------------
-
-  route("GET", "/calendarView/delta", async (req, reply) => {
-    const { tenant, user } = ownerOf(req, reply, PERMISSIONS.calendarsRead);
-    return delta(req, reply, "e", tenant.calendar(user), `${userPath(req)}/calendarView/delta`, (e) => eventResource(e, webBase), "#microsoft.graph.event");
-  });
-  route("GET", "/events", async (req, reply) => {
-    const { tenant, user } = ownerOf(req, reply, PERMISSIONS.calendarsRead);
-    return page(req, tenant.calendar(user).list(), (e) => eventResource(e, webBase), "users('…')/events");
-  });
-  route("GET", "/events/:eid", async (req, reply) => {
-    const { tenant, user } = ownerOf(req, reply, PERMISSIONS.calendarsRead);
-    const e = tenant.calendar(user).get((req.params as { eid: string }).eid);
-    if (!e) throw itemNotFound();
-    return eventResource(e, webBase);
-  });
-  route("POST", "/events", async (req, reply) => {
-    const { tenant, user } = ownerOf(req, reply, PERMISSIONS.calendarsWrite);
-    const parsed = CreateEventInput.safeParse(req.body);
-    if (!parsed.success) throw badRequest(`Invalid event: ${parsed.error.issues[0]?.path.join(".") ?? ""} ${parsed.error.issues[0]?.message ?? ""}`.trim());
-    const b = parsed.data;
-    for (const t of [b.start, b.end]) if (t.timeZone.toUpperCase() !== "UTC") throw new GraphError(400, "TimeZoneNotSupportedException", `The sandbox supports only UTC, not '${t.timeZone}'.`);
-    const start = parseTime(b.start.dateTime, "start");
-    const end = parseTime(b.end.dateTime, "end");
-    if (end < start) throw new GraphError(400, "ErrorInvalidRequest", "The end time must be after the start time.");
-    const e = tenant.calendar(user).create({
-      subject: b.subject,
-      body: { contentType: b.body?.contentType.toLowerCase() === "html" ? "html" : "text", content: b.body?.content ?? "" },
-      location: b.location?.displayName ?? "",
-      start,
-      end,
-      isAllDay: b.isAllDay,
-      attendees: b.attendees.map((a) => a.emailAddress),
-      organizer: { name: user.displayName, address: user.userPrincipalName },
-    });
-    return reply.code(201).send({ "@odata.context": `${graphBase(req)}/$metadata#users('${user.id}')/events/$entity`, ...eventResource(e, webBase) });
-  });
+  registerEvents({ route, ownerOf, userPath, parseTime, delta, page, webBase });
 
   // ---- contacts --------------------------------------------------------------------------
 
@@ -213,7 +187,7 @@ export function registerPim(app: FastifyInstance, ctx: SandboxContext): void {
     route("GET", `${base}/contacts/delta`, async (req, reply) => {
       const { folderId, book } = contactsOf(req, reply, PERMISSIONS.contactsRead);
       const path = base ? `/contactFolders/${encodeURIComponent((req.params as { fid: string }).fid)}` : "";
-      return delta(req, reply, "c", book, `${userPath(req)}${path}/contacts/delta`, (c) => contactResource(c, folderId), "#microsoft.graph.contact");
+      return delta(req, reply, "c", book, `${userPath(req)}${path}/contacts/delta`, (c) => (c.item ? [contactResource(c.item, folderId)] : [{ id: c.id, "@removed": { reason: "deleted" } }]), "#microsoft.graph.contact");
     });
     route("GET", `${base}/contacts`, async (req, reply) => {
       const { folderId, book } = contactsOf(req, reply, PERMISSIONS.contactsRead);
@@ -245,6 +219,35 @@ export function registerPim(app: FastifyInstance, ctx: SandboxContext): void {
     const c = book.get((req.params as { cid: string }).cid);
     if (!c) throw itemNotFound();
     return contactResource(c, folderId);
+  });
+  // contact: update (PATCH: the properties given, the photo kept) and delete (204; the next
+  // contacts delta round reports `@removed`).
+  route("PATCH", "/contacts/:cid", async (req, reply) => {
+    const { folderId, book } = contactsOf(req, reply, PERMISSIONS.contactsWrite);
+    const id = (req.params as { cid: string }).cid;
+    if (!book.get(id)) throw itemNotFound();
+    const parsed = UpdateContactInput.safeParse(req.body);
+    if (!parsed.success) throw badRequest(`Invalid contact: ${parsed.error.issues[0]?.path.join(".") ?? ""} ${parsed.error.issues[0]?.message ?? ""}`.trim());
+    const b = parsed.data;
+    const updated = book.update(id, (d) => ({
+      ...d,
+      ...(b.givenName !== undefined ? { givenName: b.givenName ?? "" } : {}),
+      ...(b.surname !== undefined ? { surname: b.surname ?? "" } : {}),
+      ...(b.displayName !== undefined ? { displayName: b.displayName ?? "" } : {}),
+      ...(b.emailAddresses !== undefined ? { emailAddresses: b.emailAddresses } : {}),
+      ...(b.businessPhones !== undefined ? { businessPhones: b.businessPhones } : {}),
+      ...(b.mobilePhone !== undefined ? { mobilePhone: b.mobilePhone ?? null } : {}),
+      ...(b.companyName !== undefined ? { companyName: b.companyName ?? "" } : {}),
+      ...(b.jobTitle !== undefined ? { jobTitle: b.jobTitle ?? "" } : {}),
+      ...(b.personalNotes !== undefined ? { personalNotes: b.personalNotes ?? "" } : {}),
+    }));
+    if (!updated) throw itemNotFound();
+    return reply.code(200).send(contactResource(updated, folderId));
+  });
+  route("DELETE", "/contacts/:cid", async (req, reply) => {
+    const { book } = contactsOf(req, reply, PERMISSIONS.contactsWrite);
+    if (!book.delete((req.params as { cid: string }).cid)) throw itemNotFound();
+    return reply.code(204).send();
   });
   route("GET", "/contacts/:cid/photo/$value", async (req, reply) => {
     const { book } = contactsOf(req, reply, PERMISSIONS.contactsRead);

@@ -11,6 +11,8 @@ export interface PimItem<T> {
   createdAt: number;
   modifiedAt: number;
   data: T;
+  /** The data before the last change (a calendar delta reports occurrences a change removed). */
+  prev?: T;
 }
 
 /** A position in a round: items are ordered by (seq, ord). */
@@ -24,11 +26,13 @@ export interface PimChange<T> {
   ord: number;
   id: string;
   item?: PimItem<T>;
+  /** For a tombstone: the item as it was when deleted. */
+  removed?: PimItem<T>;
 }
 
 export class PimStore<T> {
   private readonly items = new Map<string, PimItem<T>>();
-  private tombstones: { seq: number; ord: number; id: string }[] = [];
+  private tombstones: { seq: number; ord: number; id: string; removed: PimItem<T> }[] = [];
   private seqValue = 1;
   private floorSeq = 0;
   private nextOrd = 0;
@@ -79,7 +83,7 @@ export class PimStore<T> {
   update(id: string, change: (data: T) => T): PimItem<T> | undefined {
     const item = this.items.get(id);
     if (!item) return undefined;
-    Object.assign(item, { data: change(item.data), seq: this.bump(), modifiedAt: this.clock });
+    Object.assign(item, { prev: item.data, data: change(item.data), seq: this.bump(), modifiedAt: this.clock });
     return item;
   }
 
@@ -87,7 +91,7 @@ export class PimStore<T> {
     const item = this.items.get(id);
     if (!item) return undefined;
     this.items.delete(id);
-    this.tombstones.push({ seq: this.bump(), ord: item.ord, id });
+    this.tombstones.push({ seq: this.bump(), ord: item.ord, id, removed: item });
     if (this.tombstones.length > this.historyRetention) {
       const drop = this.tombstones.length - this.historyRetention;
       this.floorSeq = this.tombstones[drop - 1]?.seq ?? this.floorSeq;
