@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authConfig, ConfigError, dbConfig, sandboxConfig } from "./index";
+import { authConfig, ConfigError, dbConfig, providersConfig, sandboxConfig } from "./index";
 
 describe("config presets", () => {
   it("names a missing secret", () => {
@@ -24,5 +24,21 @@ describe("sandboxConfig", () => {
   });
   it("names a malformed port", () => {
     expect(() => sandboxConfig({ SANDBOX_PORT: "70000" })).toThrow(/SANDBOX_PORT is invalid/);
+  });
+});
+
+describe("providersConfig", () => {
+  it("points every provider at the sandbox outside production, Graph over its HTTPS listener", () => {
+    expect(providersConfig({ SANDBOX_PORT: "4010" })).toEqual({
+      mode: "sandbox",
+      sandboxUrl: "http://127.0.0.1:4010",
+      google: { rootUrl: "http://127.0.0.1:4010/", tokenUrl: "http://127.0.0.1:4010/google/token" },
+      microsoft: { authorityHost: "http://127.0.0.1:4010/microsoft", graphBaseUrl: "https://127.0.0.1:4011/microsoft/graph" },
+    });
+  });
+  it("uses the real providers in production, and names a bad mode", () => {
+    expect(providersConfig({ NODE_ENV: "production" }).google.tokenUrl).toBe("https://oauth2.googleapis.com/token");
+    expect(providersConfig({ NODE_ENV: "production" }).sandboxUrl).toBeUndefined();
+    expect(() => providersConfig({ HOLDFAST_PROVIDERS: "mock" })).toThrow(/HOLDFAST_PROVIDERS is invalid/);
   });
 });

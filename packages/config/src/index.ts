@@ -93,6 +93,43 @@ export function sandboxConfig(env?: Env): { host: string; port: number } {
   return { host: e.SANDBOX_HOST, port: e.SANDBOX_PORT };
 }
 
+/**
+ * Where the connectors reach the providers. `real` (the default in production) uses Google's and
+ * Microsoft's public endpoints; `sandbox` (the default elsewhere) points every provider at
+ * apps/sandbox — Graph through its HTTPS listener (SANDBOX_PORT + 1), whose self-signed
+ * certificate the worker then trusts for those calls only.
+ */
+export function providersConfig(env: Env = process.env): {
+  mode: "real" | "sandbox";
+  google: { rootUrl: string; tokenUrl: string };
+  microsoft: { authorityHost: string; graphBaseUrl: string };
+  /** The sandbox's base URL in sandbox mode (its control API serves the TLS certificate). */
+  sandboxUrl?: string;
+} {
+  const e = parse("providers", {
+    HOLDFAST_PROVIDERS: z.enum(["real", "sandbox"]).optional(),
+    SANDBOX_URL: z.string().url().optional(),
+  }, env);
+  const mode = e.HOLDFAST_PROVIDERS ?? (isProduction(env) ? "real" : "sandbox");
+  if (mode === "real") {
+    return {
+      mode,
+      google: { rootUrl: "https://www.googleapis.com/", tokenUrl: "https://oauth2.googleapis.com/token" },
+      microsoft: { authorityHost: "https://login.microsoftonline.com", graphBaseUrl: "https://graph.microsoft.com" },
+    };
+  }
+  const sb = sandboxConfig(env);
+  const base = (e.SANDBOX_URL ?? `http://${sb.host}:${sb.port}`).replace(/\/+$/, "");
+  const u = new URL(base);
+  const httpsPort = Number(u.port || "80") + 1;
+  return {
+    mode,
+    sandboxUrl: base,
+    google: { rootUrl: `${base}/`, tokenUrl: `${base}/google/token` },
+    microsoft: { authorityHost: `${base}/microsoft`, graphBaseUrl: `https://${u.hostname}:${httpsPort}/microsoft/graph` },
+  };
+}
+
 /** Test-only settings; integration suites create their own databases under this server. */
 export function testConfig(env?: Env): { databaseUrl: string; temporalAddress: string; temporalCliPath?: string } {
   const e = parse("test", {

@@ -2,16 +2,27 @@
 // definitions see only `import type { Activities }`.
 import type { Database } from "@holdfast/db";
 import type { VerifyAuditChainPageInput, VerifyAuditChainPageResult } from "../contracts";
+import { createBackupActivities } from "./backup/activities";
+import type { BackupPorts } from "./backup/ports";
 import { verifyAuditChainPage } from "./verify-audit-chain-page";
+
+export type { BackupPorts, BackupStore, IssueRecord, SegmentRecord, UnitState, VersionRecord } from "./backup/ports";
+export { createBackupActivities, SOURCE_DISCONNECTED, type BackupActivities } from "./backup/activities";
+export { runSegment, SourceDisconnectedError, type SegmentEnv, type SegmentOutcome, type StoredItemMeta } from "./backup/segment";
+export { restoreItems, RestoreDisconnectedError, type RestoreEnv, type RestoreItemResult, type RestoreRef } from "./restore/restore-items";
+export { vaultPathFor, folderMarkerPath } from "./backup/vault-paths";
 
 export interface ActivityDeps {
   /** Connected as the application role: every read goes through withTenant and RLS. */
   db: Database;
+  /** The backup activities' ports; a worker without them registers no backup activities. */
+  backup?: BackupPorts;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     verifyAuditChainPage: (input: VerifyAuditChainPageInput): Promise<VerifyAuditChainPageResult> => verifyAuditChainPage(deps, input),
+    ...(deps.backup ? createBackupActivities(deps.backup) : {}),
   };
 }
 

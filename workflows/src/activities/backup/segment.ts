@@ -43,6 +43,8 @@ export interface SegmentEnv {
   newEnumerationId: () => string;
   heartbeat?: (details: { cursor: string | null; stats: SegmentStats }) => void;
   signal?: AbortSignal;
+  /** Changes per page asked of the provider (default: the connector's). */
+  pageSize?: number;
   /** Attempts per item when reading its content fails transiently mid-stream. Default 3. */
   readAttempts?: number;
 }
@@ -321,7 +323,7 @@ export async function runSegment(env: SegmentEnv, progress: UnitProgress, budget
     for (;;) {
       let page: ChangePage;
       try {
-        page = await env.connector.listChanges(env.unit, cursor, { signal: env.signal });
+        page = await env.connector.listChanges(env.unit, cursor, { signal: env.signal, ...(env.pageSize ? { pageSize: env.pageSize } : {}) });
       } catch (e) {
         if (isConnectorError(e, "resync_required") && !resynced) {
           // The provider forgot our cursor: enumerate everything again (dedup keeps it cheap).
