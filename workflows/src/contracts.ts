@@ -80,3 +80,4 @@ export type VerifyAuditChainPageResult = z.infer<typeof VerifyAuditChainPageResu
 export const NON_RETRYABLE_ERROR_TYPES = ["ValidationError", "TenantContextError"] as const;
 
 export * from "./backup-contracts";
+export * from "./restore-contracts";

@@ -4,6 +4,8 @@ import type { Database } from "@holdfast/db";
 import type { VerifyAuditChainPageInput, VerifyAuditChainPageResult } from "../contracts";
 import { createBackupActivities } from "./backup/activities";
 import type { BackupPorts } from "./backup/ports";
+import { createRestoreActivities } from "./restore/activities";
+import type { RestorePorts } from "./restore/ports";
 import { verifyAuditChainPage } from "./verify-audit-chain-page";
 
 export type { BackupPorts, BackupStore, IssueRecord, SegmentRecord, UnitState, VersionRecord } from "./backup/ports";
@@ -11,18 +13,23 @@ export { createBackupActivities, SOURCE_DISCONNECTED, type BackupActivities } fr
 export { runSegment, SourceDisconnectedError, type SegmentEnv, type SegmentOutcome, type StoredItemMeta } from "./backup/segment";
 export { restoreItems, RestoreDisconnectedError, type RestoreEnv, type RestoreItemResult, type RestoreRef } from "./restore/restore-items";
 export { vaultPathFor, folderMarkerPath } from "./backup/vault-paths";
+export type { RestoreJob, RestorePorts, RestoreStore } from "./restore/ports";
+export { createRestoreActivities, countOutcomes, RESTORE_DISCONNECTED, type RestoreActivities } from "./restore/activities";
 
 export interface ActivityDeps {
   /** Connected as the application role: every read goes through withTenant and RLS. */
   db: Database;
   /** The backup activities' ports; a worker without them registers no backup activities. */
   backup?: BackupPorts;
+  /** The restore activities' ports; a worker without them registers no restore activities. */
+  restore?: RestorePorts;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     verifyAuditChainPage: (input: VerifyAuditChainPageInput): Promise<VerifyAuditChainPageResult> => verifyAuditChainPage(deps, input),
     ...(deps.backup ? createBackupActivities(deps.backup) : {}),
+    ...(deps.restore ? createRestoreActivities(deps.restore) : {}),
   };
 }
 
