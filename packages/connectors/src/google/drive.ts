@@ -302,6 +302,9 @@ export function describeFile(scope: DriveScope, f: drive_v3.Schema$File, path: s
     name: f.name ?? "",
     parentExternalId: f.parents?.[0] ?? undefined,
     version,
+    // Binary content is identified by its checksum (or head revision); a rename, move or sharing
+    // change keeps it, so the backup re-files the bytes it has. Native documents have neither.
+    ...(!folder && (f.md5Checksum || f.headRevisionId) ? { contentVersion: f.md5Checksum ?? f.headRevisionId ?? undefined } : {}),
     size,
     modifiedAt: f.modifiedTime ?? undefined,
     hasContent: !folder,

@@ -237,6 +237,8 @@ export function describeMessage(mailbox: string, m: gmail_v1.Schema$Message, lab
     path: gmailPath(labelIds, labels, subject),
     name: subject || "(no subject)",
     version: gmailVersion(id, labelIds),
+    // Gmail messages are immutable: only labels change, never the raw bytes.
+    contentVersion: id,
     size: m.sizeEstimate ?? undefined,
     modifiedAt: Number.isFinite(internal) ? new Date(internal).toISOString() : undefined,
     hasContent: true,
