@@ -21,3 +21,38 @@ export { listApiKeys } from "./api-keys/list";
 export { revokeApiKey } from "./api-keys/revoke";
 export { listAuditEvents } from "./audit/list";
 export { bootstrapOrganization, type BootstrapOrganizationInput } from "./organizations/bootstrap";
+export * from "./sources/types";
+export { systemContext } from "./sources/system-context";
+export { registerSource } from "./sources/register";
+export { loadSourceCredentials } from "./sources/credentials";
+export { syncDiscoveredUnits } from "./sources/sync-units";
+export { setUnitProtection } from "./sources/set-protection";
+export { setUnitCursor } from "./sources/set-cursor";
+export { listUnits } from "./sources/list-units";
+export {
+  StartRunInput,
+  FinishRunInput,
+  BackupRun,
+  RunIssueInput,
+  Snapshot,
+  CommitSnapshotInput,
+  RecordVersionInput,
+  ItemVersion,
+  BrowseInput,
+  BrowsePage,
+  SearchInput,
+  SearchPage,
+  ResolveAsOfInput,
+  ResolvedPage,
+} from "./catalogue/types";
+export { startRun } from "./catalogue/start-run";
+export { finishRun } from "./catalogue/finish-run";
+export { recordRunIssues } from "./catalogue/record-issues";
+export { openSnapshot } from "./catalogue/open-snapshot";
+export { commitSnapshot } from "./catalogue/commit-snapshot";
+export { recordVersions, type RecordVersionsResult } from "./catalogue/record-versions";
+export { markDeleted } from "./catalogue/mark-deleted";
+export { browse } from "./catalogue/browse";
+export { search } from "./catalogue/search";
+export { listItemVersions } from "./catalogue/item-versions";
+export { resolveAsOf } from "./catalogue/resolve-as-of";

@@ -1,0 +1,39 @@
+import { bigint, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { tenantPolicy } from "./_rls";
+import { backupRuns } from "./backup-runs";
+import { organizations } from "./organizations";
+import { units } from "./units";
+
+export const SNAPSHOT_STATUSES = ["open", "committed", "failed"] as const;
+export const snapshotStatus = pgEnum("snapshot_status", SNAPSHOT_STATUSES);
+export type SnapshotStatus = (typeof SNAPSHOT_STATUSES)[number];
+
+/**
+ * One unit's state after one run. `seq` increases by one per unit; item versions record the seq
+ * range in which they were current (docs/adr/0008-catalogue-ranges.md).
+ */
+export const snapshots = pgTable(
+  "snapshots",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id").notNull().references(() => organizations.id, { onDelete: "restrict" }),
+    unitId: uuid("unit_id").notNull().references(() => units.id, { onDelete: "restrict" }),
+    runId: uuid("run_id").notNull().references(() => backupRuns.id, { onDelete: "restrict" }),
+    seq: integer("seq").notNull(),
+    vaultSnapshotId: text("vault_snapshot_id"),
+    status: snapshotStatus("status").notNull().default("open"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    committedAt: timestamp("committed_at", { withTimezone: true }),
+    itemCount: bigint("item_count", { mode: "number" }).notNull().default(0),
+    bytes: bigint("bytes", { mode: "number" }).notNull().default(0),
+    retainUntil: timestamp("retain_until", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("snapshots_unit_seq_key").on(t.unitId, t.seq),
+    uniqueIndex("snapshots_unit_run_key").on(t.unitId, t.runId),
+    index("snapshots_tenant_id_idx").on(t.tenantId),
+    tenantPolicy("snapshots"),
+  ],
+).enableRLS();
+
+export type Snapshot = typeof snapshots.$inferSelect;

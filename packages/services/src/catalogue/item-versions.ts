@@ -1,0 +1,21 @@
+import { and, asc, eq, isUuid, items, itemVersions, withTenant } from "@holdfast/db";
+import { requireRole, type TenantContext } from "../context";
+import { notFound } from "../errors";
+import { toItemVersion } from "./map";
+import type { ItemVersion } from "./types";
+
+/** Every version of one item, oldest first. */
+export async function listItemVersions(ctx: TenantContext, itemId: string): Promise<ItemVersion[]> {
+  requireRole(ctx, "viewer", "Listing an item's versions");
+  if (!isUuid(itemId)) throw notFound("Item");
+  return withTenant(ctx.db, ctx.tenantId, async (tx) => {
+    const [item] = await tx.select().from(items).where(and(eq(items.id, itemId), eq(items.tenantId, ctx.tenantId)));
+    if (!item) throw notFound("Item");
+    const rows = await tx
+      .select()
+      .from(itemVersions)
+      .where(and(eq(itemVersions.itemId, itemId), eq(itemVersions.tenantId, ctx.tenantId)))
+      .orderBy(asc(itemVersions.capturedAt), asc(itemVersions.id));
+    return rows.map((v) => toItemVersion(v, item.deletedAt));
+  });
+}

@@ -1,0 +1,103 @@
+import { and, eq, inArray, isNull, items, itemVersions, withTenant, type Tx } from "@holdfast/db";
+import type { z } from "zod";
+import { requireRole, type TenantContext } from "../context";
+import { conflict } from "../errors";
+import { findSnapshotForUpdate } from "./guards";
+import { parentOf } from "./map";
+import { RecordVersionsInput } from "./types";
+
+type Parsed = z.infer<typeof RecordVersionsInput>[number];
+
+export interface RecordVersionsResult {
+  /** New versions opened (new items, or items whose version, path or content changed). */
+  created: number;
+  /** Items whose current version was already this one: nothing written (a retried batch lands here). */
+  unchanged: number;
+}
+
+/** The open snapshot a write goes into; a committed one takes no more versions. */
+export async function openSnapshotForWrite(tx: Tx, tenantId: string, snapshotId: string) {
+  const snap = await findSnapshotForUpdate(tx, tenantId, snapshotId);
+  if (snap.status !== "open") throw conflict(`Snapshot ${snapshotId} is ${snap.status}; versions can only be recorded into an open snapshot`);
+  return snap;
+}
+
+const sameVersion = (open: { version: string; path: string; contentSha256: string | null }, v: Parsed) =>
+  open.version === v.version && open.path === v.path && open.contentSha256 === (v.contentSha256 ?? null);
+
+/**
+ * Record a batch of items as a backup saw them in one snapshot. For each item: upsert the item,
+ * and unless its current version is this one, close the current version's range (superseded now,
+ * last seq = this snapshot's seq - 1) and open a new one. Recording the same batch twice writes
+ * nothing the second time, so a retried activity cannot duplicate versions.
+ */
+export async function recordVersions(ctx: TenantContext, snapshotId: string, raw: z.input<typeof RecordVersionsInput>, now = new Date()): Promise<RecordVersionsResult> {
+  const parsed = RecordVersionsInput.parse(raw);
+  requireRole(ctx, "operator", "Recording backed-up items");
+  // A page may list an item twice (changed while paging): its last state is what the snapshot holds.
+  const batch = [...new Map(parsed.map((v) => [v.externalId, v])).values()];
+  if (batch.length === 0) return { created: 0, unchanged: 0 };
+  return withTenant(ctx.db, ctx.tenantId, async (tx) => {
+    const snap = await openSnapshotForWrite(tx, ctx.tenantId, snapshotId);
+    const externalIds = batch.map((v) => v.externalId);
+    await tx
+      .insert(items)
+      .values(batch.map((v) => ({ tenantId: ctx.tenantId, unitId: snap.unitId, externalId: v.externalId, kind: v.kind, firstSeenAt: now })))
+      .onConflictDoNothing({ target: [items.unitId, items.externalId] });
+    const itemRows = await tx
+      .select({ id: items.id, externalId: items.externalId, deletedAt: items.deletedAt })
+      .from(items)
+      .where(and(eq(items.unitId, snap.unitId), eq(items.tenantId, ctx.tenantId), inArray(items.externalId, externalIds)));
+    const itemByExternal = new Map(itemRows.map((r) => [r.externalId, r]));
+    const openRows = await tx
+      .select({ id: itemVersions.id, itemId: itemVersions.itemId, version: itemVersions.version, path: itemVersions.path, contentSha256: itemVersions.contentSha256, capturedAt: itemVersions.capturedAt })
+      .from(itemVersions)
+      .where(and(inArray(itemVersions.itemId, itemRows.map((r) => r.id)), eq(itemVersions.tenantId, ctx.tenantId), isNull(itemVersions.supersededAt)));
+    const openByItem = new Map(openRows.map((r) => [r.itemId, r]));
+
+    const toClose: string[] = [];
+    const toUndelete: string[] = [];
+    const toInsert: (typeof itemVersions.$inferInsert)[] = [];
+    for (const v of batch) {
+      const item = itemByExternal.get(v.externalId);
+      if (!item) throw new Error(`item ${v.externalId} missing after upsert`);
+      const open = openByItem.get(item.id);
+      if (open && sameVersion(open, v)) continue;
+      if (open) {
+        if (open.capturedAt > now) throw conflict(`Item ${v.externalId}: its current version was captured at ${open.capturedAt.toISOString()}, after ${now.toISOString()}`);
+        toClose.push(open.id);
+      }
+      if (item.deletedAt) toUndelete.push(item.id);
+      toInsert.push({
+        tenantId: ctx.tenantId,
+        itemId: item.id,
+        unitId: snap.unitId,
+        kind: v.kind,
+        version: v.version,
+        path: v.path,
+        name: v.name,
+        parentPath: v.parentPath ?? parentOf(v.path),
+        size: v.size ?? null,
+        contentSha256: v.contentSha256 ?? null,
+        vaultSnapshotId: v.vault?.snapshotId ?? null,
+        vaultPath: v.vault?.path ?? null,
+        metadata: v.metadata,
+        modifiedAt: v.modifiedAt ?? null,
+        capturedAt: now,
+        firstSeq: snap.seq,
+      });
+    }
+    if (toClose.length > 0) {
+      await tx
+        .update(itemVersions)
+        .set({ supersededAt: now, lastSeq: snap.seq - 1, endReason: "changed" })
+        .where(and(inArray(itemVersions.id, toClose), eq(itemVersions.tenantId, ctx.tenantId), isNull(itemVersions.supersededAt)));
+    }
+    if (toUndelete.length > 0) {
+      await tx.update(items).set({ deletedAt: null, deletedSeq: null }).where(and(inArray(items.id, toUndelete), eq(items.tenantId, ctx.tenantId)));
+    }
+    if (toInsert.length > 0) await tx.insert(itemVersions).values(toInsert);
+    return { created: toInsert.length, unchanged: batch.length - toInsert.length };
+  });
+}
+

@@ -1,0 +1,15 @@
+import { open } from "@holdfast/auth";
+import { kekConfig } from "@holdfast/config";
+import { withTenant } from "@holdfast/db";
+import type { TenantContext } from "../context";
+import { forbidden, preconditionFailed } from "../errors";
+import { findSource } from "./guards";
+import { sourceCredentialsPurpose } from "./register";
+
+/** Only the worker (system actor) unseals credentials, inside an activity; no user-facing path returns them. */
+export async function loadSourceCredentials(ctx: TenantContext, sourceId: string): Promise<Record<string, unknown>> {
+  if (ctx.actor.type !== "system") throw forbidden("Source credentials are readable by the backup worker only");
+  const source = await withTenant(ctx.db, ctx.tenantId, (tx) => findSource(tx, ctx.tenantId, sourceId));
+  if (!source.credentialsEnc) throw preconditionFailed(`Source ${sourceId} has no stored credentials; reconnect it`);
+  return JSON.parse(open(kekConfig().kek, source.credentialsEnc, sourceCredentialsPurpose(source.id))) as Record<string, unknown>;
+}
