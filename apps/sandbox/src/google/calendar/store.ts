@@ -126,8 +126,13 @@ export function seedCalendar(cal: Calendar, seed: number, count: number, email: 
   }
 }
 
+/** The event's etag: new with every change (its change sequence), as Calendar's are. */
+export function eventEtag(e: CalEvent): string {
+  return `"${String(3_400_000_000_000_000 + e.seq * 1000 + e.sequence)}"`;
+}
+
 export function eventJson(cal: Calendar, e: CalEvent): Record<string, unknown> {
-  const etag = `"${String(3_400_000_000_000_000 + e.seq * 1000 + e.sequence)}"`;
+  const etag = eventEtag(e);
   // A cancelled event in an incremental sync carries little more than its id and status.
   if (e.status === "cancelled") return { kind: "calendar#event", etag, id: e.id, status: "cancelled" };
   const iso = (ms: number) => new Date(ms).toISOString();

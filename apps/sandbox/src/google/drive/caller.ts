@@ -35,9 +35,14 @@ export function driveCaller(ctx: SandboxContext, req: FastifyRequest, reply: Fas
   return { tenant: c.tenant, user: c.user, drives: c.tenant.drives };
 }
 
-/** Files in a shared drive are invisible (404) unless the caller says supportsAllDrives=true. */
-export function fileOf(c: DriveCaller, q: Query, id: string): { space: DriveSpace; file: GFile } {
-  const found = c.drives.find(c.user, id, flag(q, "supportsAllDrives") || flag(q, "supportsTeamDrives"));
+/**
+ * Files in a shared drive are invisible (404) unless the caller says supportsAllDrives=true —
+ * on the methods that have that parameter (files.get/list/create/update/delete/copy,
+ * permissions.*). Methods without it (files.export, revisions.*) reach shared-drive files as
+ * any other: pass `anyDrive`.
+ */
+export function fileOf(c: DriveCaller, q: Query, id: string, opts: { anyDrive?: boolean } = {}): { space: DriveSpace; file: GFile } {
+  const found = c.drives.find(c.user, id, opts.anyDrive === true || flag(q, "supportsAllDrives") || flag(q, "supportsTeamDrives"));
   if (!found) throw fileNotFound(id);
   return found;
 }

@@ -4,14 +4,19 @@
 // hold bytes.
 import { createHash } from "node:crypto";
 import { Rng } from "../../data/random";
+import { csvOf, DOCX, docxOf, XLSX, xlsxOf } from "./office";
 
 export const CHUNK = 64 * 1024;
 
 export type Content =
   | { kind: "gen"; key: string; size: number; text: boolean; magic?: string }
   | { kind: "bytes"; bytes: Buffer }
-  /** A Google-native document: no bytes of its own, only export formats. */
-  | { kind: "doc"; key: string; paragraphs: number; sheet: boolean };
+  /**
+   * A Google-native document: no bytes of its own, only export formats. Seeded ones are generated
+   * from `key` (`paragraphs` paragraphs or rows); converted uploads carry their text: `text`
+   * (a Doc's paragraphs) or `rows` (a Sheet's cells).
+   */
+  | { kind: "doc"; key: string; paragraphs: number; sheet: boolean; text?: string[]; rows?: string[][] };
 
 const LETTERS = Buffer.from("etaoinshrdlucmfwypvbgkjqxz etaoinshr   \n");
 
@@ -67,24 +72,37 @@ export function contentMd5(c: Content): string | undefined {
 
 const WORDS = ["backup", "quarterly", "restore", "budget", "customer", "roadmap", "meeting", "invoice", "policy", "draft", "review", "launch", "archive", "contract", "summary"];
 
-function docText(c: Extract<Content, { kind: "doc" }>): string {
+/** A Doc's paragraphs. */
+export function docParagraphs(c: Extract<Content, { kind: "doc" }>): string[] {
+  if (c.text) return c.text;
   const rng = Rng.from("gd-doc", c.key);
-  const lines: string[] = [];
-  for (let p = 0; p < c.paragraphs; p++) {
-    if (c.sheet) lines.push([p + 1, rng.pick(WORDS), rng.int(100_000) / 100].join(","));
-    else lines.push(Array.from({ length: 8 + rng.int(30) }, () => rng.pick(WORDS)).join(" ") + ".");
-  }
-  return c.sheet ? `row,item,amount\r\n${lines.join("\r\n")}\r\n` : `\uFEFF${lines.join("\r\n\r\n")}\r\n`;
+  return Array.from({ length: c.paragraphs }, () => Array.from({ length: 8 + rng.int(30) }, () => rng.pick(WORDS)).join(" ") + ".");
+}
+
+/** A Sheet's cells, header row first. */
+export function sheetRows(c: Extract<Content, { kind: "doc" }>): string[][] {
+  if (c.rows) return c.rows;
+  const rng = Rng.from("gd-doc", c.key);
+  const rows = [["row", "item", "amount"]];
+  for (let p = 0; p < c.paragraphs; p++) rows.push([String(p + 1), rng.pick(WORDS), String(rng.int(100_000) / 100)]);
+  return rows;
+}
+
+/** The document as plain text: a Doc's text/plain export (BOM, paragraphs), a Sheet's CSV. */
+function docText(c: Extract<Content, { kind: "doc" }>): string {
+  if (c.sheet) return csvOf(sheetRows(c));
+  return `\uFEFF${docParagraphs(c).join("\r\n\r\n")}\r\n`;
 }
 
 /**
  * Export formats per native type: a subset of the documented export MIME types
  * (https://developers.google.com/drive/api/guides/ref-export-formats). PDF is a minimal one-page
- * document carrying the text; it opens in viewers but is not typeset.
+ * document carrying the text; it opens in viewers but is not typeset. docx / xlsx are minimal
+ * Office Open XML packages with the text (office.ts).
  */
 export const EXPORT_FORMATS: Record<string, string[]> = {
-  "application/vnd.google-apps.document": ["text/plain", "text/html", "application/pdf"],
-  "application/vnd.google-apps.spreadsheet": ["text/csv", "application/pdf"],
+  "application/vnd.google-apps.document": ["text/plain", "text/html", "application/pdf", DOCX],
+  "application/vnd.google-apps.spreadsheet": ["text/csv", "application/pdf", XLSX],
 };
 
 export function exportBytes(c: Content, mimeType: string): Buffer | undefined {
@@ -95,11 +113,13 @@ export function exportBytes(c: Content, mimeType: string): Buffer | undefined {
     case "text/csv":
       return Buffer.from(text, "utf8");
     case "text/html":
-      return Buffer.from(`<html><head><meta content="text/html; charset=UTF-8" http-equiv="content-type"></head><body>${text
-        .replace(/^\uFEFF/, "")
-        .split(/\r\n\r\n/)
+      return Buffer.from(`<html><head><meta content="text/html; charset=UTF-8" http-equiv="content-type"></head><body>${docParagraphs(c)
         .map((p) => `<p>${p.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</p>`)
         .join("")}</body></html>`);
+    case DOCX:
+      return c.sheet ? undefined : docxOf(docParagraphs(c));
+    case XLSX:
+      return c.sheet ? xlsxOf(sheetRows(c)) : undefined;
     case "application/pdf":
       return minimalPdf(text.replace(/^\uFEFF/, "").slice(0, 2_000));
   }

@@ -9,7 +9,7 @@
 // Selection is deterministic per (seed, kind, file id), as for mail.
 import { chosen, Rng } from "../../data/random";
 import type { MutationInput, TouchedItem } from "../../tenants";
-import { contentSize, readAll } from "./content";
+import { contentSize, readAll, type Content } from "./content";
 import { FOLDER, fileId, type DriveSpace, type GFile } from "./store";
 import { newRevision } from "./upload";
 
@@ -39,7 +39,7 @@ export function mutateSpace(space: DriveSpace, unit: string, input: MutationInpu
       case "edit": {
         space.clock += 1_000;
         const c = head.content;
-        const content = c.kind === "doc" ? { ...c, key: `${c.key}:e${input.seed}`, paragraphs: c.paragraphs + 1 } : c.kind === "gen" ? { ...c, key: `${c.key}:e${input.seed}`, size: c.size + 1 + rng.int(1000) } : { kind: "bytes" as const, bytes: Buffer.concat([c.bytes, Buffer.from(`\nedited ${input.seed}\n`)]) };
+        const content = c.kind === "doc" ? editedDoc(c, input.seed) : c.kind === "gen" ? { ...c, key: `${c.key}:e${input.seed}`, size: c.size + 1 + rng.int(1000) } : { kind: "bytes" as const, bytes: Buffer.concat([c.bytes, Buffer.from(`\nedited ${input.seed}\n`)]) };
         f.revisions.push({ id: fileId(f.id, "rev", f.revisions.length, space.clock), modifiedTime: space.clock, content, originalFilename: f.name });
         f.version += 1;
         f.modifiedTime = space.clock;
@@ -83,4 +83,11 @@ function xorWith(b: Buffer, rng: Rng): Buffer {
   const out = Buffer.alloc(b.length);
   for (let i = 0; i < b.length; i++) out[i] = (b[i] ?? 0) ^ (key[i % 256] ?? 0);
   return out;
+}
+
+/** A native document one paragraph (or row) longer; converted uploads keep their text and grow. */
+function editedDoc(c: Extract<Content, { kind: "doc" }>, seed: number): Content {
+  if (c.text) return { ...c, paragraphs: c.text.length + 1, text: [...c.text, `Edited (${seed}).`] };
+  if (c.rows) return { ...c, paragraphs: c.rows.length + 1, rows: [...c.rows, ["edited", String(seed)]] };
+  return { ...c, key: `${c.key}:e${seed}`, paragraphs: c.paragraphs + 1 };
 }

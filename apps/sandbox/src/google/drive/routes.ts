@@ -126,7 +126,8 @@ export function registerDrive(app: FastifyInstance, ctx: SandboxContext): void {
     const q = req.query as Query;
     const mimeType = one(q.mimeType);
     if (!mimeType) throw paramError(400, "Required parameter: mimeType", "required", "mimeType");
-    const { file } = fileOf(c, q, (req.params as { fileId: string }).fileId);
+    // files.export has no supportsAllDrives parameter: shared-drive files export as any other.
+    const { file } = fileOf(c, q, (req.params as { fileId: string }).fileId, { anyDrive: true });
     const head = file.revisions[file.revisions.length - 1];
     if (!head || head.content.kind !== "doc") throw new GoogleApiError(403, "Export only supports Docs Editors files.", "fileNotExportable");
     if (!EXPORT_FORMATS[file.mimeType]?.includes(mimeType)) throw new GoogleApiError(400, "The requested conversion is not supported.", "badRequest");
@@ -134,10 +135,11 @@ export function registerDrive(app: FastifyInstance, ctx: SandboxContext): void {
     return reply.header("content-type", mimeType).send(bytes);
   });
 
-  // revisions.list / revisions.get (alt=media for binary revisions only).
+  // revisions.list / revisions.get (alt=media for binary revisions only). Neither method has a
+  // supportsAllDrives parameter, so shared-drive files need none.
   app.get(`${DRIVE}/files/:fileId/revisions`, async (req, reply) => {
     const c = caller(req, reply, METHOD_SCOPES.driveMetadata);
-    const { file } = fileOf(c, req.query as Query, (req.params as { fileId: string }).fileId);
+    const { file } = fileOf(c, req.query as Query, (req.params as { fileId: string }).fileId, { anyDrive: true });
     return { kind: "drive#revisionList", revisions: file.revisions.map((r) => revisionJson(file, r)) };
   });
 
@@ -146,7 +148,7 @@ export function registerDrive(app: FastifyInstance, ctx: SandboxContext): void {
     const media = one(q.alt) === "media";
     const c = caller(req, reply, media ? METHOD_SCOPES.driveContent : METHOD_SCOPES.driveMetadata);
     const { fileId, revisionId } = req.params as { fileId: string; revisionId: string };
-    const { file } = fileOf(c, q, fileId);
+    const { file } = fileOf(c, q, fileId, { anyDrive: true });
     const rev = revisionId === "head" ? file.revisions[file.revisions.length - 1] : file.revisions.find((r) => r.id === revisionId);
     if (!rev) throw paramError(404, `Revision not found: ${revisionId}.`, "notFound", "revisionId");
     if (!media) return revisionJson(file, rev);

@@ -16,7 +16,9 @@ import { GoogleApiError, invalidArgument } from "../errors";
 import { METHOD_SCOPES } from "../scopes";
 import type { UploadSession } from "./drives";
 import { DRIVE, driveCaller, fileNotFound, fileOf, flag, one, paramError, type DriveCaller, type Query } from "./caller";
-import { FOLDER, fileId, type DriveSpace, type GFile } from "./store";
+import type { Content } from "./content";
+import { DOCX, docxParagraphs, OfficeError, parseCsv, XLSX, xlsxRows } from "./office";
+import { DOC, FOLDER, fileId, SHEET, type DriveSpace, type GFile } from "./store";
 import { fileJson } from "./json";
 
 const UPLOAD = "/upload/drive/v3";
@@ -73,9 +75,35 @@ function placement(c: DriveCaller, q: Query, m: Metadata): { space: DriveSpace; 
   return { space: found.space, parent: found.file.id };
 }
 
+/**
+ * Import with conversion ("Import to Google Docs types", manage-uploads): metadata asking for a
+ * Docs Editors mimeType turns the upload into a native document holding its text. Supported
+ * here: docx and text/plain → Docs (paragraphs separated by blank lines), xlsx and text/csv → Sheets
+ * (a subset of about.importFormats). No media makes an empty document. Anything else → 400.
+ */
+function convert(id: string, target: string, media: Buffer | undefined, mediaType: string | undefined): Content {
+  const type = (mediaType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const sheet = target === SHEET;
+  const doc = (body: { text?: string[]; rows?: string[][] }): Content => ({ kind: "doc", key: id, paragraphs: (body.text ?? body.rows ?? []).length, sheet, ...body });
+  if (!media || media.length === 0) return doc(sheet ? { rows: [] } : { text: [] });
+  try {
+    if (!sheet && type === DOCX) return doc({ text: docxParagraphs(media) });
+    // Paragraphs are separated by a blank line, as the text/plain export writes them, so that
+    // export → import → export gives back the same bytes (a single newline stays a line break).
+    if (!sheet && type === "text/plain") return doc({ text: media.toString("utf8").replace(/^\uFEFF/, "").replace(/\r?\n$/, "").split(/\r?\n\r?\n/) });
+    if (sheet && type === XLSX) return doc({ rows: xlsxRows(media) });
+    if (sheet && type === "text/csv") return doc({ rows: parseCsv(media.toString("utf8").replace(/^\uFEFF/, "")) });
+  } catch (err) {
+    if (err instanceof OfficeError) throw paramError(400, `The uploaded content could not be converted: ${err.message}`, "badContent", "media");
+    throw err;
+  }
+  throw paramError(400, `Conversion from ${type || "an unknown type"} to ${target} is not supported.`, "badRequest", "mimeType");
+}
+
 function createFile(c: DriveCaller, q: Query, m: Metadata, media: Buffer | undefined, mediaType: string | undefined): GFile {
   const { space, parent } = placement(c, q, m);
   const mimeType = typeof m.mimeType === "string" ? m.mimeType : (mediaType ?? "application/octet-stream");
+  const native = mimeType === DOC || mimeType === SHEET;
   const name = typeof m.name === "string" ? m.name : "Untitled";
   const id = fileId("created", space.id, space.order.length, randomBytes(6).toString("hex"));
   space.clock += 1_000;
@@ -91,7 +119,7 @@ function createFile(c: DriveCaller, q: Query, m: Metadata, media: Buffer | undef
     createdTime: space.clock,
     modifiedTime: space.clock,
     version: 1,
-    revisions: mimeType === FOLDER ? [] : [{ id: fileId(id, "rev", 0), modifiedTime: space.clock, content: { kind: "bytes", bytes: media ?? Buffer.alloc(0) }, originalFilename: name }],
+    revisions: mimeType === FOLDER ? [] : [{ id: fileId(id, "rev", 0), modifiedTime: space.clock, content: native ? convert(id, mimeType, media, mediaType) : { kind: "bytes", bytes: media ?? Buffer.alloc(0) }, originalFilename: name }],
   };
   return space.add(file, true);
 }

@@ -27,6 +27,26 @@ export const SYSTEM_LABELS: GmailLabel[] = [
   { id: "UNREAD", name: "UNREAD", type: "system" },
 ];
 
+export const MESSAGE_LIST_VISIBILITY = ["show", "hide"] as const;
+export const LABEL_LIST_VISIBILITY = ["labelShow", "labelShowIfUnread", "labelHide"] as const;
+
+/** The writable fields of a user label (users.labels.create / patch / update). */
+export interface LabelInput {
+  name?: string;
+  messageListVisibility?: (typeof MESSAGE_LIST_VISIBILITY)[number];
+  labelListVisibility?: (typeof LABEL_LIST_VISIBILITY)[number];
+}
+
+/** A label operation Gmail refuses; the routes map `conflict` to 409 ABORTED. */
+export class LabelError extends Error {
+  constructor(
+    readonly kind: "conflict",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export const SYSTEM_LABEL_IDS = new Set(SYSTEM_LABELS.map((l) => l.id));
 
 const USER_LABEL_NAMES = [

@@ -1,5 +1,6 @@
 // Determinism and change tracking of a seeded mailbox (reads only the corpus file list).
 import { describe, expect, it } from "vitest";
+import { LabelError } from "./labels";
 import { Mailbox, type MailboxPlan } from "./mailbox";
 
 const plan = (over: Partial<MailboxPlan> = {}): MailboxPlan => ({ seed: 3, userIndex: 1, email: "a@b.example", count: 500, historyRetention: 100, ...over });
@@ -51,5 +52,35 @@ describe("Mailbox", () => {
     expect(mb.get(b?.id ?? "")?.labelIds).toContain("STARRED");
     expect(mb.size).toBe(500);
     expect([...mb.descending()][0]?.id).toBe(added.id);
+  });
+
+  it("creates labels without changing the seeded messages, and deleting one strips it with history", () => {
+    const mb = new Mailbox(plan());
+    const before = [...mb.ascending()];
+    const n = mb.labels.length;
+    const made = mb.createLabel({ name: "Restore/2024" });
+    expect(made).toMatchObject({ id: `Label_${n + 1}`, type: "user", labelListVisibility: "labelShow", messageListVisibility: "show" });
+    expect([...mb.ascending()]).toEqual(before);
+    expect(() => mb.createLabel({ name: "restore/2024" })).toThrow(LabelError);
+    expect(() => mb.createLabel({ name: "inbox" })).toThrow(LabelError);
+    const seeded = mb.labels[0]?.id ?? "";
+    const carrying = before.filter((m) => m.labelIds.includes(seeded)).map((m) => m.id);
+    expect(carrying.length).toBeGreaterThan(0);
+    const start = mb.historyId;
+    expect(mb.deleteLabel(seeded)).toBe(true);
+    expect(mb.label(seeded)).toBeUndefined();
+    expect([...mb.ascending()].some((m) => m.labelIds.includes(seeded))).toBe(false);
+    expect(mb.historySince(start)?.map((r) => [r.type, r.message.id, r.changed])).toEqual(carrying.map((id) => ["labelRemoved", id, [seeded]]));
+    expect(mb.createLabel({ name: "Again" }).id).toBe(`Label_${n + 2}`);
+  });
+
+  it("expires every cursor issued so far, the current historyId included", () => {
+    const mb = new Mailbox(plan());
+    const current = mb.historyId;
+    expect(mb.historySince(current)).toEqual([]);
+    mb.expireHistory();
+    expect(mb.historySince(current)).toBeUndefined();
+    expect(mb.historyId).toBe(current + 1);
+    expect(mb.historySince(mb.historyId)).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@
 //   "Partial synchronization" in the sync guide).
 import { corpusEntry, corpusMessage, corpusSize } from "../../data/corpus";
 import { Rng } from "../../data/random";
-import { userLabels, type GmailLabel } from "./labels";
+import { LabelError, SYSTEM_LABELS, userLabels, type GmailLabel, type LabelInput } from "./labels";
 
 export interface MessageMeta {
   id: string;
@@ -63,7 +63,12 @@ export function rfc2822Date(ms: number): string {
 }
 
 export class Mailbox {
+  /** The live user labels (seeded ones plus those created through labels.create). */
   readonly labels: GmailLabel[];
+  /** The seeded labels as generated: seeded messages pick from this fixed list, so creating or
+   * deleting labels never changes which labels a seeded message was generated with. */
+  private readonly seededLabelList: GmailLabel[];
+  private nextLabelNumber: number;
   private readonly step: number;
   private readonly deleted = new Set<number>();
   private readonly labelOverride = new Map<number, string[]>();
@@ -78,7 +83,9 @@ export class Mailbox {
   private historyFloor: number;
 
   constructor(readonly plan: MailboxPlan) {
-    this.labels = userLabels(plan.seed, plan.userIndex);
+    this.seededLabelList = userLabels(plan.seed, plan.userIndex);
+    this.labels = this.seededLabelList.map((l) => ({ ...l }));
+    this.nextLabelNumber = this.labels.length + 1;
     this.step = Math.max(2_000, Math.floor(SEED_SPAN_MS / Math.max(1, plan.count)));
     this.currentHistoryId = plan.count + 100;
     this.historyFloor = this.currentHistoryId;
@@ -121,7 +128,7 @@ export class Mailbox {
     if (rng.chance(0.3)) labels.push("UNREAD");
     if (rng.chance(0.2)) labels.push("IMPORTANT");
     if (rng.chance(0.04)) labels.push("STARRED");
-    if (rng.chance(0.3) && this.labels.length) labels.push(rng.pick(this.labels).id);
+    if (rng.chance(0.3) && this.seededLabelList.length) labels.push(rng.pick(this.seededLabelList).id);
     return labels;
   }
 
@@ -275,10 +282,85 @@ export class Mailbox {
     return next;
   }
 
-  /** Makes every startHistoryId before now unanswerable (the "expired cursor" fault). */
+  /**
+   * Makes every startHistoryId issued so far unanswerable (the "expired cursor" fault). Gmail
+   * keeps history for about a week and answers 404 for any startHistoryId outside the available
+   * range, so after an expiry even the mailbox's current historyId (what getProfile just
+   * returned) is too old: the id moves on by one and the floor sits on the new value, which is
+   * the first cursor that works again.
+   */
   expireHistory(): void {
     this.history = [];
+    this.currentHistoryId += 1;
     this.historyFloor = this.currentHistoryId;
+  }
+
+  // ---- labels (users.labels) --------------------------------------------------------------
+
+  label(id: string): GmailLabel | undefined {
+    return SYSTEM_LABELS.find((l) => l.id === id) ?? this.labels.find((l) => l.id === id);
+  }
+
+  /**
+   * Gmail refuses a name that equals, ignoring case, an existing label's or a system label's
+   * (409 "Label name exists or conflicts"). Nested labels are plain names with "/" separators;
+   * a child does not need its parent to exist.
+   */
+  private checkName(name: string, exceptId?: string): void {
+    const lower = name.toLowerCase();
+    const taken = [...SYSTEM_LABELS, ...this.labels].some((l) => l.id !== exceptId && l.name.toLowerCase() === lower);
+    if (taken) throw new LabelError("conflict", "Label name exists or conflicts");
+  }
+
+  createLabel(input: LabelInput & { name: string }): GmailLabel {
+    this.checkName(input.name);
+    const label: GmailLabel = {
+      id: `Label_${this.nextLabelNumber++}`,
+      name: input.name,
+      type: "user",
+      messageListVisibility: input.messageListVisibility ?? "show",
+      labelListVisibility: input.labelListVisibility ?? "labelShow",
+    };
+    this.labels.push(label);
+    return { ...label };
+  }
+
+  /** labels.patch (only the given fields) and labels.update (all fields; `name` required). */
+  updateLabel(id: string, input: LabelInput): GmailLabel | undefined {
+    const label = this.labels.find((l) => l.id === id);
+    if (!label) return undefined;
+    if (input.name !== undefined) this.checkName(input.name, id);
+    if (input.name !== undefined) label.name = input.name;
+    if (input.messageListVisibility !== undefined) label.messageListVisibility = input.messageListVisibility;
+    if (input.labelListVisibility !== undefined) label.labelListVisibility = input.labelListVisibility;
+    return { ...label };
+  }
+
+  /**
+   * labels.delete: "Immediately and permanently deletes the specified label and removes it from
+   * any messages and threads that it is applied to" — each such message gets a labelsRemoved
+   * history record, as any other label removal does.
+   */
+  deleteLabel(id: string): boolean {
+    const i = this.labels.findIndex((l) => l.id === id);
+    if (i === -1) return false;
+    const carrying: string[] = [];
+    for (const m of this.ascending()) if (m.labelIds.includes(id)) carrying.push(m.id);
+    for (const m of carrying) this.modifyLabels(m, [], [id]);
+    this.labels.splice(i, 1);
+    return true;
+  }
+
+  /** messagesTotal / messagesUnread of labels.get (threads are single messages here). */
+  labelCounts(id: string): { messagesTotal: number; messagesUnread: number } {
+    let messagesTotal = 0;
+    let messagesUnread = 0;
+    for (const m of this.ascending()) {
+      if (!m.labelIds.includes(id)) continue;
+      messagesTotal++;
+      if (m.labelIds.includes("UNREAD")) messagesUnread++;
+    }
+    return { messagesTotal, messagesUnread };
   }
 
   /**

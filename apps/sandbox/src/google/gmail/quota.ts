@@ -9,6 +9,11 @@ import { z } from "zod";
 export const GMAIL_METHOD_COSTS = {
   getProfile: 1,
   "labels.list": 1,
+  "labels.get": 1,
+  "labels.create": 5,
+  "labels.update": 5,
+  "labels.patch": 5,
+  "labels.delete": 5,
   "messages.list": 5,
   "messages.get": 5,
   "messages.attachments.get": 5,

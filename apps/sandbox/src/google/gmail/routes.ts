@@ -6,9 +6,9 @@ import { decodePageToken, encodePageToken } from "../../data/encoding";
 import { headerValue, parseHeaders } from "../../data/mime";
 import { authenticate, mailboxOwner } from "../auth";
 import { forbidden, GoogleApiError, invalidArgument, notFound } from "../errors";
-import { METHOD_SCOPES, metadataOnly } from "../scopes";
+import { METHOD_SCOPES, metadataOnly, SCOPES } from "../scopes";
 import { attachmentBody, attachmentId, formatMessage, parseAttachmentId, type MessageFormat } from "./format";
-import { SYSTEM_LABEL_IDS, SYSTEM_LABELS } from "./labels";
+import { LABEL_LIST_VISIBILITY, LabelError, MESSAGE_LIST_VISIBILITY, SYSTEM_LABEL_IDS, SYSTEM_LABELS, type GmailLabel, type LabelInput } from "./labels";
 import type { HistoryRecord, HistoryType, Mailbox } from "./mailbox";
 import { buildFilter, messageIdOf, QueryError } from "./query";
 import type { GmailMethod } from "./quota";
@@ -21,6 +21,45 @@ const MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
 const UPLOAD_BODY_LIMIT = 50 * 1024 * 1024;
 
 type Query = Record<string, string | string[] | undefined>;
+
+// users.labels.create/update/patch/delete take the modify-level scopes or gmail.labels;
+// labels.get also the read-only ones (Gmail reference, "Authorization scopes").
+const LABEL_WRITE_SCOPES = [SCOPES.mail, SCOPES.gmailModify, SCOPES.gmailLabels];
+const LABEL_READ_SCOPES = METHOD_SCOPES.labelsList;
+/** Gmail's documented limit on a mailbox's labels. */
+const MAX_LABELS = 10_000;
+
+/** The Label resource body of labels.create/update/patch; unknown enum values → 400. */
+function labelInput(body: unknown, requireName: boolean): LabelInput {
+  const b = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
+  const out: LabelInput = {};
+  if (b.name !== undefined || requireName) {
+    if (typeof b.name !== "string" || b.name.trim() === "") throw invalidArgument("Invalid label name");
+    if (b.name.length > 225) throw invalidArgument("Invalid label name: too long");
+    out.name = b.name;
+  }
+  if (b.messageListVisibility !== undefined) {
+    const v = b.messageListVisibility;
+    if (!MESSAGE_LIST_VISIBILITY.includes(v as never)) throw invalidArgument(`Invalid value at 'label.message_list_visibility' (${JSON.stringify(v)})`);
+    out.messageListVisibility = v as LabelInput["messageListVisibility"];
+  }
+  if (b.labelListVisibility !== undefined) {
+    const v = b.labelListVisibility;
+    if (!LABEL_LIST_VISIBILITY.includes(v as never)) throw invalidArgument(`Invalid value at 'label.label_list_visibility' (${JSON.stringify(v)})`);
+    out.labelListVisibility = v as LabelInput["labelListVisibility"];
+  }
+  return out;
+}
+
+function labelOp<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    // Gmail answers a duplicate name with 409 ABORTED "Label name exists or conflicts".
+    if (err instanceof LabelError) throw new GoogleApiError(409, err.message, "aborted", "ABORTED");
+    throw err;
+  }
+}
 
 function list(v: string | string[] | undefined): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
@@ -61,6 +100,48 @@ export function registerGmail(app: FastifyInstance, ctx: SandboxContext): void {
   app.get(`${API}/labels`, async (req, reply) => {
     const { mb } = caller(req, reply, METHOD_SCOPES.labelsList, "labels.list");
     return { labels: [...SYSTEM_LABELS, ...mb.labels] };
+  });
+
+  // users.labels.get: the label with its message counts (threads are single messages here).
+  app.get(`${API}/labels/:id`, async (req, reply) => {
+    const { mb } = caller(req, reply, LABEL_READ_SCOPES, "labels.get");
+    const label = mb.label((req.params as { id: string }).id);
+    if (!label) throw notFound();
+    const counts = mb.labelCounts(label.id);
+    return { ...label, ...counts, threadsTotal: counts.messagesTotal, threadsUnread: counts.messagesUnread };
+  });
+
+  // users.labels.create: a user label "Label_<n>"; name unique ignoring case (409 otherwise).
+  app.post(`${API}/labels`, async (req, reply) => {
+    const { mb } = caller(req, reply, LABEL_WRITE_SCOPES, "labels.create");
+    const input = labelInput(req.body, true) as LabelInput & { name: string };
+    if (mb.labels.length >= MAX_LABELS) throw new GoogleApiError(400, "Too many labels", "failedPrecondition", "FAILED_PRECONDITION");
+    return labelOp(() => mb.createLabel(input));
+  });
+
+  // users.labels.update (PUT: the whole resource, `name` required) and patch (only given fields).
+  // System labels cannot be modified (400 "Invalid update request" in Gmail's words).
+  const updateLabel = (method: "labels.update" | "labels.patch") => async (req: FastifyRequest, reply: FastifyReply): Promise<GmailLabel> => {
+    const { mb } = caller(req, reply, LABEL_WRITE_SCOPES, method);
+    const { id } = req.params as { id: string };
+    if (SYSTEM_LABEL_IDS.has(id)) throw invalidArgument("Invalid update request");
+    const body = req.body as { id?: unknown } | undefined;
+    if (body?.id !== undefined && body.id !== id) throw invalidArgument("Label id in the body does not match the path");
+    const input = labelInput(req.body, method === "labels.update");
+    const after = labelOp(() => mb.updateLabel(id, input));
+    if (!after) throw notFound();
+    return after;
+  };
+  app.put(`${API}/labels/:id`, updateLabel("labels.update"));
+  app.patch(`${API}/labels/:id`, updateLabel("labels.patch"));
+
+  // users.labels.delete: removes the label from every message (labelsRemoved history) → 204.
+  app.delete(`${API}/labels/:id`, async (req, reply) => {
+    const { mb } = caller(req, reply, LABEL_WRITE_SCOPES, "labels.delete");
+    const { id } = req.params as { id: string };
+    if (SYSTEM_LABEL_IDS.has(id)) throw invalidArgument("Invalid delete request");
+    if (!mb.deleteLabel(id)) throw notFound();
+    return reply.code(204).send();
   });
 
   // users.messages.list: newest first; maxResults default 100, max 500.

@@ -25,9 +25,23 @@ import type { Contact, ContactBook } from "./store";
 
 type Query = Record<string, string | undefined>;
 
-const FIELDS = new Set(["names", "emailAddresses", "phoneNumbers", "organizations", "metadata", "photos"]);
+/** Every personFields path the People API documents (people.connections.list); others are a 400. */
+const FIELDS = new Set([
+  "addresses", "ageRanges", "biographies", "birthdays", "calendarUrls", "clientData", "coverPhotos", "emailAddresses", "events", "externalIds",
+  "genders", "imClients", "interests", "locales", "locations", "memberships", "metadata", "miscKeywords", "names", "nicknames", "occupations",
+  "organizations", "phoneNumbers", "photos", "relations", "sipAddresses", "skills", "urls", "userDefined",
+]);
+/**
+ * The fields the sandbox keeps; a valid mask naming others is accepted and those fields are simply
+ * absent from the answer, as Google omits empty fields (README, People API gaps).
+ */
+export const MODELLED_FIELDS = new Set(["names", "emailAddresses", "phoneNumbers", "organizations", "metadata", "photos"]);
 /** Fields updateContact may change (photos go through updateContactPhoto, as in the API). */
-const UPDATABLE = new Set(["names", "emailAddresses", "phoneNumbers", "organizations"]);
+const UPDATABLE = new Set([
+  "addresses", "biographies", "birthdays", "calendarUrls", "clientData", "emailAddresses", "events", "externalIds", "genders", "imClients",
+  "interests", "locales", "locations", "memberships", "miscKeywords", "names", "nicknames", "occupations", "organizations", "phoneNumbers",
+  "relations", "sipAddresses", "urls", "userDefined",
+]);
 /** Where photos[].url points (registered in both API scopes; URLs name the /google one). */
 const PHOTO_PATH = "/people-photos";
 
@@ -200,7 +214,8 @@ export function registerPeople(app: FastifyInstance, ctx: SandboxContext): void 
     if (given !== etag(current)) {
       throw new GoogleApiError(400, "Request person.etag is different than the current person.etag. Clear local cache and get the latest person.", "failedPrecondition", "FAILED_PRECONDITION");
     }
-    const c = book.update(id, contactFields(body, update));
+    // Only the modelled fields are kept; the others in a valid mask are accepted and not stored.
+    const c = book.update(id, contactFields(body, update.filter((f) => MODELLED_FIELDS.has(f))));
     if (!c) throw notFound();
     return person(c, optionalFields(q) ?? new Set(["names", "emailAddresses", "phoneNumbers", "organizations", "metadata"]), photoUrl, book);
   });
