@@ -216,6 +216,41 @@ describe("OneDrive writes", () => {
     expect(truth.some((t) => t.id === file.id || t.id === clash.id)).toBe(false);
   });
 
+  it("renames and moves seeded folders: children's paths follow, delta reports the folder only", async () => {
+    const start = await collectPages<DriveItem & { parentReference?: { path?: string } }>(client, `/drives/${driveId}/root/delta`);
+    const byName = (name: string) => start.items.find((i) => i.folder && i.name === name);
+    const documents = byName("Documents");
+    const reports = byName("Reports");
+    const projects = byName("Projects");
+    if (!documents || !reports || !projects) throw new Error("seeded folders missing");
+    // A file (or, failing that, a new one) inside Reports, two levels below the renamed folder.
+    const inside = start.items.find((i) => i.file && i.parentReference?.id === reports.id) ?? ((await client.api(`/drives/${driveId}/items/${reports.id}:/inside.txt:/content`).put(Buffer.from("inside"))) as DriveItem);
+    const base = await collectPages<DriveItem>(client, `/drives/${driveId}/root/delta`);
+
+    const renamed = (await client.api(`/drives/${driveId}/items/${documents.id}`).patch({ name: "Documents 2024" })) as DriveItem;
+    expect(renamed).toMatchObject({ id: documents.id, name: "Documents 2024" });
+    expect(((await client.api(`/drives/${driveId}/items/${documents.id}`).get()) as DriveItem).name).toBe("Documents 2024");
+    let child = (await client.api(`/drives/${driveId}/items/${inside.id}`).get()) as DriveItem & { parentReference: { path: string } };
+    expect(child.parentReference.path).toBe(`/drives/${driveId}/root:/Documents 2024/Reports`);
+    expect((await driveTruth()).find((t) => t.id === inside.id)?.path).toBe(`/Documents 2024/Reports/${inside.name}`);
+
+    const moved = (await client.api(`/drives/${driveId}/items/${reports.id}`).patch({ parentReference: { id: projects.id } })) as DriveItem & { parentReference: { path: string } };
+    expect(moved.parentReference).toMatchObject({ id: projects.id, path: `/drives/${driveId}/root:/Projects` });
+    child = (await client.api(`/drives/${driveId}/items/${inside.id}`).get()) as typeof child;
+    expect(child.parentReference.path).toBe(`/drives/${driveId}/root:/Projects/Reports`);
+    expect((await driveTruth()).find((t) => t.id === inside.id)?.path).toBe(`/Projects/Reports/${inside.name}`);
+    const listed = (await client.api(`/drives/${driveId}/items/${projects.id}/children`).get()) as { value: DriveItem[] };
+    expect(listed.value.map((i) => i.id)).toContain(reports.id);
+    // A folder cannot go below itself.
+    expect((await failure(client.api(`/drives/${driveId}/items/${projects.id}`).middlewareOptions(noRetry).patch({ parentReference: { id: reports.id } }))).statusCode).toBe(400);
+
+    // Graph's delta reports the renamed/moved folders themselves; their descendants are unchanged items.
+    const round = await collectPages<DriveItem>(client, String(base.last["@odata.deltaLink"]));
+    expect(round.items.map((i) => i.id).sort()).toEqual([documents.id, reports.id].sort());
+    expect(round.items.find((i) => i.id === documents.id)?.name).toBe("Documents 2024");
+    expect(round.items.find((i) => i.id === reports.id)?.parentReference?.id).toBe(projects.id);
+  });
+
   it("lists seeded permissions, deterministically", async () => {
     const files = ((await client.api(`/drives/${driveId}/root/delta`).get()) as { value: DriveItem[] }).value.filter((i) => i.file).slice(0, 12);
     const all = [];

@@ -31,6 +31,8 @@ const RegisterClientInput = z.object({
 });
 const ServiceAccountInput = z.object({ delegatedScopes: z.array(z.string()).optional() });
 const UnitsInput = z.object({ units: z.array(z.string()).optional() });
+const NamePart = z.string().regex(/^[A-Za-z][A-Za-z-]{0,40}$/, "letters and hyphens, starting with a letter");
+const AddUserInput = z.object({ givenName: NamePart.optional(), surname: NamePart.optional() });
 
 class HttpError extends Error {
   constructor(
@@ -102,6 +104,25 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
     const input = MutationInput.parse(req.body);
     const touched = await t.mutate(input);
     return { kind: input.kind, count: touched.length, touched };
+  });
+
+  // Microsoft directory changes that Graph's users/delta reports: a user joins, or leaves
+  // (`?permanent=true`: purged rather than soft-deleted). The Global Administrator cannot leave.
+  const directoryOf = (req: FastifyRequest): MicrosoftTenant => {
+    const t = tenantOf(req);
+    if (!isMicrosoftTenant(t)) throw new HttpError(400, "users are added and removed for microsoft tenants only");
+    return t;
+  };
+  app.post("/_control/tenants/:id/users", (req, reply) => {
+    const u = directoryOf(req).addUser(AddUserInput.parse(req.body ?? {}));
+    return reply.code(201).send({ id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName });
+  });
+  app.delete("/_control/tenants/:id/users/:uid", (req, reply) => {
+    const { uid } = req.params as { uid: string };
+    const removed = directoryOf(req).removeUser(uid, (req.query as { permanent?: string }).permanent === "true");
+    if (!removed) throw new HttpError(404, `no user ${uid} in this tenant`);
+    if (removed === "admin") throw new HttpError(400, "the Global Administrator (user 0) cannot be removed");
+    return reply.code(204).send();
   });
 
   // An admin removing the app's access: every token of the tenant stops working.

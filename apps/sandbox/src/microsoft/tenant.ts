@@ -27,6 +27,15 @@ export interface MicrosoftUser {
   displayName: string;
   jobTitle: string;
   isAdmin: boolean;
+  /** Directory change sequence of the user's last change (0: seeded), for users/delta. */
+  seq: number;
+}
+
+/** A user that left the directory: soft-deleted (restorable, "changed") or purged ("deleted"). */
+export interface RemovedUser {
+  seq: number;
+  id: string;
+  reason: "changed" | "deleted";
 }
 
 const JOB_TITLES = ["Accountant", "Engineer", "Sales Manager", "Designer", "Analyst", "Office Manager", "Consultant", "Support Lead"];
@@ -52,6 +61,10 @@ export class MicrosoftTenant implements Tenant {
   private siteList: SiteInfo[] | undefined;
   private readonly calendars = new Map<number, PimStore<EventData>>();
   private readonly contactBooks = new Map<number, PimStore<ContactData>>();
+  private directorySeqValue = 1;
+  private nextUserIndex: number;
+  /** users/delta's record of users that left, oldest first. */
+  readonly removedUsers: RemovedUser[] = [];
 
   constructor(
     readonly id: string,
@@ -60,25 +73,56 @@ export class MicrosoftTenant implements Tenant {
   ) {
     const rng = Rng.from("ms-directory", input.seed, domain);
     this.tenantId = guid(rng);
-    for (let i = 0; i < input.users; i++) {
-      const givenName = rng.pick(GIVEN_NAMES);
-      const surname = rng.pick(FAMILY_NAMES);
-      let local = `${givenName}.${surname}`.toLowerCase();
-      if (this.byKey.has(`${local}@${domain}`)) local = `${local}${i}`;
-      const user: MicrosoftUser = {
-        index: i,
-        id: guid(rng),
-        userPrincipalName: `${local}@${domain}`,
-        givenName,
-        surname,
-        displayName: `${givenName} ${surname}`,
-        jobTitle: i === 0 ? "IT Administrator" : rng.pick(JOB_TITLES),
-        isAdmin: i === 0,
-      };
-      this.users.push(user);
-      this.byKey.set(user.userPrincipalName, user);
-      this.byKey.set(user.id, user);
-    }
+    for (let i = 0; i < input.users; i++) this.addUserFrom(rng, i, 0);
+    this.nextUserIndex = input.users;
+  }
+
+  private addUserFrom(rng: Rng, i: number, seq: number, names: { givenName?: string; surname?: string } = {}): MicrosoftUser {
+    const givenName = names.givenName ?? rng.pick(GIVEN_NAMES);
+    const surname = names.surname ?? rng.pick(FAMILY_NAMES);
+    let local = `${givenName}.${surname}`.toLowerCase();
+    if (this.byKey.has(`${local}@${this.domain}`)) local = `${local}${i}`;
+    const user: MicrosoftUser = {
+      index: i,
+      id: guid(rng),
+      userPrincipalName: `${local}@${this.domain}`,
+      givenName,
+      surname,
+      displayName: `${givenName} ${surname}`,
+      jobTitle: i === 0 ? "IT Administrator" : rng.pick(JOB_TITLES),
+      isAdmin: i === 0,
+      seq,
+    };
+    this.users.push(user);
+    this.byKey.set(user.userPrincipalName, user);
+    this.byKey.set(user.id, user);
+    return user;
+  }
+
+  /** The directory's change sequence (users/delta tokens carry it). */
+  get directorySeq(): number {
+    return this.directorySeqValue;
+  }
+
+  /** A user joins the directory (an admin creating the account); their mailbox and drive are seeded like everyone's. */
+  addUser(names: { givenName?: string; surname?: string } = {}): MicrosoftUser {
+    const i = this.nextUserIndex++;
+    return this.addUserFrom(Rng.from("ms-directory-added", this.input.seed, this.domain, i), i, ++this.directorySeqValue, names);
+  }
+
+  /**
+   * A user leaves the directory: deleted (Entra keeps it restorable for 30 days; users/delta says
+   * `@removed: { reason: "changed" }`) or permanently (`reason: "deleted"`). The admin stays.
+   */
+  removeUser(idOrUpn: string, permanent: boolean): MicrosoftUser | "admin" | undefined {
+    const user = this.user(idOrUpn);
+    if (!user) return undefined;
+    if (user.isAdmin) return "admin";
+    this.users.splice(this.users.indexOf(user), 1);
+    this.byKey.delete(user.userPrincipalName);
+    this.byKey.delete(user.id);
+    this.removedUsers.push({ seq: ++this.directorySeqValue, id: user.id, reason: permanent ? "deleted" : "changed" });
+    return user;
   }
 
   get admin(): MicrosoftUser {
@@ -166,7 +210,7 @@ export class MicrosoftTenant implements Tenant {
       const site = this.sites.find((s) => s.driveKey === key);
       return site ? this.siteDrive(site) : undefined;
     }
-    const user = this.users[key];
+    const user = this.users.find((u) => u.index === key);
     return user ? this.drive(user) : undefined;
   }
 

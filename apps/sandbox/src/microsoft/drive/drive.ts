@@ -94,7 +94,10 @@ export class MsDrive {
   private seeded(i: number): DriveItemState & { source: { kind: "eml" | "csv" | "png" | "pdf"; corpus: number } } {
     if (i < BASE) {
       const [name, parent] = FOLDERS[i] ?? ["?", 0];
-      return { index: i, id: this.itemId(i), name, parentIndex: parent, folder: true, size: 0, mimeType: "", createdAt: EPOCH, modifiedAt: EPOCH, version: 1, seq: 0, source: { kind: "csv", corpus: 0 } };
+      // Renames and moves of seeded folders (driveItem: update) live in the overrides like a
+      // file's; children's paths follow because path() walks the live parents.
+      const folder: DriveItemState = { index: i, id: this.itemId(i), name, parentIndex: parent, folder: true, size: 0, mimeType: "", createdAt: EPOCH, modifiedAt: EPOCH, version: 1, seq: 0 };
+      return { ...folder, ...this.overrides.get(i), source: { kind: "csv", corpus: 0 } };
     }
     const rng = Rng.from("ms-file", this.plan.seed, this.plan.userIndex, i);
     const kind = rng.pick(["eml", "eml", "csv", "png", "pdf"] as const);

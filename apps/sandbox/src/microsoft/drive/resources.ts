@@ -69,7 +69,7 @@ export function ownerByKey(tenant: MicrosoftTenant, key: number): DriveOwner | u
     const site = tenant.sites.find((s) => s.driveKey === key);
     return site ? siteOwner(site) : undefined;
   }
-  const user = tenant.users[key];
+  const user = tenant.users.find((u) => u.index === key);
   return user ? userOwner(tenant, user) : undefined;
 }
 

@@ -7,7 +7,11 @@
 //       @odata.nextLink, the last with @odata.deltaLink (state in `token`, as OneDrive's links
 //       carry it); later rounds: items created/changed since (current state) and deleted ones
 //       as `{ id, deleted: { state: "deleted" } }`; page size `Prefer: odata.maxpagesize` or
-//       `$top` (default 200); an expired token → 410 Gone, code resyncRequired.
+//       `$top` (default 200); an expired token → 410 Gone, code resyncRequired. A renamed or
+//       moved folder is reported itself and its descendants are not (documented Graph
+//       behaviour: their ids and parentReference.id are unchanged; a client derives their paths
+//       from the folder). The first round lists items in index order, so a seeded folder moved
+//       below a folder created later comes before its new parent.
 //   GET /drives/{d}/items/{id}/content → 302 to a pre-authenticated download URL (also on each
 //       file as @microsoft.graph.downloadUrl); the URL needs no Authorization.
 //   GET …/items/{id}/versions, …/versions/{vid}, …/versions/{vid}/content (302 to the download

@@ -26,6 +26,29 @@ describe("Exchange mailbox change tracking", () => {
     expect(mb.changes("inbox", start, mb.seq, round[1]?.seq ?? 0)?.[0]?.removedId).toBe(c.id);
   });
 
+  it("creates, renames and deletes folders: siblings' names unique, Deleted Items first, then purged", () => {
+    const mb = new MsMailbox(plan);
+    const made = mb.createFolder("root", "Restored");
+    if (typeof made === "string") throw new Error(`refused: ${made}`);
+    expect(mb.createFolder("root", "RESTORED")).toBe("exists");
+    const child = mb.createFolder(made.key, "2019");
+    if (typeof child === "string") throw new Error(`refused: ${child}`);
+    expect(mb.folder(child.id)?.key).toBe(child.key);
+    expect(mb.renameFolder("inbox", "Post")).toBe("wellKnown");
+    expect(mb.renameFolder(made.key, "Inbox")).toBe("exists");
+    const m = mb.insert(Buffer.from("Subject: kept\r\n\r\nhi"), child.key);
+    expect(mb.deleteFolder(made.key)).toBe("moved");
+    expect(mb.path(child.key)).toBe("Deleted Items/Restored/2019");
+    expect(mb.get(m.id)?.folderKey).toBe(child.key);
+    const before = mb.seq;
+    expect(mb.deleteFolder(made.key)).toBe("purged");
+    expect(mb.folder(made.id)).toBeUndefined();
+    expect(mb.folder(child.id)).toBeUndefined();
+    expect(mb.get(m.id)).toBeUndefined();
+    expect(mb.changes(child.key, before, mb.seq, 0)?.map((e) => e.removedId)).toEqual([m.id]);
+    expect(mb.deleteFolder("deleteditems")).toBe("wellKnown");
+  });
+
   it("expires tokens older than the retained removals, and after expireHistory", () => {
     const mb = new MsMailbox({ ...plan, historyRetention: 2 });
     const start = mb.seq;

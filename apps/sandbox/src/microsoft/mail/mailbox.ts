@@ -21,7 +21,12 @@ export interface Folder {
   parentKey: string;
   /** Graph's well-known folder name, usable in place of the id (inbox, sentitems, …). */
   wellKnownName?: string;
+  /** mailFolder.isHidden: left out of lists unless `includeHiddenFolders=true`. */
+  isHidden?: boolean;
 }
+
+/** Why a folder change was refused; the routes turn it into Graph's error. */
+export type FolderRefusal = "exists" | "wellKnown";
 
 export interface MessageState {
   index: number;
@@ -92,6 +97,8 @@ export class MsMailbox {
   private removals: Removal[] = [];
   /** The oldest delta sequence still answerable. */
   private floorSeq = 0;
+  /** Folders created through Graph get keys "c1", "c2", … (seeded keys are words). */
+  private nextFolder = 1;
 
   constructor(readonly plan: MailboxPlan) {
     this.tag = hash32("ms-mailbox", plan.seed, plan.userIndex, plan.email);
@@ -130,6 +137,62 @@ export class MsMailbox {
 
   children(parentKey: string): Folder[] {
     return this.folders.filter((f) => f.parentKey === parentKey);
+  }
+
+  /** Whether `key` is `ancestor` or lies below it. */
+  isWithin(key: string, ancestor: string): boolean {
+    for (let f = this.byKey.get(key); f; f = this.byKey.get(f.parentKey)) if (f.key === ancestor) return true;
+    return ancestor === ROOT_KEY;
+  }
+
+  private sibling(parentKey: string, displayName: string, except?: string): Folder | undefined {
+    const name = displayName.toLowerCase();
+    return this.children(parentKey).find((f) => f.key !== except && f.displayName.toLowerCase() === name);
+  }
+
+  /**
+   * mailFolder create (user: post mailFolders, mailFolder: post childFolders): a new, empty
+   * folder under `parentKey`. Exchange folder names are unique among siblings, ignoring case.
+   */
+  createFolder(parentKey: string, displayName: string, isHidden = false): Folder | FolderRefusal {
+    if (this.sibling(parentKey, displayName)) return "exists";
+    const key = `c${this.nextFolder++}`;
+    const f: Folder = { key, id: folderId(this.tag, key), displayName, parentKey, ...(isHidden ? { isHidden } : {}) };
+    this.folders.push(f);
+    this.byKey.set(key, f);
+    return f;
+  }
+
+  /** mailFolder update: a new displayName (well-known folders keep theirs). */
+  renameFolder(key: string, displayName: string): Folder | FolderRefusal {
+    const f = this.byKey.get(key);
+    if (!f || f.wellKnownName) return "wellKnown";
+    if (this.sibling(f.parentKey, displayName, key)) return "exists";
+    f.displayName = displayName;
+    return f;
+  }
+
+  /**
+   * mailFolder delete, as Exchange does it: the folder, with its subfolders and messages, moves
+   * to Deleted Items (messages keep their folder, so nothing changes for message delta); one
+   * already in Deleted Items is removed for good, its messages with it. Well-known folders stay.
+   */
+  deleteFolder(key: string): "moved" | "purged" | FolderRefusal {
+    const f = this.byKey.get(key);
+    if (!f || f.wellKnownName) return "wellKnown";
+    if (!this.isWithin(key, "deleteditems")) {
+      if (this.sibling("deleteditems", f.displayName)) return "exists";
+      f.parentKey = "deleteditems";
+      return "moved";
+    }
+    const gone = this.folders.filter((x) => this.isWithin(x.key, key));
+    const keys = new Set(gone.map((x) => x.key));
+    for (const m of [...this.list()]) if (keys.has(m.folderKey)) this.delete(m.id);
+    for (const x of gone) {
+      this.byKey.delete(x.key);
+      this.folders.splice(this.folders.indexOf(x), 1);
+    }
+    return "purged";
   }
 
   /** "Inbox/Projects/Apollo": the folder path a restore is compared on. */

@@ -1,13 +1,12 @@
 // Graph v1.0 mail (https://learn.microsoft.com/graph/api/resources/mail-api-overview), for
 // /users/{id | userPrincipalName}/… and /me/…:
-//   mailFolders (list: top-level, $top default 10), mailFolders/{id} (ids or well-known names),
-//   mailFolders/{id}/childFolders, mailFolders/{id}/messages, messages (whole mailbox): newest
-//   first, $top default 10 (max 1000), $skip paging through @odata.nextLink, $select;
+//   mailFolders/{id}/messages, messages (whole mailbox): newest first, $top default 10 (max
+//   1000), $skip paging through @odata.nextLink, $select;
 //   messages/{id}, messages/{id}/$value (the MIME content), PATCH (isRead, flag), DELETE, move;
 //   POST mailFolders/{id}/messages and POST messages (→ Drafts): a JSON message resource, or
 //   MIME as base64 text with Content-Type: text/plain (create-message "MIME format");
-//   attachments list/get/$value and POST (small files). Delta and upload sessions: delta.ts,
-//   upload-sessions.ts.
+//   attachments list/get/$value and POST (small files). Folders (list, create, rename,
+//   delete): folders.ts; delta and upload sessions: delta.ts, upload-sessions.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { SandboxContext } from "../../context";
 import { parseMime } from "../../data/mime";
@@ -18,8 +17,9 @@ import { PERMISSIONS } from "../scopes";
 import { addAttachment, composeInputFrom, renderMime } from "./compose";
 import { folderOr404, mailboxOf, type MailRoute } from "./context";
 import { registerDelta } from "./delta";
+import { registerFolders } from "./folders";
 import { attachmentResource, attachmentsOf, messageResource } from "./format";
-import { ROOT_KEY, type Folder, type MessageState, type MsMailbox } from "./mailbox";
+import type { Folder, MessageState, MsMailbox } from "./mailbox";
 import { registerUploadSessions } from "./upload-sessions";
 
 /** Exchange's limit for a message created with a single request (4 MB as JSON/MIME payload). */
@@ -30,43 +30,6 @@ export function registerMail(app: FastifyInstance, ctx: SandboxContext): void {
   const route: MailRoute = (method, suffix, handler, opts = {}) => {
     for (const prefix of [`${GRAPH_PATH}/users/:uid`, `${GRAPH_PATH}/me`]) app.route({ method, url: `${prefix}${suffix}`, handler, ...opts });
   };
-
-  const folderResource = (mb: MsMailbox, f: Folder, counts: Map<string, { total: number; unread: number }>) => ({
-    id: f.id,
-    displayName: f.displayName,
-    parentFolderId: f.parentKey === ROOT_KEY ? mb.rootId : mb.folderByKey(f.parentKey)?.id,
-    childFolderCount: mb.children(f.key).length,
-    unreadItemCount: counts.get(f.key)?.unread ?? 0,
-    totalItemCount: counts.get(f.key)?.total ?? 0,
-    isHidden: false,
-  });
-  const folderPage = (req: FastifyRequest, mb: MsMailbox, folders: Folder[]) => {
-    const q = req.query as Query;
-    const size = top(q, 10, 1000);
-    const from = skip(q);
-    const counts = mb.counts();
-    const page = folders.slice(from, from + size);
-    return {
-      "@odata.context": `${graphBase(req)}/$metadata#users('${mb.plan.email}')/mailFolders`,
-      ...(from + size < folders.length ? { "@odata.nextLink": linkWith(req, { $skip: String(from + size) }) } : {}),
-      value: page.map((f) => folderResource(mb, f, counts)),
-    };
-  };
-
-  route("GET", "/mailFolders", async (req, reply) => {
-    const { mb } = mailboxOf(ctx, req, reply, PERMISSIONS.mailRead);
-    return folderPage(req, mb, mb.children(ROOT_KEY));
-  });
-  route("GET", "/mailFolders/:fid", async (req, reply) => {
-    const { mb } = mailboxOf(ctx, req, reply, PERMISSIONS.mailRead);
-    const f = folderOr404(mb, (req.params as { fid: string }).fid);
-    return { "@odata.context": `${graphBase(req)}/$metadata#users('${mb.plan.email}')/mailFolders/$entity`, ...folderResource(mb, f, mb.counts()) };
-  });
-  route("GET", "/mailFolders/:fid/childFolders", async (req, reply) => {
-    const { mb } = mailboxOf(ctx, req, reply, PERMISSIONS.mailRead);
-    const f = folderOr404(mb, (req.params as { fid: string }).fid);
-    return folderPage(req, mb, mb.children(f.key));
-  });
 
   const messagePage = async (req: FastifyRequest, mb: MsMailbox, folderKey?: string) => {
     const q = req.query as Query;
@@ -215,6 +178,7 @@ export function registerMail(app: FastifyInstance, ctx: SandboxContext): void {
     { bodyLimit: UPLOAD_BODY_LIMIT },
   );
 
+  registerFolders(route, ctx);
   registerDelta(route, ctx);
   registerUploadSessions(app, route, ctx);
 }
