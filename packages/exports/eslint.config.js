@@ -1,0 +1,3 @@
+import { base } from "@holdfast/eslint-config/base";
+
+export default base({ tsconfigRootDir: import.meta.dirname });

@@ -1,0 +1,3 @@
+import { preset } from "@holdfast/vitest-config";
+
+export default preset("unit");
