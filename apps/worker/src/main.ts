@@ -5,6 +5,8 @@ import { isProduction, temporalConfig, workerConfig } from "@holdfast/config";
 import { checkConnection, createDb } from "@holdfast/db";
 import { childLogger } from "@holdfast/logger";
 import { NativeConnection, Runtime } from "@temporalio/worker";
+import { hostname } from "node:os";
+import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
 import { temporalLogger } from "./temporal-logger";
 import { startWorker } from "./worker";
 import { workflowSource } from "./workflow-source";
@@ -32,10 +34,12 @@ export async function main(): Promise<void> {
 
   const dbHandle = createDb({ applicationName: "holdfast-worker" });
   let connection: NativeConnection | undefined;
+  let backup: ClosableBackupPorts | undefined;
   try {
     await checkConnection(dbHandle);
     connection = await connectTemporal(temporal.address);
-    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, log });
+    backup = createBackupPorts({ db: dbHandle.db, workerId: `worker:${hostname()}:${process.pid}` });
+    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, log });
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, "shutdown requested");
       running.shutdown();
@@ -49,6 +53,7 @@ export async function main(): Promise<void> {
     }
     log.info("worker stopped");
   } finally {
+    await backup?.close();
     await connection?.close();
     await dbHandle.close();
   }

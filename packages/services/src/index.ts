@@ -24,7 +24,22 @@ export { bootstrapOrganization, type BootstrapOrganizationInput } from "./organi
 export * from "./sources/types";
 export { systemContext } from "./sources/system-context";
 export { registerSource } from "./sources/register";
-export { loadSourceCredentials } from "./sources/credentials";
+export { loadSourceConnection, loadSourceCredentials } from "./sources/credentials";
+export { getBackupUnit, type BackupUnit } from "./sources/backup-unit";
+export { findTenantVault, openTenantVault, provisionTenantVault, vaultKms, type VaultRoleName } from "./vaults/tenant-vault";
+export {
+  defaultCopyFolder,
+  finishRestoreJob,
+  getRestore,
+  listRestoreItems,
+  nextRestoreBatch,
+  recordRestoreOutcomes,
+  requestRestore,
+  startRestoreJob,
+  type RequestRestoreInput,
+  type Restore,
+  type RestoreOutcomeInput,
+} from "./restores/restores";
 export { syncDiscoveredUnits } from "./sources/sync-units";
 export { setUnitProtection } from "./sources/set-protection";
 export { setUnitCursor } from "./sources/set-cursor";

@@ -12,3 +12,5 @@ export * from "./run-issues";
 export * from "./snapshots";
 export * from "./items";
 export * from "./item-versions";
+export * from "./tenant-vaults";
+export * from "./restore-jobs";

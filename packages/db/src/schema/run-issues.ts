@@ -4,7 +4,7 @@ import { backupRuns } from "./backup-runs";
 import { organizations } from "./organizations";
 import { units } from "./units";
 
-export const RUN_ISSUE_REASONS = ["rate_limited", "unsupported", "permission", "not_found", "too_large", "failed"] as const;
+export const RUN_ISSUE_REASONS = ["rate_limited", "unsupported", "permission", "not_found", "too_large", "failed", "disconnected"] as const;
 export const runIssueReason = pgEnum("run_issue_reason", RUN_ISSUE_REASONS);
 export type RunIssueReason = (typeof RUN_ISSUE_REASONS)[number];
 

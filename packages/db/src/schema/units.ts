@@ -1,4 +1,4 @@
-import { type AnyPgColumn, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { tenantPolicy } from "./_rls";
 import { organizations } from "./organizations";
 import { snapshots } from "./snapshots";
@@ -50,6 +50,8 @@ export const units = pgTable(
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     // The provider's change cursor (history id, delta link): opaque, never a secret.
     cursor: text("cursor"),
+    // Provider facts a connector needs to reach the unit again (e.g. a library's drive id). No secrets.
+    attributes: jsonb("attributes").$type<Record<string, string>>().notNull().default({}),
     lastSnapshotId: uuid("last_snapshot_id").references((): AnyPgColumn => snapshots.id, { onDelete: "set null" }),
   },
   (t) => [

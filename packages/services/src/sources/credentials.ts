@@ -13,3 +13,11 @@ export async function loadSourceCredentials(ctx: TenantContext, sourceId: string
   if (!source.credentialsEnc) throw preconditionFailed(`Source ${sourceId} has no stored credentials; reconnect it`);
   return JSON.parse(open(kekConfig().kek, source.credentialsEnc, sourceCredentialsPurpose(source.id))) as Record<string, unknown>;
 }
+
+/** The source's provider and unsealed credentials, for building its connector (worker only). */
+export async function loadSourceConnection(ctx: TenantContext, sourceId: string): Promise<{ provider: string; credentials: Record<string, unknown> }> {
+  if (ctx.actor.type !== "system") throw forbidden("Source credentials are readable by the backup worker only");
+  const source = await withTenant(ctx.db, ctx.tenantId, (tx) => findSource(tx, ctx.tenantId, sourceId));
+  if (!source.credentialsEnc) throw preconditionFailed(`Source ${sourceId} has no stored credentials; reconnect it`);
+  return { provider: source.provider, credentials: JSON.parse(open(kekConfig().kek, source.credentialsEnc, sourceCredentialsPurpose(source.id))) as Record<string, unknown> };
+}

@@ -28,7 +28,7 @@ export async function syncDiscoveredUnits(ctx: TenantContext, raw: SyncUnitsInpu
     let updated = 0;
     for (const d of input.units) {
       const state = d.owner?.state ?? "active";
-      const fields = { displayName: d.displayName, ownerEmail: d.owner?.email ?? null, ownerExternalId: d.owner?.externalId ?? null, state, lastSeenAt: now };
+      const fields = { displayName: d.displayName, ownerEmail: d.owner?.email ?? null, ownerExternalId: d.owner?.externalId ?? null, state, lastSeenAt: now, attributes: d.attributes ?? {} };
       const known = byKey.get(keyOf(d));
       if (known) {
         await tx.update(units).set(fields).where(and(eq(units.id, known.id), eq(units.tenantId, ctx.tenantId)));

@@ -60,6 +60,8 @@ export const DiscoveredUnitInput = z.object({
       state: z.enum(["active", "suspended", "deleted"]),
     })
     .optional(),
+  /** Provider facts a connector needs to reach the unit again (a library's drive id…). No secrets. */
+  attributes: z.record(z.string(), z.string().max(2048)).optional(),
 });
 export type DiscoveredUnitInput = z.infer<typeof DiscoveredUnitInput>;
 

@@ -146,6 +146,27 @@ describe("S3ObjectStore.extendRetention", () => {
     expect(sent[2]?.input).toMatchObject({ VersionId: "v9", Retention: { Mode: "COMPLIANCE", RetainUntilDate: later } });
   });
 
+  it("a refusal because another writer raised the lock further in between counts as done", async () => {
+    const raisedByOther = new Date("2032-01-01T00:00:00Z");
+    const { client, sent } = fakeClient((name, _input, n) => {
+      if (name === "GetObjectRetention") return { Retention: { Mode: "COMPLIANCE", RetainUntilDate: n === 1 ? current : raisedByOther } };
+      if (name === "PutObjectRetention") throw s3error("AccessDenied", 403, "Access Denied because object protected by object lock.");
+      return {};
+    });
+    await new S3ObjectStore(opts(client)).extendRetention("config", new Date("2031-01-01T00:00:00Z"), "v9");
+    expect(sent.map((x) => x.name)).toEqual(["GetObjectRetention", "PutObjectRetention", "GetObjectRetention"]);
+  });
+
+  it("a refusal that still leaves the lock short is retried, then reported", async () => {
+    const { client, sent } = fakeClient((name) => {
+      if (name === "GetObjectRetention") return { Retention: { Mode: "COMPLIANCE", RetainUntilDate: current } };
+      if (name === "PutObjectRetention") throw s3error("AccessDenied", 403, "Access Denied because object protected by object lock.");
+      return {};
+    });
+    await expect(new S3ObjectStore(opts(client)).extendRetention("config", new Date("2031-01-01T00:00:00Z"), "v9")).rejects.toSatisfy((e) => isStoreError(e, "locked"));
+    expect(sent.filter((x) => x.name === "PutObjectRetention")).toHaveLength(3);
+  });
+
   it("never sends an earlier date", async () => {
     const { store: s, sent } = store();
     await s.extendRetention("packs/a", new Date("2030-01-01T00:00:00Z"), "v9");

@@ -13,7 +13,7 @@ import {
   PutObjectRetentionCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { StoreError, toStoreError } from "./errors.js";
+import { isStoreError, StoreError, toStoreError } from "./errors.js";
 import type { DeletingObjectStore, ObjectInfo, ObjectStore, ObjectVersionInfo, PutOptions } from "./types.js";
 
 export interface S3Credentials {
@@ -217,20 +217,31 @@ export class S3ObjectStore implements ObjectStore {
       if (!info) throw new StoreError("not_found", `extendRetention ${this.bucket}/${key}: not found`, { op: "extendRetention", bucket: this.bucket, key });
       version = info.versionId;
     }
-    const current = await this.retention(key, version);
-    if (current.mode === "COMPLIANCE" && current.retainUntil && current.retainUntil.getTime() >= retainUntil.getTime()) return;
-    const until = current.retainUntil && current.retainUntil.getTime() > retainUntil.getTime() ? current.retainUntil : retainUntil;
-    await this.call("extendRetention", { key, versionId: version }, () =>
-      this.client.send(
-        new PutObjectRetentionCommand({
-          Bucket: this.bucket,
-          Key: key,
-          VersionId: version,
-          Retention: { Mode: "COMPLIANCE", RetainUntilDate: until },
-          ChecksumAlgorithm: "SHA256",
-        }),
-      ),
-    );
+    // Writers extend shared objects (config, packs) concurrently. One that read the lock before
+    // another raised it further would, by writing its own earlier date, ask to *shorten* it, which
+    // the server refuses as `locked`. So a refusal is checked against the lock as it is now: if it
+    // already reaches our date, someone did the work; otherwise we try again from the fresh value.
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.retention(key, version);
+      if (current.mode === "COMPLIANCE" && current.retainUntil && current.retainUntil.getTime() >= retainUntil.getTime()) return;
+      const until = current.retainUntil && current.retainUntil.getTime() > retainUntil.getTime() ? current.retainUntil : retainUntil;
+      try {
+        await this.call("extendRetention", { key, versionId: version }, () =>
+          this.client.send(
+            new PutObjectRetentionCommand({
+              Bucket: this.bucket,
+              Key: key,
+              VersionId: version,
+              Retention: { Mode: "COMPLIANCE", RetainUntilDate: until },
+              ChecksumAlgorithm: "SHA256",
+            }),
+          ),
+        );
+        return;
+      } catch (e) {
+        if (!isStoreError(e, "locked") || attempt >= 3) throw e;
+      }
+    }
   }
 
   /** Releases the client's sockets; the store is unusable afterwards. */

@@ -293,6 +293,7 @@ class Segment {
         continue;
       }
       this.writer.carryOver(item.path);
+      this.stats.carried++;
     }
   }
 

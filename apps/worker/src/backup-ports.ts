@@ -1,0 +1,211 @@
+// The backup activities' ports, wired to the real system: the catalogue and sources services
+// (as the tenant's `system` actor, under RLS), the tenant's vault opened with the writer identity,
+// and the connectors built from each source's sealed credentials and the providers' endpoints.
+import { providersConfig } from "@holdfast/config";
+import { MemoryLimiterStore, Throttle, type DiscoveredUnit, type LimiterStore, type SourceConnector, type UnitKind } from "@holdfast/connectors";
+import { createGoogleConnector } from "@holdfast/connectors/google";
+import { createMicrosoftConnector } from "@holdfast/connectors/microsoft";
+import type { Database } from "@holdfast/db";
+import {
+  commitSnapshot,
+  finishRun,
+  getBackupUnit,
+  listUnits,
+  loadSourceConnection,
+  markDeleted,
+  openSnapshot,
+  openTenantVault,
+  recordRunIssues,
+  recordVersions,
+  setUnitCursor,
+  startRun,
+  syncDiscoveredUnits,
+  systemContext,
+  type RunIssueInput,
+} from "@holdfast/services";
+import type { Vault } from "@holdfast/vault";
+import type { BackupPorts, BackupStore, IssueRecord, SegmentRecord } from "@holdfast/workflows/activities";
+import { Agent } from "undici";
+
+/** Snapshots are kept at least this long until retention policies (issue 7) decide per snapshot. */
+export const DEFAULT_RETENTION_DAYS = 30;
+const BATCH = 500;
+
+function issueInput(unitId: string | null, i: IssueRecord): RunIssueInput {
+  // The catalogue's reasons are the capture failures; a resync is not one, and says so in the message.
+  const reason = i.code === "resync" ? "failed" : i.code;
+  return {
+    ...(unitId ? { unitId } : {}),
+    ...(i.externalId ? { itemExternalId: i.externalId } : {}),
+    ...(i.path ? { path: i.path } : {}),
+    reason,
+    message: i.code === reason ? i.message : `${i.code}: ${i.message}`,
+  };
+}
+
+export function createBackupStore(db: Database, workerId: string): BackupStore {
+  const ctx = (tenantId: string) => systemContext(db, tenantId, workerId);
+  return {
+    async syncUnits(tenantId, sourceId, discovered) {
+      await syncDiscoveredUnits(ctx(tenantId), {
+        sourceId,
+        units: discovered.map((u) => ({
+          kind: u.kind,
+          externalId: u.externalId,
+          displayName: u.displayName,
+          ...(u.owner ? { owner: { externalId: u.owner.externalId, email: u.owner.email, state: u.owner.state } } : {}),
+          ...(u.attributes ? { attributes: u.attributes } : {}),
+        })),
+      });
+    },
+    async protectedUnitIds(tenantId, sourceId, only) {
+      const units = await listUnits(ctx(tenantId), sourceId);
+      const wanted = only ? new Set(only) : null;
+      return units.filter((u) => (wanted ? wanted.has(u.id) && u.state !== "gone" : u.protected)).map((u) => u.id);
+    },
+    async startRun(tenantId, sourceId, input) {
+      const run = await startRun(ctx(tenantId), { sourceId, trigger: input.trigger, workflowId: input.workflowId, ...(input.unitIds?.length === 1 ? { unitId: input.unitIds[0] } : {}) });
+      return run.id;
+    },
+    async unitState(tenantId, unitId) {
+      const u = await getBackupUnit(ctx(tenantId), unitId);
+      const unit: DiscoveredUnit = {
+        key: `${u.kind}:${u.externalId}`,
+        kind: u.kind as UnitKind,
+        externalId: u.externalId,
+        displayName: u.displayName,
+        ...(u.ownerEmail ? { owner: { externalId: u.ownerExternalId ?? "", email: u.ownerEmail, state: u.state === "suspended" ? "suspended" : u.state === "active" ? "active" : "deleted" } } : {}),
+        ...(Object.keys(u.attributes).length > 0 ? { attributes: u.attributes } : {}),
+      };
+      return { unitId, sourceId: u.sourceId, unit, lastSnapshot: u.lastVaultSnapshotId, cursor: u.cursor };
+    },
+    async recordSegment(r: SegmentRecord) {
+      const c = ctx(r.tenantId);
+      const snap = await openSnapshot(c, { unitId: r.unitId, runId: r.runId });
+      for (let i = 0; i < r.versions.length; i += BATCH) {
+        await recordVersions(
+          c,
+          snap.id,
+          r.versions.slice(i, i + BATCH).map((v) => ({
+            externalId: v.externalId,
+            kind: v.kind,
+            version: v.version,
+            path: v.path.startsWith("/") ? v.path : `/${v.path}`,
+            name: v.name,
+            size: v.size,
+            contentSha256: v.contentSha256,
+            vault: { snapshotId: r.vaultSnapshotId, path: v.vaultPath },
+            metadata: v.metadata,
+            ...(v.modifiedAt ? { modifiedAt: v.modifiedAt } : {}),
+          })),
+          r.capturedAt,
+        );
+      }
+      for (let i = 0; i < r.deleted.length; i += BATCH) await markDeleted(c, snap.id, r.deleted.slice(i, i + BATCH), r.capturedAt);
+      for (let i = 0; i < r.issues.length; i += BATCH) await recordRunIssues(c, r.runId, r.issues.slice(i, i + BATCH).map((x) => issueInput(r.unitId, x)));
+      if (r.final) {
+        await commitSnapshot(c, snap.id, { vaultSnapshotId: r.vaultSnapshotId, retainUntil: r.retainUntil });
+        await setUnitCursor(c, r.unitId, r.cursor);
+      }
+    },
+    async recordIssue(tenantId, runId, unitId, issue) {
+      await recordRunIssues(ctx(tenantId), runId, [issueInput(unitId, issue)]);
+    },
+    async finishRun(tenantId, runId, input) {
+      await finishRun(ctx(tenantId), runId, {
+        outcome: input.status === "failed" ? "failed" : input.status === "cancelled" ? "cancelled" : "finished",
+        itemsDone: input.stats.stored + input.stats.carried,
+        bytesDone: input.stats.bytesRead,
+        ...(input.status === "completed" ? {} : { errorSummary: input.summary.slice(0, 4000) }),
+      });
+    },
+    retainUntil(_tenantId, _unitId, at) {
+      return Promise.resolve(new Date(at.getTime() + DEFAULT_RETENTION_DAYS * 86_400_000));
+    },
+  };
+}
+
+export interface BackupPortsOptions {
+  db: Database;
+  workerId: string;
+  /** Shared provider limits; in-process by default (one worker). */
+  limiter?: LimiterStore;
+  /** Where the providers are (default: providersConfig() from the environment). */
+  providers?: ReturnType<typeof providersConfig>;
+  /** PEM of a CA to trust for Graph; in sandbox mode the sandbox's own certificate is fetched. */
+  graphCa?: string;
+}
+
+export interface ClosableBackupPorts extends BackupPorts {
+  close(): Promise<void>;
+}
+
+/** Fetches the sandbox's TLS certificate (sandbox mode only: the provider endpoints are ours). */
+export async function sandboxCa(sandboxUrl: string): Promise<string> {
+  const res = await fetch(`${sandboxUrl}/_control/tls/cert.pem`);
+  if (!res.ok) throw new Error(`cannot read the sandbox certificate from ${sandboxUrl}: HTTP ${res.status}`);
+  return res.text();
+}
+
+export function createBackupPorts(opts: BackupPortsOptions): ClosableBackupPorts {
+  const providers = opts.providers ?? providersConfig();
+  const throttle = new Throttle({ store: opts.limiter ?? new MemoryLimiterStore() });
+  let agent: Promise<Agent | undefined> | undefined;
+  const graphAgent = (): Promise<Agent | undefined> => {
+    agent ??= (async () => {
+      const ca = opts.graphCa ?? (providers.sandboxUrl ? await sandboxCa(providers.sandboxUrl) : undefined);
+      return ca ? new Agent({ connect: { ca } }) : undefined;
+    })();
+    agent.catch(() => (agent = undefined));
+    return agent;
+  };
+  const vaults = new Map<string, Promise<Vault>>();
+  const ctx = (tenantId: string) => systemContext(opts.db, tenantId, opts.workerId);
+
+  return {
+    store: createBackupStore(opts.db, opts.workerId),
+    async connector(tenantId, sourceId): Promise<SourceConnector> {
+      const { provider, credentials } = await loadSourceConnection(ctx(tenantId), sourceId);
+      switch (provider) {
+        case "google":
+          return createGoogleConnector({
+            serviceAccountKey: credentials.serviceAccountKey as string,
+            adminEmail: String(credentials.adminEmail),
+            rootUrl: providers.google.rootUrl,
+            tokenUrl: providers.google.tokenUrl,
+            throttle,
+          });
+        case "microsoft": {
+          const dispatcher = await graphAgent();
+          return createMicrosoftConnector({
+            tenantId: String(credentials.tenantId),
+            clientId: String(credentials.clientId),
+            clientSecret: String(credentials.clientSecret),
+            endpoints: providers.microsoft,
+            ...(dispatcher ? { dispatcher } : {}),
+            throttle,
+          });
+        }
+        default:
+          throw new Error(`no connector for ${provider} sources yet`);
+      }
+    },
+    vault(tenantId) {
+      let v = vaults.get(tenantId);
+      if (!v) {
+        v = openTenantVault(ctx(tenantId), "writer");
+        // A failed open is not cached: the next activity tries again.
+        v.catch(() => vaults.delete(tenantId));
+        vaults.set(tenantId, v);
+      }
+      return v;
+    },
+    async close() {
+      const open = [...vaults.values()];
+      vaults.clear();
+      await Promise.allSettled(open.map(async (p) => (await p).close()));
+      const a = await agent?.catch(() => undefined);
+      await a?.close();
+    },
+  };
+}
