@@ -9,7 +9,11 @@ import type { Database } from "@holdfast/db";
 import {
   commitSnapshot,
   finishRun,
+  finishRestoreJob,
   getBackupUnit,
+  nextRestoreBatch,
+  recordRestoreOutcomes,
+  startRestoreJob,
   listUnits,
   loadSourceConnection,
   markDeleted,
@@ -21,10 +25,12 @@ import {
   startRun,
   syncDiscoveredUnits,
   systemContext,
+  type BackupUnit,
   type RunIssueInput,
 } from "@holdfast/services";
 import type { Vault } from "@holdfast/vault";
-import type { BackupPorts, BackupStore, IssueRecord, SegmentRecord } from "@holdfast/workflows/activities";
+import { restoreWorkflowId } from "@holdfast/workflows/contracts";
+import type { BackupPorts, BackupStore, IssueRecord, RestorePorts, RestoreStore, SegmentRecord } from "@holdfast/workflows/activities";
 import { Agent } from "undici";
 
 /** Snapshots are kept at least this long until retention policies (issue 7) decide per snapshot. */
@@ -40,6 +46,48 @@ function issueInput(unitId: string | null, i: IssueRecord): RunIssueInput {
     ...(i.path ? { path: i.path } : {}),
     reason,
     message: i.code === reason ? i.message : `${i.code}: ${i.message}`,
+  };
+}
+
+/** A catalogue unit as the connectors know it. */
+function discovered(u: BackupUnit): DiscoveredUnit {
+  return {
+    key: `${u.kind}:${u.externalId}`,
+    kind: u.kind as UnitKind,
+    externalId: u.externalId,
+    displayName: u.displayName,
+    ...(u.ownerEmail ? { owner: { externalId: u.ownerExternalId ?? "", email: u.ownerEmail, state: u.state === "suspended" ? "suspended" : u.state === "active" ? "active" : "deleted" } } : {}),
+    ...(Object.keys(u.attributes).length > 0 ? { attributes: u.attributes } : {}),
+  };
+}
+
+export function createRestoreStore(db: Database, workerId: string): RestoreStore {
+  const ctx = (tenantId: string) => systemContext(db, tenantId, workerId);
+  return {
+    async job(tenantId, restoreId) {
+      const job = await startRestoreJob(ctx(tenantId), restoreId, restoreWorkflowId(restoreId));
+      const target = await getBackupUnit(ctx(tenantId), job.targetUnitId);
+      return { restoreId, sourceId: job.sourceId, target: discovered(target), conflict: job.conflict, copyFolder: job.copyFolder };
+    },
+    nextBatch: (tenantId, restoreId, cursor, limit) => nextRestoreBatch(ctx(tenantId), restoreId, cursor, limit),
+    async recordOutcomes(tenantId, restoreId, results) {
+      await recordRestoreOutcomes(
+        ctx(tenantId),
+        restoreId,
+        results.map((r) => ({
+          vaultSnapshotId: r.vaultSnapshotId,
+          vaultPath: r.vaultPath,
+          externalId: r.externalId,
+          path: r.path,
+          outcome: r.outcome,
+          ...(r.newExternalId !== undefined ? { newExternalId: r.newExternalId } : {}),
+          ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        })),
+      );
+    },
+    async finish(tenantId, restoreId, status, summary) {
+      await finishRestoreJob(ctx(tenantId), restoreId, status, summary);
+    },
   };
 }
 
@@ -69,15 +117,7 @@ export function createBackupStore(db: Database, workerId: string): BackupStore {
     },
     async unitState(tenantId, unitId) {
       const u = await getBackupUnit(ctx(tenantId), unitId);
-      const unit: DiscoveredUnit = {
-        key: `${u.kind}:${u.externalId}`,
-        kind: u.kind as UnitKind,
-        externalId: u.externalId,
-        displayName: u.displayName,
-        ...(u.ownerEmail ? { owner: { externalId: u.ownerExternalId ?? "", email: u.ownerEmail, state: u.state === "suspended" ? "suspended" : u.state === "active" ? "active" : "deleted" } } : {}),
-        ...(Object.keys(u.attributes).length > 0 ? { attributes: u.attributes } : {}),
-      };
-      return { unitId, sourceId: u.sourceId, unit, lastSnapshot: u.lastVaultSnapshotId, cursor: u.cursor };
+      return { unitId, sourceId: u.sourceId, unit: discovered(u), lastSnapshot: u.lastVaultSnapshotId, cursor: u.cursor };
     },
     async recordSegment(r: SegmentRecord) {
       const c = ctx(r.tenantId);
@@ -137,6 +177,8 @@ export interface BackupPortsOptions {
 }
 
 export interface ClosableBackupPorts extends BackupPorts {
+  /** The restore activities' ports: same connectors, the vault opened with the reader identity. */
+  restore: RestorePorts;
   close(): Promise<void>;
 }
 
@@ -160,46 +202,51 @@ export function createBackupPorts(opts: BackupPortsOptions): ClosableBackupPorts
     return agent;
   };
   const vaults = new Map<string, Promise<Vault>>();
+  const openVault = (tenantId: string, role: "writer" | "reader"): Promise<Vault> => {
+    const key = `${role}:${tenantId}`;
+    let v = vaults.get(key);
+    if (!v) {
+      v = openTenantVault(ctx(tenantId), role);
+      // A failed open is not cached: the next activity tries again.
+      v.catch(() => vaults.delete(key));
+      vaults.set(key, v);
+    }
+    return v;
+  };
   const ctx = (tenantId: string) => systemContext(opts.db, tenantId, opts.workerId);
+
+  const connector = async (tenantId: string, sourceId: string): Promise<SourceConnector> => {
+    const { provider, credentials } = await loadSourceConnection(ctx(tenantId), sourceId);
+    switch (provider) {
+      case "google":
+        return createGoogleConnector({
+          serviceAccountKey: credentials.serviceAccountKey as string,
+          adminEmail: String(credentials.adminEmail),
+          rootUrl: providers.google.rootUrl,
+          tokenUrl: providers.google.tokenUrl,
+          throttle,
+        });
+      case "microsoft": {
+        const dispatcher = await graphAgent();
+        return createMicrosoftConnector({
+          tenantId: String(credentials.tenantId),
+          clientId: String(credentials.clientId),
+          clientSecret: String(credentials.clientSecret),
+          endpoints: providers.microsoft,
+          ...(dispatcher ? { dispatcher } : {}),
+          throttle,
+        });
+      }
+      default:
+        throw new Error(`no connector for ${provider} sources yet`);
+    }
+  };
 
   return {
     store: createBackupStore(opts.db, opts.workerId),
-    async connector(tenantId, sourceId): Promise<SourceConnector> {
-      const { provider, credentials } = await loadSourceConnection(ctx(tenantId), sourceId);
-      switch (provider) {
-        case "google":
-          return createGoogleConnector({
-            serviceAccountKey: credentials.serviceAccountKey as string,
-            adminEmail: String(credentials.adminEmail),
-            rootUrl: providers.google.rootUrl,
-            tokenUrl: providers.google.tokenUrl,
-            throttle,
-          });
-        case "microsoft": {
-          const dispatcher = await graphAgent();
-          return createMicrosoftConnector({
-            tenantId: String(credentials.tenantId),
-            clientId: String(credentials.clientId),
-            clientSecret: String(credentials.clientSecret),
-            endpoints: providers.microsoft,
-            ...(dispatcher ? { dispatcher } : {}),
-            throttle,
-          });
-        }
-        default:
-          throw new Error(`no connector for ${provider} sources yet`);
-      }
-    },
-    vault(tenantId) {
-      let v = vaults.get(tenantId);
-      if (!v) {
-        v = openTenantVault(ctx(tenantId), "writer");
-        // A failed open is not cached: the next activity tries again.
-        v.catch(() => vaults.delete(tenantId));
-        vaults.set(tenantId, v);
-      }
-      return v;
-    },
+    connector,
+    vault: (tenantId) => openVault(tenantId, "writer"),
+    restore: { store: createRestoreStore(opts.db, opts.workerId), connector, readVault: (tenantId) => openVault(tenantId, "reader") },
     async close() {
       const open = [...vaults.values()];
       vaults.clear();

@@ -6,8 +6,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { providersConfig } from "@holdfast/config";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { createSandbox, type Sandbox, type ServiceAccountKeyFile, type TenantSummary } from "@holdfast/sandbox";
-import { browse, listUnits, provisionTenantVault, registerSource, search, signUp, systemContext, type TenantContext } from "@holdfast/services";
-import { backupWorkflowIds, type BackupSourceResult } from "@holdfast/workflows/contracts";
+import { browse, getRestore, listRestoreItems, listUnits, provisionTenantVault, registerSource, requestRestore, search, signUp, systemContext, type TenantContext } from "@holdfast/services";
+import { backupWorkflowIds, restoreWorkflowId, type BackupSourceResult, type RestoreResult } from "@holdfast/workflows/contracts";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTemporal } from "../test/temporal";
@@ -62,7 +62,7 @@ beforeAll(async () => {
   const source = await registerSource(owner, { provider: "google", displayName: sbTenant.domain, credentials: { serviceAccountKey: JSON.stringify(key), adminEmail: sbTenant.adminEmail } });
   sourceId = source.id;
   ports = createBackupPorts({ db: t.app.db, workerId: "test-worker", providers: providersConfig({ HOLDFAST_PROVIDERS: "sandbox", SANDBOX_URL: url }) });
-  worker = await startWorker({ db: t.app.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports });
+  worker = await startWorker({ db: t.app.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports, restore: ports.restore });
 }, 240_000);
 
 afterAll(async () => {
@@ -116,6 +116,35 @@ describe("backupSource on the real stack", () => {
     expect(new Set(live.map((v) => v.contentSha256))).toEqual(new Set(truth.map((m) => m.sha256)));
     const gone = await search(owner, { text: "", unitIds: [gmail.id], deletedOnly: true, limit: 200 });
     expect(gone.items.length).toBeGreaterThanOrEqual(deleted.touched.length);
+  });
+
+  it("a self-serve restore brings deleted messages back byte for byte, records each item, and a second one skips them", async () => {
+    const [gmail] = (await listUnits(systemContext(t.app.db, tenantId, "test"), sourceId)).filter((u) => u.kind === "gmail");
+    if (!gmail) throw new Error("no gmail unit");
+    const before = await control<GoogleManifest>("GET", `/_control/tenants/${sbTenant.id}/manifest`);
+    const truth = (m: GoogleManifest) => (m.units.find((x) => x.email === gmail.ownerEmail)?.items ?? []).map((i) => i.sha256).sort();
+    const asOf = new Date();
+    const gone = await control<{ touched: { id: string }[] }>("POST", `/_control/tenants/${sbTenant.id}/mutations`, { kind: "delete", fraction: 0.3, seed: 17, units: [gmail.ownerEmail] });
+    expect(gone.touched.length).toBeGreaterThan(0);
+
+    const restoreOnce = async () => {
+      const job = await requestRestore(owner, { unitId: gmail.id, asOf, conflict: "skip" });
+      const handle = await env.client.workflow.start("restore", { taskQueue, workflowId: restoreWorkflowId(job.id), args: [{ tenantId, restoreId: job.id }] });
+      return { job, result: (await handle.result()) as RestoreResult };
+    };
+    const first = await restoreOnce();
+    expect(first.result.status).toBe("completed");
+    expect(first.result.counts.created).toBe(gone.touched.length);
+    expect(first.result.counts.failed).toBe(0);
+    expect(truth(await control<GoogleManifest>("GET", `/_control/tenants/${sbTenant.id}/manifest`))).toEqual(truth(before));
+    const recorded = await getRestore(owner, first.job.id);
+    expect(recorded).toMatchObject({ status: "completed", counts: { created: gone.touched.length, failed: 0 } });
+    const items = await listRestoreItems(owner, first.job.id, { limit: 1000 });
+    expect(items.filter((i) => i.outcome === "created").map((i) => i.externalId).sort()).toEqual(gone.touched.map((x) => x.id).sort());
+
+    const second = await restoreOnce();
+    expect(second.result.counts.created).toBe(0);
+    expect(second.result.counts.skipped).toBeGreaterThan(0);
   });
 
   it("a revoked grant fails the run with the reason, and nothing already backed up is lost", async () => {

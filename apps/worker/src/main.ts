@@ -39,7 +39,7 @@ export async function main(): Promise<void> {
     await checkConnection(dbHandle);
     connection = await connectTemporal(temporal.address);
     backup = createBackupPorts({ db: dbHandle.db, workerId: `worker:${hostname()}:${process.pid}` });
-    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, log });
+    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, log });
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, "shutdown requested");
       running.shutdown();

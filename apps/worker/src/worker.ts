@@ -2,7 +2,7 @@
 // in-process against a test database and a local Temporal server.
 import type { Database } from "@holdfast/db";
 import type { Logger } from "@holdfast/logger";
-import { createActivities, type BackupPorts } from "@holdfast/workflows/activities";
+import { createActivities, type BackupPorts, type RestorePorts } from "@holdfast/workflows/activities";
 import { type NativeConnection, Worker, type State } from "@temporalio/worker";
 import { startHealthServer } from "./health";
 import type { WorkflowSource } from "./workflow-source";
@@ -17,6 +17,8 @@ export interface WorkerDeps {
   workflows: WorkflowSource;
   /** The backup activities' ports (connectors, vaults, catalogue); without them no backup runs here. */
   backup?: BackupPorts;
+  /** The restore activities' ports; without them no restore runs here. */
+  restore?: RestorePorts;
   log?: Logger;
 }
 
@@ -35,7 +37,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...deps.workflows,
-    activities: createActivities({ db: deps.db, ...(deps.backup ? { backup: deps.backup } : {}) }),
+    activities: createActivities({ db: deps.db, ...(deps.backup ? { backup: deps.backup } : {}), ...(deps.restore ? { restore: deps.restore } : {}) }),
     // Activities are short page-sized units; give in-flight ones a moment before cancelling them.
     shutdownGraceTime: "10 seconds",
   });
