@@ -40,11 +40,11 @@ async function control<T>(method: string, path: string, body?: unknown): Promise
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-async function runBackup(key: string): Promise<BackupSourceResult> {
+async function runBackup(key: string, source = sourceId): Promise<BackupSourceResult> {
   const handle = await env.client.workflow.start("backupSource", {
     taskQueue,
-    workflowId: backupWorkflowIds.backupSource(sourceId, key),
-    args: [{ tenantId, sourceId, trigger: "on_demand" }],
+    workflowId: backupWorkflowIds.backupSource(source, key),
+    args: [{ tenantId, sourceId: source, trigger: "on_demand" }],
   });
   return (await handle.result()) as BackupSourceResult;
 }
@@ -61,7 +61,16 @@ beforeAll(async () => {
   await provisionTenantVault(owner);
   const source = await registerSource(owner, { provider: "google", displayName: sbTenant.domain, credentials: { serviceAccountKey: JSON.stringify(key), adminEmail: sbTenant.adminEmail } });
   sourceId = source.id;
-  ports = createBackupPorts({ db: t.app.db, workerId: "test-worker", providers: providersConfig({ HOLDFAST_PROVIDERS: "sandbox", SANDBOX_URL: url }) });
+  // The in-process sandbox listens for HTTPS on a port of its own (not SANDBOX_PORT + 1).
+  const sandboxProviders = providersConfig({ HOLDFAST_PROVIDERS: "sandbox", SANDBOX_URL: url });
+  const httpsUrl = sandbox.httpsUrl;
+  if (!httpsUrl || !sandbox.tls) throw new Error("the sandbox has no HTTPS listener (is openssl installed?)");
+  ports = createBackupPorts({
+    db: t.app.db,
+    workerId: "test-worker",
+    providers: { ...sandboxProviders, microsoft: { ...sandboxProviders.microsoft, graphBaseUrl: `${httpsUrl}/microsoft/graph` } },
+    graphCa: sandbox.tls.cert,
+  });
   worker = await startWorker({ db: t.app.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports, restore: ports.restore });
 }, 240_000);
 
@@ -157,5 +166,42 @@ describe("backupSource on the real stack", () => {
     const [gmail] = units.filter((u) => u.kind === "gmail");
     const still = await search(owner, { text: "", unitIds: [gmail?.id ?? ""], kinds: ["message"], limit: 200 });
     expect(still.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a Microsoft 365 source on the real stack", () => {
+  it("admin consent, then backupSource captures every mailbox message and OneDrive file as the manifest has them", async () => {
+    interface MsManifest {
+      units: { email: string; items: { id: string; sha256: string }[]; drive?: { items: { id: string; sha256: string }[] } }[];
+    }
+    const ms = await control<TenantSummary & { tenantId: string }>("POST", "/_control/tenants", { provider: "microsoft", seed: 1301, users: 2, itemsPerUser: 10 });
+    const redirectUri = "http://localhost:3000/api/auth/callback/azure-ad";
+    const app = await control<{ clientId: string; clientSecret: string }>("POST", "/_control/oauth-clients", {
+      provider: "microsoft",
+      redirectUris: [redirectUri],
+      appRoles: ["User.Read.All", "Mail.ReadWrite", "Files.ReadWrite.All", "Sites.ReadWrite.All", "Calendars.ReadWrite", "Contacts.ReadWrite"],
+    });
+    const consent = new URL(`${url}/microsoft/${ms.tenantId}/v2.0/adminconsent`);
+    for (const [k, v] of Object.entries({ client_id: app.clientId, redirect_uri: redirectUri, scope: "https://graph.microsoft.com/.default", state: "s" })) consent.searchParams.set(k, v);
+    const approved = await fetch(consent, { headers: { "x-sandbox-consent": "approve" }, redirect: "manual" });
+    expect(approved.headers.get("location")).toContain("admin_consent=True");
+    const source = await registerSource(owner, { provider: "microsoft", displayName: ms.domain, credentials: { tenantId: ms.tenantId, clientId: app.clientId, clientSecret: app.clientSecret } });
+
+    const result = await runBackup("ms-first", source.id);
+    expect(result).toMatchObject({ status: "completed", failedUnits: 0 });
+    const units = await listUnits(systemContext(t.app.db, tenantId, "test"), source.id);
+    const manifest = await control<MsManifest>("GET", `/_control/tenants/${ms.id}/manifest`);
+    for (const u of units.filter((x) => x.kind === "exchange")) {
+      const truth = manifest.units.find((m) => m.email === u.ownerEmail)?.items ?? [];
+      expect(truth.length).toBeGreaterThan(0);
+      const found = await search(owner, { text: "", unitIds: [u.id], kinds: ["message"], limit: 200 });
+      expect(new Set(found.items.map((v) => v.contentSha256))).toEqual(new Set(truth.map((m) => m.sha256)));
+    }
+    for (const u of units.filter((x) => x.kind === "onedrive")) {
+      const truth = manifest.units.find((m) => m.email === u.ownerEmail)?.drive?.items ?? [];
+      expect(truth.length).toBeGreaterThan(0);
+      const found = await search(owner, { text: "", unitIds: [u.id], kinds: ["file"], limit: 200 });
+      expect(new Set(found.items.map((v) => v.contentSha256))).toEqual(new Set(truth.map((m) => m.sha256)));
+    }
   });
 });
