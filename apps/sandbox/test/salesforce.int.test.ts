@@ -245,6 +245,20 @@ describe("daily API allowance", () => {
 });
 
 describe("records and restore", () => {
+  it("ORDER BY follows inserts, renames and deletes at once (the sorted order is cached only until the records change)", async () => {
+    const org = await createOrg({ seed: 16, users: 1, itemsPerUser: 30 });
+    const conn = await connect(org);
+    const names = async () => (await conn.query<{ Name: string }>("SELECT Id, Name FROM Account ORDER BY Name")).records.map((r) => r.Name);
+    const first = await names();
+    expect(first).toEqual([...first].sort((a, b) => new Intl.Collator().compare(a, b)));
+    const made = await conn.sobject("Account").create({ Name: "AAAA First By Name" });
+    expect((await names())[0]).toBe("AAAA First By Name");
+    await conn.sobject("Account").update({ Id: made.id ?? "", Name: "zzzz Last By Name" });
+    expect((await names()).at(-1)).toBe("zzzz Last By Name");
+    await conn.sobject("Account").destroy(made.id ?? "");
+    expect(await names()).toEqual(first);
+  });
+
   it("creates, reads, updates, upserts by external id and deletes", async () => {
     const org = await createOrg({ seed: 15, users: 1, itemsPerUser: 50 });
     const conn = await connect(org);

@@ -66,8 +66,38 @@ export class QueryEngine {
 
   private evaluate(soql: Soql, all: boolean): SfRecord[] {
     const store = this.org.records;
-    let rows = (all ? store.all(soql.def.name) : store.live(soql.def.name)).filter((r) => !soql.where || this.test(r, soql.where));
-    if (soql.orderBy.length) {
+    const source = all ? store.all(soql.def.name) : store.live(soql.def.name);
+    // Sorting is the costly part; the sorted order of the whole object is kept until its records
+    // change, and the WHERE filter (order-preserving) runs on it.
+    const rows = (soql.orderBy.length ? this.sorted(soql, all, source) : source).filter((r) => !soql.where || this.test(r, soql.where));
+    return rows.slice(soql.offset ?? 0, soql.limit === undefined ? undefined : (soql.offset ?? 0) + soql.limit);
+  }
+
+  private readonly sortCache = new Map<string, { fingerprint: string; rows: SfRecord[] }>();
+
+  private sorted(soql: Soql, all: boolean, rows: SfRecord[]): SfRecord[] {
+    // A parent's field (ORDER BY Account.Name) changes without touching these rows: not cached.
+    if (soql.orderBy.some((o) => o.field.includes("."))) return this.sortRows(soql, rows);
+    // Any insert, update (its modstamp moves on by at least 1 ms), delete or undelete changes the
+    // fingerprint; the sum is kept small enough to stay exact.
+    let stamps = 0;
+    let deleted = 0;
+    for (const r of rows) {
+      stamps += r.modstamp % 1_000_000_000;
+      if (r.deletedAt !== undefined) deleted++;
+    }
+    const key = `${soql.def.name}|${all}|${soql.orderBy.map((o) => `${o.field}:${o.desc}:${o.nullsLast}`).join(",")}`;
+    const fingerprint = `${rows.length}:${stamps}:${deleted}`;
+    const hit = this.sortCache.get(key);
+    if (hit?.fingerprint === fingerprint) return hit.rows;
+    const out = this.sortRows(soql, rows);
+    if (this.sortCache.size >= 32) this.sortCache.clear();
+    this.sortCache.set(key, { fingerprint, rows: out });
+    return out;
+  }
+
+  private sortRows(soql: Soql, rows: SfRecord[]): SfRecord[] {
+    {
       // Sort keys are read once per row, not once per comparison: ORDER BY on an org's accounts
       // was most of a query's CPU time (bench/sandbox). COLLATE is localeCompare's default collation.
       const keyed = rows.map((r) => ({ r, keys: soql.orderBy.map((o) => this.fieldValue(r, o.field)) }));
@@ -84,9 +114,8 @@ export class QueryEngine {
         }
         return 0;
       });
-      rows = keyed.map((k) => k.r);
+      return keyed.map((k) => k.r);
     }
-    return rows.slice(soql.offset ?? 0, soql.limit === undefined ? undefined : (soql.offset ?? 0) + soql.limit);
   }
 
   private fieldValue(r: SfRecord, path: string): unknown {
