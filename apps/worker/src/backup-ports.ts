@@ -18,7 +18,6 @@ import {
   loadSourceConnection,
   markDeleted,
   openSnapshot,
-  openTenantVault,
   recordRunIssues,
   recordVersions,
   setUnitCursor,
@@ -28,6 +27,7 @@ import {
   type BackupUnit,
   type RunIssueInput,
 } from "@holdfast/services";
+import { openTenantVault } from "@holdfast/services/vaults";
 import type { Vault } from "@holdfast/vault";
 import { restoreWorkflowId } from "@holdfast/workflows/contracts";
 import type { BackupPorts, BackupStore, IssueRecord, RestorePorts, RestoreStore, SegmentRecord } from "@holdfast/workflows/activities";

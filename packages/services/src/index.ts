@@ -26,7 +26,8 @@ export { systemContext } from "./sources/system-context";
 export { registerSource } from "./sources/register";
 export { loadSourceConnection, loadSourceCredentials } from "./sources/credentials";
 export { getBackupUnit, type BackupUnit } from "./sources/backup-unit";
-export { findTenantVault, openTenantVault, provisionTenantVault, vaultKms, type VaultRoleName } from "./vaults/tenant-vault";
+// The tenant-vault verbs pull in the storage engine (native zstd, worker threads): they live at
+// "@holdfast/services/vaults" so the web bundle does not carry them.
 export {
   defaultCopyFolder,
   finishRestoreJob,

@@ -2,7 +2,7 @@
 // and the connector pointed at it by base URL only. Used by the *.int.test.ts files only.
 import { createSandbox, type ServiceAccountKeyFile, type TenantSummary } from "@holdfast/sandbox";
 import { MemoryLimiterStore, Throttle } from "../core/throttle";
-import type { Change, Cursor, DiscoveredUnit, ItemContent, SourceConnector, UnitConnector } from "../core/types";
+import type { ItemContent, SourceConnector } from "../core/types";
 import { collect } from "../core/stream";
 import { createGoogleConnector, type GoogleConnectorOptions } from "./index";
 
@@ -46,20 +46,7 @@ export async function startGoogleSandbox(tenantInput: { seed: number; users: num
   return { url, tenant, key, connector: connect(), control, connect, close: () => sandbox.close() };
 }
 
-/** Pages through listChanges until done. */
-export async function drain(c: UnitConnector, unit: DiscoveredUnit, cursor: Cursor | null): Promise<{ changes: Change[]; cursor: Cursor; pages: number; full: boolean }> {
-  const changes: Change[] = [];
-  let pages = 0;
-  let full = false;
-  for (;;) {
-    const page = await c.listChanges(unit, cursor, { pageSize: 25 });
-    pages += 1;
-    full = page.full;
-    changes.push(...page.changes);
-    cursor = page.cursor;
-    if (page.done) return { changes, cursor, pages, full };
-  }
-}
+export { drain } from "../test-support/drain";
 
 export async function bytesOf(content: ItemContent): Promise<Buffer> {
   return collect(content.body);

@@ -3,10 +3,13 @@
 // download, the driveItem's own sha256Hash), incremental rounds after mutations, 410 →
 // resync_required, and restores (simple PUT and upload sessions) with each conflict policy.
 import { createHash, randomBytes } from "node:crypto";
+import { drain as drainAll } from "../test-support/drain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isConnectorError } from "../core/errors";
 import type { Change, DiscoveredUnit, ItemDescriptor, SourceConnector, UnitConnector } from "../core/types";
 import { contentOf, sha256Of, startMicrosoftSandbox, type ManifestFile, type MsHarness } from "./sandbox-harness";
+
+const drain = (c: UnitConnector, unit: DiscoveredUnit, cursor: string | null, pageSize = 10) => drainAll(c, unit, cursor, pageSize);
 
 let h: MsHarness;
 let source: SourceConnector;
@@ -14,19 +17,6 @@ let onedrive: UnitConnector;
 let sharepoint: UnitConnector;
 let units: DiscoveredUnit[];
 
-async function drain(connector: UnitConnector, unit: DiscoveredUnit, cursor: string | null, pageSize = 10): Promise<{ changes: Change[]; cursor: string; full: boolean; pages: number }> {
-  const changes: Change[] = [];
-  let pages = 0;
-  let full = false;
-  for (;;) {
-    const page = await connector.listChanges(unit, cursor, { pageSize });
-    pages += 1;
-    changes.push(...page.changes);
-    cursor = page.cursor;
-    full = page.full;
-    if (page.done) return { changes, cursor, full, pages };
-  }
-}
 const files = (cs: Change[]) => cs.flatMap((c) => (c.op === "upsert" && c.item.kind === "file" ? [c.item] : []));
 const deletes = (cs: Change[]) => cs.flatMap((c) => (c.op === "delete" ? [c.externalId] : []));
 const driveOfUser = (email: string) => units.find((u) => u.kind === "onedrive" && u.owner?.email === email)!;

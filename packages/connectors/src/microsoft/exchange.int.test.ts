@@ -3,9 +3,12 @@
 // rounds after mutations, 410 → resync_required, revoked tokens → disconnected, throttling within
 // Graph's per-mailbox limits, and restores with each conflict policy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drain as drainAll } from "../test-support/drain";
 import { isConnectorError } from "../core/errors";
 import type { Change, DiscoveredUnit, ItemDescriptor, SourceConnector, UnitConnector } from "../core/types";
 import { contentOf, sha256Of, startMicrosoftSandbox, type ManifestUnit, type MsHarness } from "./sandbox-harness";
+
+const drain = (c: UnitConnector, unit: DiscoveredUnit, cursor: string | null, pageSize = 15) => drainAll(c, unit, cursor, pageSize);
 
 let h: MsHarness;
 let source: SourceConnector;
@@ -21,19 +24,6 @@ interface Touched {
   replacedBy?: string;
 }
 
-async function drain(connector: UnitConnector, unit: DiscoveredUnit, cursor: string | null, pageSize = 15): Promise<{ changes: Change[]; cursor: string; full: boolean; pages: number }> {
-  const changes: Change[] = [];
-  let pages = 0;
-  let full = false;
-  for (;;) {
-    const page = await connector.listChanges(unit, cursor, { pageSize });
-    pages += 1;
-    changes.push(...page.changes);
-    cursor = page.cursor;
-    full = page.full;
-    if (page.done) return { changes, cursor, full, pages };
-  }
-}
 const upserts = (cs: Change[], kind = "message") => cs.flatMap((c) => (c.op === "upsert" && c.item.kind === kind ? [c.item] : []));
 const deletes = (cs: Change[]) => cs.flatMap((c) => (c.op === "delete" ? [c.externalId] : []));
 const exchangeOf = (email: string) => {

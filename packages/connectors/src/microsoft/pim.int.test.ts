@@ -2,10 +2,13 @@
 // backed up as their masters) checked against the manifest's canonical SHA-256 of each event and
 // contact, incremental rounds after mutations, 410 → resync_required, and restores.
 import { createHash } from "node:crypto";
+import { drain as drainAll } from "../test-support/drain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isConnectorError } from "../core/errors";
 import type { Change, DiscoveredUnit, ItemDescriptor, SourceConnector, UnitConnector } from "../core/types";
 import { contentOf, sha256Of, startMicrosoftSandbox, type MsHarness } from "./sandbox-harness";
+
+const drain = (c: UnitConnector, unit: DiscoveredUnit, cursor: string | null, pageSize = 10) => drainAll(c, unit, cursor, pageSize);
 
 let h: MsHarness;
 let source: SourceConnector;
@@ -32,17 +35,6 @@ const eventDigest = (e: EventJson) =>
 const contactDigest = (c: Record<string, unknown>) =>
   sha(JSON.stringify({ givenName: c.givenName, surname: c.surname, displayName: c.displayName, emailAddresses: c.emailAddresses, businessPhones: c.businessPhones, mobilePhone: c.mobilePhone, companyName: c.companyName, jobTitle: c.jobTitle, personalNotes: c.personalNotes }));
 
-async function drain(connector: UnitConnector, unit: DiscoveredUnit, cursor: string | null): Promise<{ changes: Change[]; cursor: string; full: boolean }> {
-  const changes: Change[] = [];
-  let full = false;
-  for (;;) {
-    const page = await connector.listChanges(unit, cursor, { pageSize: 10 });
-    changes.push(...page.changes);
-    cursor = page.cursor;
-    full = page.full;
-    if (page.done) return { changes, cursor, full };
-  }
-}
 const upserts = (cs: Change[]) => cs.flatMap((c) => (c.op === "upsert" ? [c.item] : []));
 const deletes = (cs: Change[]) => cs.flatMap((c) => (c.op === "delete" ? [c.externalId] : []));
 const unitOf = (kind: string, i: number) => units.find((u) => u.kind === kind && u.owner?.email === h.tenant.units[i]!.email)!;
