@@ -2,7 +2,7 @@
 // (as the tenant's `system` actor, under RLS), the tenant's vault opened with the writer identity,
 // and the connectors built from each source's sealed credentials and the providers' endpoints.
 import { providersConfig } from "@holdfast/config";
-import { MemoryLimiterStore, Throttle, type DiscoveredUnit, type LimiterStore, type SourceConnector, type UnitKind } from "@holdfast/connectors";
+import { Throttle, type DiscoveredUnit, type LimiterStore, type SourceConnector, type UnitKind } from "@holdfast/connectors";
 import { createGoogleConnector } from "@holdfast/connectors/google";
 import { createMicrosoftConnector } from "@holdfast/connectors/microsoft";
 import type { Database } from "@holdfast/db";
@@ -18,6 +18,7 @@ import {
   loadSourceConnection,
   markDeleted,
   openSnapshot,
+  PgLimiterStore,
   recordRunIssues,
   recordVersions,
   setUnitCursor,
@@ -168,7 +169,7 @@ export function createBackupStore(db: Database, workerId: string): BackupStore {
 export interface BackupPortsOptions {
   db: Database;
   workerId: string;
-  /** Shared provider limits; in-process by default (one worker). */
+  /** Provider limits; default: shared by every worker through Postgres, per tenant (PgLimiterStore). */
   limiter?: LimiterStore;
   /** Where the providers are (default: providersConfig() from the environment). */
   providers?: ReturnType<typeof providersConfig>;
@@ -191,7 +192,15 @@ export async function sandboxCa(sandboxUrl: string): Promise<string> {
 
 export function createBackupPorts(opts: BackupPortsOptions): ClosableBackupPorts {
   const providers = opts.providers ?? providersConfig();
-  const throttle = new Throttle({ store: opts.limiter ?? new MemoryLimiterStore() });
+  const throttles = new Map<string, Throttle>();
+  const throttleFor = (tenantId: string): Throttle => {
+    let t = throttles.get(tenantId);
+    if (!t) {
+      t = new Throttle({ store: opts.limiter ?? new PgLimiterStore(opts.db, tenantId) });
+      throttles.set(tenantId, t);
+    }
+    return t;
+  };
   let agent: Promise<Agent | undefined> | undefined;
   const graphAgent = (): Promise<Agent | undefined> => {
     agent ??= (async () => {
@@ -224,7 +233,7 @@ export function createBackupPorts(opts: BackupPortsOptions): ClosableBackupPorts
           adminEmail: String(credentials.adminEmail),
           rootUrl: providers.google.rootUrl,
           tokenUrl: providers.google.tokenUrl,
-          throttle,
+          throttle: throttleFor(tenantId),
         });
       case "microsoft": {
         const dispatcher = await graphAgent();
@@ -234,7 +243,7 @@ export function createBackupPorts(opts: BackupPortsOptions): ClosableBackupPorts
           clientSecret: String(credentials.clientSecret),
           endpoints: providers.microsoft,
           ...(dispatcher ? { dispatcher } : {}),
-          throttle,
+          throttle: throttleFor(tenantId),
         });
       }
       default:

@@ -72,3 +72,4 @@ export { browse } from "./catalogue/browse";
 export { search } from "./catalogue/search";
 export { listItemVersions } from "./catalogue/item-versions";
 export { resolveAsOf } from "./catalogue/resolve-as-of";
+export { PgLimiterStore, SLOT_LEASE_MS } from "./limits/pg-limiter-store";

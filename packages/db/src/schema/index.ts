@@ -14,3 +14,4 @@ export * from "./items";
 export * from "./item-versions";
 export * from "./tenant-vaults";
 export * from "./restore-jobs";
+export * from "./provider-limits";
