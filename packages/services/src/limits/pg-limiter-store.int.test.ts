@@ -55,8 +55,10 @@ describe("PgLimiterStore", () => {
     const throttles = stores.map((store) => new Throttle({ store }));
     let active = 0;
     let peak = 0;
+    const [t1, t2] = throttles;
+    if (!t1 || !t2) throw new Error("two throttles expected");
     const job = (i: number) =>
-      throttles[i % 2]?.run({ slot: { key: "graph:mailbox:m1", max: 4 }, fences: [] }, async () => {
+      (i % 2 ? t2 : t1).run({ slot: { key: "graph:mailbox:m1", max: 4 }, fences: [] }, async () => {
         active += 1;
         peak = Math.max(peak, active);
         await new Promise((r) => setTimeout(r, 30));
