@@ -70,6 +70,16 @@ export class UnknownUnitError extends Error {
   }
 }
 
+/** The units named by `names` (each resolved by `find`), or all of them when none are named. */
+export function selectNamed<U>(all: U[], names: string[] | undefined, find: (name: string) => U | undefined): U[] {
+  if (!names) return all;
+  return names.map((n) => {
+    const found = find(n);
+    if (!found) throw new UnknownUnitError(n);
+    return found;
+  });
+}
+
 export interface Tenant {
   readonly id: string;
   readonly provider: Provider;

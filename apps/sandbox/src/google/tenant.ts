@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { sha256Hex } from "../data/encoding";
 import { DOMAIN_WORDS, FAMILY_NAMES, GIVEN_NAMES } from "../data/names";
 import { Rng } from "../data/random";
-import { UnknownUnitError, type CreateTenantInput, type MutationInput, type Tenant, type TenantSummary, type TouchedItem } from "../tenants";
+import { selectNamed, UnknownUnitError, type CreateTenantInput, type MutationInput, type Tenant, type TenantSummary, type TouchedItem } from "../tenants";
 import { GoogleCalendars } from "./calendar/calendars";
 import { mutateCalendar } from "./calendar/mutations";
 import { canonicalEvent } from "./calendar/store";
@@ -132,12 +132,7 @@ export class GoogleTenant implements Tenant {
 
   /** Units named by id or e-mail; every unit when none are named. */
   selectUnits(units: string[] | undefined): GoogleUser[] {
-    if (!units) return this.users;
-    return units.map((u) => {
-      const user = this.user(u);
-      if (!user) throw new UnknownUnitError(u);
-      return user;
-    });
+    return selectNamed(this.users, units, (u) => this.user(u));
   }
 
   expireCursors(units?: string[]): string[] {

@@ -4,7 +4,7 @@
 import { sha256Hex } from "../data/encoding";
 import { DOMAIN_WORDS, FAMILY_NAMES, GIVEN_NAMES } from "../data/names";
 import { Rng } from "../data/random";
-import { UnknownUnitError, type CreateTenantInput, type MutationInput, type Tenant, type TenantSummary, type TouchedItem } from "../tenants";
+import { selectNamed, type CreateTenantInput, type MutationInput, type Tenant, type TenantSummary, type TouchedItem } from "../tenants";
 import { driveIdFor, MsDrive } from "./drive/drive";
 import { mutateDrive } from "./drive/mutations";
 import { guid } from "./ids";
@@ -230,12 +230,7 @@ export class MicrosoftTenant implements Tenant {
   }
 
   selectUnits(units: string[] | undefined): MicrosoftUser[] {
-    if (!units) return this.users;
-    return units.map((u) => {
-      const user = this.user(u);
-      if (!user) throw new UnknownUnitError(u);
-      return user;
-    });
+    return selectNamed(this.users, units, (u) => this.user(u));
   }
 
   expireCursors(units?: string[]): string[] {
