@@ -6,11 +6,12 @@ import { appRouter, clientIpFrom, createCaller, createTrpcContext } from "@holdf
 import { makeQueryClient } from "~/trpc/query-client";
 import { currentUserId } from "./auth";
 import { db } from "./db";
+import { jobs } from "./jobs";
 
 /** The request's tRPC context (user, request id, client address, logger), once per request. */
 export const serverContext = cache(async () => {
   const h = await headers();
-  return createTrpcContext({ db: db(), userId: await currentUserId(), requestId: h.get("x-request-id"), ip: clientIpFrom(h) });
+  return createTrpcContext({ db: db(), userId: await currentUserId(), requestId: h.get("x-request-id"), ip: clientIpFrom(h), jobs: jobs() });
 });
 
 /** Server components call procedures directly, through the same middleware as the browser. */

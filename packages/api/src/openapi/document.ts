@@ -123,7 +123,9 @@ export function buildOpenApiDocument(routes: readonly Route[]): OpenApiDocument 
         [String(route.response.status)]: {
           description: route.response.description,
           headers: { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" } },
-          content: json(schemaFor(route.response.schema, "output")),
+          content: route.stream
+            ? { [route.stream.contentType]: { schema: { type: "string", contentMediaType: route.stream.contentType } } }
+            : json(schemaFor(route.response.schema, "output")),
         },
         ...Object.fromEntries(
           errorStatuses.map((status) => {

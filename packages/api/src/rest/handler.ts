@@ -19,7 +19,8 @@ import {
   validate,
 } from "./http";
 import { createMatcher } from "./match";
-import type { Route } from "./route";
+import type { JobsPort } from "../jobs/port";
+import type { ApiEnv, Route } from "./route";
 import { ROUTES } from "./routes";
 
 export const API_BASE_PATH = "/api/v1";
@@ -30,6 +31,10 @@ export interface RestDeps {
   logger?: Logger;
   /** Where the API is mounted; defaults to /api/v1. */
   basePath?: string;
+  /** Starts workflows; routes that need it answer 503 without one. */
+  jobs?: JobsPort;
+  /** The public origin (for consent redirect URIs); defaults to the request's own origin. */
+  publicUrl?: string;
   /** The client address recorded in the audit log; defaults to the first X-Forwarded-For hop. */
   clientIp?: (req: Request) => string | undefined;
 }
@@ -51,13 +56,17 @@ async function authenticate(deps: RestDeps, req: Request, requestId: string): Pr
   };
 }
 
-async function run(route: Route, ctx: TenantContext | undefined, req: Request, url: URL, rawParams: Record<string, string>): Promise<unknown> {
+async function run(route: Route, ctx: TenantContext | undefined, req: Request, url: URL, rawParams: Record<string, string>, env: ApiEnv): Promise<unknown> {
   const input = {
     params: route.params ? validate(route.params, rawParams, "path") : undefined,
     query: route.query ? validate(route.query, queryObject(url), "query") : undefined,
     body: route.body ? validate(route.body, await readJsonBody(req), "body") : undefined,
   };
-  const result = await route.run(ctx, input);
+  const result = await route.run(ctx, input, env);
+  if (route.stream) {
+    if (!(result instanceof Response)) throw new Error(`${route.operationId} is a download route but returned no Response`);
+    return result;
+  }
   const checked = route.response.schema.safeParse(result);
   if (!checked.success) throw new ResponseContractError(route.operationId, checked.error.issues);
   return checked.data;
@@ -89,8 +98,14 @@ export function createHandlerFor(routes: readonly Route[], deps: RestDeps): Rest
         ctx = await authenticate(deps, req, requestId);
         log = log.child({ tenantId: ctx.tenantId, apiKeyId: ctx.actor.id });
       }
-      const body = await run(found.route, ctx, req, url, found.params);
-      response = jsonResponse(found.route.response.status, body, requestId);
+      const env: ApiEnv = { db: deps.db, publicUrl: (deps.publicUrl ?? url.origin).replace(/\/+$/, ""), ...(deps.jobs ? { jobs: deps.jobs } : {}) };
+      const body = await run(found.route, ctx, req, url, found.params, env);
+      if (body instanceof Response) {
+        body.headers.set("x-request-id", requestId);
+        body.headers.set("cache-control", "no-store");
+        body.headers.set("x-content-type-options", "nosniff");
+        response = body;
+      } else response = jsonResponse(found.route.response.status, body, requestId);
     } catch (err) {
       response = toErrorResponse(err, requestId, log);
     }

@@ -17,6 +17,9 @@ import {
 } from "@holdfast/services";
 import { buildOpenApiDocument, type OpenApiDocument } from "../openapi/document";
 import { defineRoute, definePublicRoute, type Route } from "./route";
+import { catalogueRoutes } from "./routes/catalogue";
+import { exportRoutes } from "./routes/exports";
+import { sourceRoutes } from "./routes/sources";
 import { ApiKeyList, IdParams, MemberList, OpenApiJson } from "./schemas";
 
 export const resourceRoutes: readonly Route[] = [
@@ -113,4 +116,4 @@ const openApiRoute = definePublicRoute({
   handle: () => Promise.resolve(openApiDocument()),
 });
 
-export const ROUTES: readonly Route[] = [...resourceRoutes, openApiRoute];
+export const ROUTES: readonly Route[] = [...resourceRoutes, ...sourceRoutes, ...catalogueRoutes, ...exportRoutes, openApiRoute];

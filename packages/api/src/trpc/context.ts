@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@holdfast/db";
 import { childLogger, type Logger } from "@holdfast/logger";
+import type { JobsPort } from "../jobs/port";
 
 export interface TrpcContext {
   db: Database;
@@ -9,6 +10,10 @@ export interface TrpcContext {
   requestId: string;
   ip?: string;
   log: Logger;
+  /** Starts workflows (backups, restores, exports); procedures that need it fail without one. */
+  jobs?: JobsPort;
+  /** The console's public origin, for consent redirect URIs. */
+  publicUrl?: string;
 }
 
 export interface CreateTrpcContextOptions {
@@ -18,6 +23,8 @@ export interface CreateTrpcContextOptions {
   requestId?: string | null;
   ip?: string | null;
   log?: Logger;
+  jobs?: JobsPort;
+  publicUrl?: string;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -43,5 +50,7 @@ export function createTrpcContext(opts: CreateTrpcContextOptions): TrpcContext {
     ip: opts.ip ?? undefined,
     // Every line a procedure logs carries the request id.
     log: opts.log ? opts.log.child({ requestId }) : childLogger({ requestId, component: "trpc" }),
+    ...(opts.jobs ? { jobs: opts.jobs } : {}),
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
   };
 }

@@ -1,6 +1,9 @@
 import { createCallerFactory, router } from "./init";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
+import { catalogueRouter } from "./routers/catalogue";
+import { exportsRouter } from "./routers/exports";
+import { sourcesRouter } from "./routers/sources";
 import { authRouter } from "./routers/auth";
 import { meRouter } from "./routers/me";
 import { membersRouter } from "./routers/members";
@@ -13,6 +16,9 @@ export const appRouter = router({
   members: membersRouter,
   apiKeys: apiKeysRouter,
   audit: auditRouter,
+  sources: sourcesRouter,
+  catalogue: catalogueRouter,
+  exports: exportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

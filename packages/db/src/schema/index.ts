@@ -15,3 +15,4 @@ export * from "./item-versions";
 export * from "./tenant-vaults";
 export * from "./restore-jobs";
 export * from "./provider-limits";
+export * from "./idempotency-keys";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { tenantPolicy } from "./_rls";
 import { organizations } from "./organizations";
 import { sources } from "./sources";
@@ -13,7 +13,16 @@ export const RESTORE_STATUSES = ["queued", "running", "completed", "completed_wi
 export const restoreStatus = pgEnum("restore_status", RESTORE_STATUSES);
 export type RestoreStatus = (typeof RESTORE_STATUSES)[number];
 
-export const RESTORE_OUTCOMES = ["created", "replaced", "copied", "skipped", "failed"] as const;
+export const RESTORE_OUTCOMES = ["created", "replaced", "copied", "skipped", "failed", "exported"] as const;
+
+/** A restore writes back through the connector; an export streams the same selection into a download. */
+export const RESTORE_KINDS = ["restore", "export"] as const;
+export const restoreKind = pgEnum("restore_kind", RESTORE_KINDS);
+export type RestoreKind = (typeof RESTORE_KINDS)[number];
+
+export const EXPORT_FORMATS = ["eml-zip", "mbox", "zip", "ics", "vcf", "original"] as const;
+export const exportFormat = pgEnum("export_format", EXPORT_FORMATS);
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const restoreOutcome = pgEnum("restore_outcome", RESTORE_OUTCOMES);
 
 /**
@@ -31,6 +40,13 @@ export const restoreJobs = pgTable(
     /** `{ itemIds?: uuid[], paths?: string[] }`; neither = the whole unit. */
     selection: jsonb("selection").$type<{ itemIds?: string[]; paths?: string[] }>().notNull(),
     asOf: timestamp("as_of", { withTimezone: true }).notNull(),
+    kind: restoreKind("kind").notNull().default("restore"),
+    /** Exports only: the archive format. */
+    format: exportFormat("format"),
+    /** Exports only: where the finished archive is stored (the exports bucket's object key) and its size. */
+    exportObjectKey: text("export_object_key"),
+    exportBytes: bigint("export_bytes", { mode: "number" }),
+    exportExpiresAt: timestamp("export_expires_at", { withTimezone: true }),
     conflict: restoreConflict("conflict").notNull().default("skip"),
     copyFolder: text("copy_folder").notNull(),
     status: restoreStatus("status").notNull().default("queued"),
@@ -45,7 +61,11 @@ export const restoreJobs = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("restore_jobs_tenant_created_idx").on(t.tenantId, t.createdAt), tenantPolicy("restore_jobs")],
+  (t) => [
+    index("restore_jobs_tenant_created_idx").on(t.tenantId, t.createdAt),
+    check("restore_jobs_export_has_format", sql`${t.kind} <> 'export' OR ${t.format} IS NOT NULL`),
+    tenantPolicy("restore_jobs"),
+  ],
 ).enableRLS();
 
 /** One item's outcome in a restore: what was written, or why not. */

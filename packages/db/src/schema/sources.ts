@@ -8,7 +8,8 @@ export const SOURCE_PROVIDERS = ["google", "microsoft", "salesforce", "aws"] as 
 export const sourceProvider = pgEnum("source_provider", SOURCE_PROVIDERS);
 export type SourceProvider = (typeof SOURCE_PROVIDERS)[number];
 
-export const SOURCE_STATUSES = ["connected", "revoked", "disconnected", "error"] as const;
+/** `pending_consent`: created, waiting for the provider's consent redirect; nothing is backed up yet. */
+export const SOURCE_STATUSES = ["pending_consent", "connected", "revoked", "disconnected", "error"] as const;
 export const sourceStatus = pgEnum("source_status", SOURCE_STATUSES);
 export type SourceStatus = (typeof SOURCE_STATUSES)[number];
 
@@ -30,6 +31,14 @@ export const sources = pgTable(
     scheduleJitterMinutes: integer("schedule_jitter_minutes").notNull().default(30),
     scheduleTimezone: text("schedule_timezone").notNull().default("UTC"),
     schedulePaused: boolean("schedule_paused").notNull().default(false),
+    /** New units found by discovery start protected unless the admin turned this off. */
+    autoProtectNewUnits: boolean("auto_protect_new_units").notNull().default(true),
+    /** The provider's id for the connected account (Workspace domain, Entra directory id); set by consent. */
+    externalAccountId: text("external_account_id"),
+    /** SHA-256 of the single-use consent `state` nonce while consent is pending; cleared when used. */
+    consentStateHash: text("consent_state_hash"),
+    consentExpiresAt: timestamp("consent_expires_at", { withTimezone: true }),
+    connectedAt: timestamp("connected_at", { withTimezone: true }),
     createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

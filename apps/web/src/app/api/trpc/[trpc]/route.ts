@@ -2,6 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter, clientIpFrom, createTrpcContext } from "@holdfast/api/trpc";
 import { currentUserId } from "~/server/auth";
 import { db } from "~/server/db";
+import { jobs } from "~/server/jobs";
 
 async function handler(req: Request): Promise<Response> {
   const userId = await currentUserId();
@@ -9,7 +10,7 @@ async function handler(req: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => createTrpcContext({ db: db(), userId, requestId: req.headers.get("x-request-id"), ip: clientIpFrom(req.headers) }),
+    createContext: () => createTrpcContext({ db: db(), userId, requestId: req.headers.get("x-request-id"), ip: clientIpFrom(req.headers), jobs: jobs(), publicUrl: new URL(req.url).origin }),
     responseMeta: () => ({ headers: new Headers({ "cache-control": "no-store" }) }),
   });
 }

@@ -1,0 +1,2 @@
+export type { JobsPort } from "./port";
+export { createTemporalJobs, type TemporalJobsOptions } from "./temporal";
