@@ -47,6 +47,42 @@ describe("Throttle", () => {
     expect(c.slept).toEqual([7000, 3000]);
   });
 
+  it("a transient error that names a Retry-After (a 503) fences every caller of the key too", async () => {
+    const c = clock();
+    const t = new Throttle({ store: new MemoryLimiterStore(), now: c.now, sleep: c.sleep });
+    let calls = 0;
+    await t.run({ fences: ["google:drive:fence:a"] }, () => (++calls === 1 ? Promise.reject(new ConnectorError("transient", "503", { retryAfterMs: 2000 })) : Promise.resolve()));
+    expect(c.slept).toEqual([2000]);
+    c.advance(-1500);
+    await t.run({ fences: ["google:drive:fence:a"] }, () => Promise.resolve());
+    expect(c.slept).toEqual([2000, 1500]);
+  });
+
+  it("a caller queued for a concurrency slot honours a fence raised while it waited", async () => {
+    const t = new Throttle({ store: new MemoryLimiterStore() });
+    const budget = { slot: { key: "google:drive:slots:a", max: 1 }, fences: ["google:drive:fence:a"] };
+    const started = Date.now();
+    let fenceUntil = 0;
+    let first = true;
+    const a = t.run(budget, async () => {
+      await new Promise((r) => setTimeout(r, 30)); // b queues for the slot meanwhile
+      if (first) {
+        first = false;
+        fenceUntil = Date.now() + 300;
+        throw new ConnectorError("rate_limited", "429", { retryAfterMs: 300 });
+      }
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    let bAt = 0;
+    const b = t.run(budget, () => {
+      bAt = Date.now();
+      return Promise.resolve();
+    });
+    await Promise.all([a, b]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(bAt).toBeGreaterThanOrEqual(fenceUntil - 5);
+  });
+
   it("retries transient errors with exponential back-off and passes other errors through", async () => {
     const c = clock();
     const t = new Throttle({ store: new MemoryLimiterStore(), now: c.now, sleep: c.sleep, baseBackoffMs: 100 });

@@ -125,8 +125,9 @@ export class Throttle {
 
   /**
    * Runs `fn` within the budget: waits out fences, spends tokens, holds a slot while it runs. A
-   * `rate_limited` error raises every fence of the budget to its Retry-After (so other callers wait
-   * too) and is retried; so is a `transient` one, with exponential back-off. Other errors pass
+   * `rate_limited` error, or any retryable one carrying Retry-After, raises every fence of the
+   * budget to it (so other callers wait too) and is retried; so is a `transient` one without
+   * Retry-After, with exponential back-off. Other errors pass
    * through at once. Past `maxWaitMs` the last error is rethrown for the caller to record.
    */
   async run<T>(budget: RequestBudget, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -138,6 +139,8 @@ export class Throttle {
       try {
         if (budget.slot) {
           holding = await this.#slot(budget.slot, started, signal);
+          // A fence raised while this caller queued for the slot holds it back too: start over.
+          if (budget.fences.length > 0 && Math.max(0, ...(await Promise.all(budget.fences.map((k) => this.#store.fence(k))))) > this.#now()) continue;
         }
         return await fn();
       } catch (e) {
@@ -145,7 +148,8 @@ export class Throttle {
         attempt += 1;
         const wait = e.retryAfterMs ?? Math.min(60_000, this.#baseBackoffMs * 2 ** (attempt - 1));
         if (this.#now() + wait - started > this.#maxWaitMs) throw e;
-        if (e.code === "rate_limited") {
+        // A Retry-After (429, or a 503 that names one) holds back every caller of the key, not just this one.
+        if (e.code === "rate_limited" || e.retryAfterMs !== undefined) {
           const until = this.#now() + wait;
           await Promise.all(budget.fences.map((k) => this.#store.raiseFence(k, until)));
         } else {
