@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { SandboxContext } from "./context";
 import { registerControl } from "./control/routes";
+import { registerRequestLog } from "./control/request-log";
 import { registerFaultHook } from "./faults/hook";
 import { FaultRegistry } from "./faults/rules";
 import { googlePlugin } from "./google";
@@ -80,6 +81,8 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
     req.log.debug({ method: req.method, path: req.url.split("?")[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request");
   });
 
+  // Before the fault hook, so a request answered by a fault is logged with its arrival time.
+  registerRequestLog(app, context);
   registerFaultHook(app, context);
   await app.register((scope, _o, done) => {
     registerControl(scope, context);

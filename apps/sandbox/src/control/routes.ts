@@ -166,6 +166,14 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext): void
     return reply.send(ms.throttle.limits);
   });
 
+  // What the tenant's callers spent against those limits (read-only, for benchmarks and drills):
+  // Gmail units per method and per user window, or Graph requests per app, mailbox and window.
+  app.get("/_control/tenants/:id/throttling/usage", (req, reply) => {
+    const t = tenantOf(req);
+    if (isGoogleTenant(t)) return reply.send({ provider: "google", gmail: t.gmailQuota.usage() });
+    return reply.send({ provider: "microsoft", graph: microsoftTenantOf(req).throttle.usage() });
+  });
+
   // SharePoint resource units per app per minute (Microsoft tenants); an empty body restores the default.
   app.get("/_control/tenants/:id/throttling/sharepoint", (req, reply) => {
     const ru = microsoftTenantOf(req).resourceUnits;
