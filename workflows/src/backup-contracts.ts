@@ -50,6 +50,8 @@ export const BackupSourceInput = z.object({
   unitIds: z.array(Uuid).max(10_000).optional(),
   /** Children running at once for this source (per-tenant and per-provider bounds, ADR 0008). */
   concurrency: z.number().int().min(1).max(64).optional(),
+  /** Segment limits for every unit of the run (default DEFAULT_SEGMENT_BUDGET); smaller = more, shorter checkpoints. */
+  segmentBudget: z.lazy(() => SegmentBudget).optional(),
 });
 export type BackupSourceInput = z.infer<typeof BackupSourceInput>;
 

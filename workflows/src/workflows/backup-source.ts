@@ -52,7 +52,7 @@ export async function backupSource(raw: BackupSourceInput): Promise<BackupSource
       results.push(
         await executeChild(backupUnit, {
           workflowId: backupWorkflowIds.backupUnit(runId, id),
-          args: [{ tenantId, sourceId, unitId: id, runId }],
+          args: [{ tenantId, sourceId, unitId: id, runId, ...(input.segmentBudget ? { budget: input.segmentBudget } : {}) }],
         }),
       );
     }
