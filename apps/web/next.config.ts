@@ -13,7 +13,13 @@ const config: NextConfig = {
   // Workspace packages export TypeScript source (CONVENTIONS §1).
   transpilePackages: ["@holdfast/api", "@holdfast/auth", "@holdfast/config", "@holdfast/db", "@holdfast/logger", "@holdfast/services"],
   // Native addons and Node-only clients are required at run time rather than bundled.
-  serverExternalPackages: ["@node-rs/argon2", "pg", "pino", "pino-pretty", "@temporalio/client", "@temporalio/common", "@temporalio/proto", "@grpc/grpc-js"],
+  // zstd-napi: the vault engine's native compressor (POST /api/v1/vault provisions a tenant's vault).
+  serverExternalPackages: ["@node-rs/argon2", "pg", "pino", "pino-pretty", "@temporalio/client", "@temporalio/common", "@temporalio/proto", "@grpc/grpc-js", "zstd-napi"],
+  // @holdfast/vault's sources import siblings NodeNext-style (`./store.js` for `./store.ts`).
+  webpack: (cfg: { resolve: { extensionAlias?: Record<string, string[]> } }) => {
+    cfg.resolve.extensionAlias = { ...cfg.resolve.extensionAlias, ".js": [".ts", ".js"] };
+    return cfg;
+  },
   // `pnpm lint` runs ESLint with the shared preset; the build does not repeat it.
   eslint: { ignoreDuringBuilds: true },
   headers: () => Promise.resolve([{ source: "/:path*", headers: securityHeaders }]),

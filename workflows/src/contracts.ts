@@ -81,3 +81,4 @@ export const NON_RETRYABLE_ERROR_TYPES = ["ValidationError", "TenantContextError
 
 export * from "./backup-contracts";
 export * from "./restore-contracts";
+export * from "./export-contracts";

@@ -1,9 +1,9 @@
 // The backup activities' ports, wired to the real system: the catalogue and sources services
 // (as the tenant's `system` actor, under RLS), the tenant's vault opened with the writer identity,
 // and the connectors built from each source's sealed credentials and the providers' endpoints.
-import { providersConfig } from "@holdfast/config";
+import { providerAppsConfig, providersConfig } from "@holdfast/config";
 import { Throttle, type DiscoveredUnit, type LimiterStore, type SourceConnector, type UnitKind } from "@holdfast/connectors";
-import { createGoogleConnector } from "@holdfast/connectors/google";
+import { createGoogleConnector, type GoogleConnectorOptions } from "@holdfast/connectors/google";
 import { createMicrosoftConnector } from "@holdfast/connectors/microsoft";
 import type { Database } from "@holdfast/db";
 import {
@@ -153,10 +153,10 @@ export function createBackupStore(db: Database, workerId: string): BackupStore {
       await recordRunIssues(ctx(tenantId), runId, [issueInput(unitId, issue)]);
     },
     async finishRun(tenantId, runId, input) {
+      // The run's items/bytes were counted as each segment's versions were recorded (its live
+      // progress, exactly once per version); the final figures are those, not re-derived here.
       await finishRun(ctx(tenantId), runId, {
         outcome: input.status === "failed" ? "failed" : input.status === "cancelled" ? "cancelled" : "finished",
-        itemsDone: input.stats.stored + input.stats.carried,
-        bytesDone: input.stats.bytesRead,
         ...(input.status === "completed" ? {} : { errorSummary: input.summary.slice(0, 4000) }),
       });
     },
@@ -175,6 +175,8 @@ export interface BackupPortsOptions {
   providers?: ReturnType<typeof providersConfig>;
   /** PEM of a CA to trust for Graph; in sandbox mode the sandbox's own certificate is fetched. */
   graphCa?: string;
+  /** Google connector pacing (default: the documented quotas, e.g. 15,000 Gmail units per user per minute); benchmarks match a lowered sandbox budget. */
+  googleLimits?: Pick<GoogleConnectorOptions, "gmailUnitsPerUserPerMinute" | "concurrencyPerUser">;
 }
 
 export interface ClosableBackupPorts extends BackupPorts {
@@ -233,6 +235,7 @@ export function createBackupPorts(opts: BackupPortsOptions): ClosableBackupPorts
           adminEmail: String(credentials.adminEmail),
           rootUrl: providers.google.rootUrl,
           tokenUrl: providers.google.tokenUrl,
+          ...opts.googleLimits,
           throttle: throttleFor(tenantId),
         });
       case "microsoft": {
@@ -240,7 +243,8 @@ export function createBackupPorts(opts: BackupPortsOptions): ClosableBackupPorts
         return createMicrosoftConnector({
           tenantId: String(credentials.tenantId),
           clientId: String(credentials.clientId),
-          clientSecret: String(credentials.clientSecret),
+          // Sources connected through admin consent store no secret: they use the platform app's.
+          clientSecret: typeof credentials.clientSecret === "string" ? credentials.clientSecret : providerAppsConfig().microsoft.clientSecret,
           endpoints: providers.microsoft,
           ...(dispatcher ? { dispatcher } : {}),
           throttle: throttleFor(tenantId),

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { providersConfig } from "@holdfast/config";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { createSandbox, type Sandbox, type ServiceAccountKeyFile, type TenantSummary } from "@holdfast/sandbox";
-import { browse, getRestore, listRestoreItems, listUnits, registerSource, requestRestore, search, signUp, systemContext, type TenantContext } from "@holdfast/services";
+import { browse, getJob, getRestore, listRestoreItems, listUnits, registerSource, requestRestore, search, signUp, systemContext, type TenantContext } from "@holdfast/services";
 import { backupWorkflowIds, restoreWorkflowId, type BackupSourceResult, type RestoreResult } from "@holdfast/workflows/contracts";
 import { provisionTenantVault } from "@holdfast/services/vaults";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
@@ -92,6 +92,10 @@ describe("backupSource on the real stack", () => {
     expect(units.filter((u) => u.kind === "gmail")).toHaveLength(2);
     expect(result.units).toBe(units.filter((u) => u.protected).length);
     expect(result.failedUnits).toBe(0);
+    // The run's progress counted each catalogued version once (the first run captures everything).
+    const { rows } = await t.owner.pool.query<{ n: number }>("select count(*)::int as n from item_versions where tenant_id = $1 and kind <> 'folder'", [tenantId]);
+    expect((await getJob(owner, result.runId)).progress.itemsDone).toBe(rows[0]?.n);
+    expect(rows[0]?.n).toBeGreaterThan(0);
 
     const manifest = await control<GoogleManifest>("GET", `/_control/tenants/${sbTenant.id}/manifest`);
     for (const u of units.filter((x) => x.kind === "gmail")) {

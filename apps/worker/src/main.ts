@@ -7,6 +7,7 @@ import { childLogger } from "@holdfast/logger";
 import { NativeConnection, Runtime } from "@temporalio/worker";
 import { hostname } from "node:os";
 import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
+import { createExportPorts } from "./export-ports";
 import { temporalLogger } from "./temporal-logger";
 import { startWorker } from "./worker";
 import { workflowSource } from "./workflow-source";
@@ -35,11 +36,14 @@ export async function main(): Promise<void> {
   const dbHandle = createDb({ applicationName: "holdfast-worker" });
   let connection: NativeConnection | undefined;
   let backup: ClosableBackupPorts | undefined;
+  let exportPorts: ReturnType<typeof createExportPorts> | undefined;
   try {
     await checkConnection(dbHandle);
     connection = await connectTemporal(temporal.address);
     backup = createBackupPorts({ db: dbHandle.db, workerId: `worker:${hostname()}:${process.pid}` });
-    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, log });
+    const restore = backup.restore;
+    exportPorts = createExportPorts({ db: dbHandle.db, workerId: `worker:${hostname()}:${process.pid}`, readVault: (tenantId) => restore.readVault(tenantId) });
+    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, exports: exportPorts, log });
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, "shutdown requested");
       running.shutdown();
@@ -54,6 +58,7 @@ export async function main(): Promise<void> {
     log.info("worker stopped");
   } finally {
     await backup?.close();
+    exportPorts?.close();
     await connection?.close();
     await dbHandle.close();
   }

@@ -2,7 +2,7 @@
 // in-process against a test database and a local Temporal server.
 import type { Database } from "@holdfast/db";
 import type { Logger } from "@holdfast/logger";
-import { createActivities, type BackupPorts, type RestorePorts } from "@holdfast/workflows/activities";
+import { createActivities, type BackupPorts, type ExportPorts, type RestorePorts } from "@holdfast/workflows/activities";
 import { type NativeConnection, Worker, type State } from "@temporalio/worker";
 import { startHealthServer } from "./health";
 import type { WorkflowSource } from "./workflow-source";
@@ -19,6 +19,8 @@ export interface WorkerDeps {
   backup?: BackupPorts;
   /** The restore activities' ports; without them no restore runs here. */
   restore?: RestorePorts;
+  /** The export activity's ports; without them no export runs here. */
+  exports?: ExportPorts;
   log?: Logger;
 }
 
@@ -37,7 +39,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...deps.workflows,
-    activities: createActivities({ db: deps.db, ...(deps.backup ? { backup: deps.backup } : {}), ...(deps.restore ? { restore: deps.restore } : {}) }),
+    activities: createActivities({ db: deps.db, ...(deps.backup ? { backup: deps.backup } : {}), ...(deps.restore ? { restore: deps.restore } : {}), ...(deps.exports ? { exports: deps.exports } : {}) }),
     // Activities are short page-sized units; give in-flight ones a moment before cancelling them.
     shutdownGraceTime: "10 seconds",
   });

@@ -10,6 +10,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   VALIDATION: 400,
   RATE_LIMITED: 429,
   PRECONDITION_FAILED: 412,
+  UNAVAILABLE: 503,
 };
 
 export const TRPC_CODE = {
@@ -20,6 +21,7 @@ export const TRPC_CODE = {
   VALIDATION: "BAD_REQUEST",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   PRECONDITION_FAILED: "PRECONDITION_FAILED",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
 } as const satisfies Record<ErrorCode, string>;
 
 /** Wire codes are lower snake case: `not_found`, `rate_limited`, … plus `internal`. */

@@ -187,3 +187,75 @@ export function webConfig(env: Env = process.env) {
   if (!db || !auth || !temporal || !vault) throw new ConfigError(problems.join("\n"));
   return { db, auth, temporal, vault };
 }
+
+/**
+ * Holdfast's own provider apps, used for onboarding: the Google OAuth client an admin consents
+ * to (its id token proves who approved the source) and the Microsoft app registration admins
+ * grant consent to (the worker's client-credentials identity). In sandbox mode they default to
+ * the sandbox's built-in development clients; in real mode every id and secret must be set.
+ */
+export function providerAppsConfig(env: Env = process.env): {
+  google: { clientId: string; clientSecret: string; authorizeUrl: string; tokenUrl: string; certsUrl: string; issuers: string[]; rootUrl: string };
+  microsoft: { clientId: string; clientSecret: string; authorityHost: string; graphBaseUrl: string };
+  sandboxUrl?: string;
+} {
+  const providers = providersConfig(env);
+  const sandbox = providers.mode === "sandbox";
+  const optional = z.string().min(1).optional();
+  const e = parse("provider apps", {
+    HOLDFAST_GOOGLE_CLIENT_ID: sandbox ? optional : z.string().min(1),
+    HOLDFAST_GOOGLE_CLIENT_SECRET: sandbox ? optional : z.string().min(1),
+    HOLDFAST_MICROSOFT_CLIENT_ID: sandbox ? optional : z.string().min(1),
+    HOLDFAST_MICROSOFT_CLIENT_SECRET: sandbox ? optional : z.string().min(1),
+  }, env);
+  const google = providers.sandboxUrl
+    ? {
+        authorizeUrl: `${providers.sandboxUrl}/google/o/oauth2/v2/auth`,
+        certsUrl: `${providers.sandboxUrl}/google/oauth2/v1/certs`,
+        issuers: [`${providers.sandboxUrl}/google`],
+      }
+    : { authorizeUrl: "https://accounts.google.com/o/oauth2/v2/auth", certsUrl: "https://www.googleapis.com/oauth2/v1/certs", issuers: ["accounts.google.com", "https://accounts.google.com"] };
+  return {
+    google: {
+      clientId: e.HOLDFAST_GOOGLE_CLIENT_ID ?? "holdfast-dev.apps.googleusercontent.com",
+      clientSecret: e.HOLDFAST_GOOGLE_CLIENT_SECRET ?? "sandbox-dev-secret",
+      tokenUrl: providers.google.tokenUrl,
+      rootUrl: providers.google.rootUrl,
+      ...google,
+    },
+    microsoft: {
+      clientId: e.HOLDFAST_MICROSOFT_CLIENT_ID ?? "5a0b1d3e-7c2f-4e6a-9b1d-0d0e5a7c3f21",
+      clientSecret: e.HOLDFAST_MICROSOFT_CLIENT_SECRET ?? "sandbox-dev-secret",
+      authorityHost: providers.microsoft.authorityHost,
+      graphBaseUrl: providers.microsoft.graphBaseUrl,
+    },
+    ...(providers.sandboxUrl ? { sandboxUrl: providers.sandboxUrl } : {}),
+  };
+}
+
+/**
+ * The exports store: a bucket of its own (not object-locked: archives are temporary copies) on the
+ * vault's S3 server. Its endpoint and credentials are the vault's for now (docs/adr/0013);
+ * HOLDFAST_EXPORTS_ACCESS_KEY_ID / _SECRET_ACCESS_KEY give it an identity of its own.
+ */
+export function exportsConfig(env: Env = process.env): { bucket: string; ttlDays: number; endpoint: string; region: string; accessKeyId: string; secretAccessKey: string } {
+  const e = parse("exports", {
+    HOLDFAST_EXPORTS_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
+      .default("holdfast-exports"),
+    HOLDFAST_EXPORTS_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    HOLDFAST_EXPORTS_ACCESS_KEY_ID: z.string().min(1).optional(),
+    HOLDFAST_EXPORTS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  }, env);
+  const vault = vaultConfig(env);
+  const own = e.HOLDFAST_EXPORTS_ACCESS_KEY_ID && e.HOLDFAST_EXPORTS_SECRET_ACCESS_KEY;
+  return {
+    bucket: e.HOLDFAST_EXPORTS_BUCKET,
+    ttlDays: e.HOLDFAST_EXPORTS_TTL_DAYS,
+    endpoint: vault.endpoint,
+    region: vault.region,
+    accessKeyId: own ? (e.HOLDFAST_EXPORTS_ACCESS_KEY_ID as string) : vault.accessKeyId,
+    secretAccessKey: own ? (e.HOLDFAST_EXPORTS_SECRET_ACCESS_KEY as string) : vault.secretAccessKey,
+  };
+}

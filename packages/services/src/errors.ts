@@ -1,7 +1,7 @@
 // One error taxonomy (CONVENTIONS §9). Transports map `code` once: tRPC in packages/api/trpc,
 // HTTP in packages/api/rest. Anything that is not a DomainError is an internal error and its
 // message never reaches a client.
-export const ERROR_CODES = ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "VALIDATION", "RATE_LIMITED", "PRECONDITION_FAILED"] as const;
+export const ERROR_CODES = ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "VALIDATION", "RATE_LIMITED", "PRECONDITION_FAILED", "UNAVAILABLE"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError extends Error {
@@ -22,6 +22,8 @@ export const conflict = (message: string) => new DomainError("CONFLICT", message
 export const validation = (message: string, details?: Record<string, unknown>) => new DomainError("VALIDATION", message, details);
 export const rateLimited = (message: string, retryAfterSeconds: number) => new DomainError("RATE_LIMITED", message, { retryAfterSeconds });
 export const preconditionFailed = (message: string) => new DomainError("PRECONDITION_FAILED", message);
+/** A dependency (the job runner) could not take the request now; retrying later may work. */
+export const unavailable = (message: string) => new DomainError("UNAVAILABLE", message);
 
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;

@@ -73,3 +73,30 @@ export { search } from "./catalogue/search";
 export { listItemVersions } from "./catalogue/item-versions";
 export { resolveAsOf } from "./catalogue/resolve-as-of";
 export { PgLimiterStore, SLOT_LEASE_MS } from "./limits/pg-limiter-store";
+// exports
+export { ExportFormat, RequestExportInput, RequestItemContentInput, Export, ExportList, ListExportsInput, ExportItemOutcome } from "./exports/types";
+export { formatsFor, CONTENT_TYPES as EXPORT_CONTENT_TYPES } from "./exports/formats";
+export { downloadPath as exportDownloadPath } from "./exports/map";
+export { requestExport, requestItemContent, abandonExport } from "./exports/request";
+export { getExport, listExports, listExportItems } from "./exports/read";
+export { startExportJob, resolveExportSelection, completeExportJob, failExportJob, expiredExports, markExportDeleted, type ExportSelectionRef, type ExportOutcomeInput, type CompleteExportInput } from "./exports/worker";
+export { ExportsStore, exportsStore, safeFileName, type ExportsStoreOptions, type StoredArchive } from "./exports/store";
+export { openExportDownload, ExportExpiredError, type ExportDownload } from "./exports/download";
+// jobs, catalogue & restores over the API
+export * from "./jobs/types";
+export { requestBackup, type RequestBackupDeps } from "./jobs/request-backup";
+export { requestRestoreJob, CreateRestoreInput } from "./jobs/request-restore";
+export { getJob } from "./jobs/get-job";
+export { listJobs } from "./jobs/list-jobs";
+export { ListSnapshotsInput, SnapshotListItem, SnapshotPage, FindItemsInput, ItemPage, ItemVersionList } from "./catalogue/types";
+export { listSnapshots } from "./catalogue/list-snapshots";
+export { findItems } from "./catalogue/find-items";
+export { RestoreJobView, RestoreItem, RestoreItemPage, ListRestoreItemsInput, listRestoreItemPage, failUnstartedRestore } from "./restores/restores";
+// sources & onboarding
+export { createSource, requestSourceConsent, CONSENT_CALLBACK_PATH, type OnboardingOptions } from "./sources/create";
+export { completeSourceConsent, type ConsentCallbackOptions, type OnboardingJobs } from "./sources/consent";
+export { getSource, listSources, type SourceViewOptions } from "./sources/detail";
+export { updateSource } from "./sources/update";
+export { listSourceUnits } from "./sources/units-page";
+export { getVaultStatus } from "./sources/vault-status";
+export { nextLocalTime } from "./sources/next-run";

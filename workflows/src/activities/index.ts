@@ -7,6 +7,8 @@ import type { BackupPorts } from "./backup/ports";
 import { createRestoreActivities } from "./restore/activities";
 import type { RestorePorts } from "./restore/ports";
 import { verifyAuditChainPage } from "./verify-audit-chain-page";
+import { createExportActivities } from "./export/activities";
+import type { ExportPorts } from "./export/ports";
 
 export type { BackupPorts, BackupStore, IssueRecord, SegmentRecord, UnitState, VersionRecord } from "./backup/ports";
 export { createBackupActivities, SOURCE_DISCONNECTED, type BackupActivities } from "./backup/activities";
@@ -16,6 +18,9 @@ export { vaultPathFor, folderMarkerPath } from "./backup/vault-paths";
 export type { RestoreJob, RestorePorts, RestoreStore } from "./restore/ports";
 export { createRestoreActivities, countOutcomes, RESTORE_DISCONNECTED, type RestoreActivities } from "./restore/activities";
 
+export type { ArchiveStore, ExportCompletion, ExportItemRecord, ExportJobFormat, ExportJobState, ExportJobStore, ExportPorts, ExportSelectionItem } from "./export/ports";
+export { createExportActivities, originalFileName, type ExportActivities } from "./export/activities";
+
 export interface ActivityDeps {
   /** Connected as the application role: every read goes through withTenant and RLS. */
   db: Database;
@@ -23,6 +28,8 @@ export interface ActivityDeps {
   backup?: BackupPorts;
   /** The restore activities' ports; a worker without them registers no restore activities. */
   restore?: RestorePorts;
+  /** The export activity's ports; a worker without them registers no export activities. */
+  exports?: ExportPorts;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -30,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     verifyAuditChainPage: (input: VerifyAuditChainPageInput): Promise<VerifyAuditChainPageResult> => verifyAuditChainPage(deps, input),
     ...(deps.backup ? createBackupActivities(deps.backup) : {}),
     ...(deps.restore ? createRestoreActivities(deps.restore) : {}),
+    ...(deps.exports ? createExportActivities(deps.exports) : {}),
   };
 }
 

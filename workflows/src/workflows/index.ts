@@ -3,3 +3,4 @@ export { verifyAuditChain } from "./verify-audit-chain";
 export { backupSource } from "./backup-source";
 export { backupUnit } from "./backup-unit";
 export { restore } from "./restore";
+export { exportJob } from "./export";

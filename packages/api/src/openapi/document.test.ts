@@ -73,6 +73,32 @@ describe("the OpenAPI document", () => {
     expect(apiKey.required).toContain("revokedAt");
   });
 
+  it("documents Idempotency-Key on every authenticated POST, and only there", () => {
+    expect(doc.components.parameters.IdempotencyKey).toMatchObject({ name: "Idempotency-Key", in: "header", required: false });
+    const posts = ROUTES.filter((r) => r.method === "POST" && r.auth === "bearer");
+    expect(posts.map((r) => r.operationId)).toEqual(expect.arrayContaining(["createApiKey", "requestBackup", "createRestore"]));
+    for (const route of ROUTES) {
+      const op = doc.paths[route.path]?.[route.method.toLowerCase() as "get"];
+      const refs = op?.parameters.flatMap((p) => ("$ref" in p ? [p.$ref] : [])) ?? [];
+      const idempotent = posts.includes(route);
+      expect(refs.includes("#/components/parameters/IdempotencyKey"), route.operationId).toBe(idempotent);
+      if (idempotent) {
+        expect(op?.responses["409"], route.operationId).toEqual({ $ref: "#/components/responses/Conflict" });
+        expect((op?.responses[String(route.response.status)] as { headers: Record<string, unknown> }).headers).toHaveProperty("Idempotent-Replayed");
+      }
+    }
+  });
+
+  it("documents 503 for the operations that start jobs", () => {
+    for (const id of ["requestBackup", "createRestore"]) {
+      const route = ROUTES.find((r) => r.operationId === id);
+      expect(route, id).toBeDefined();
+      const op = route && doc.paths[route.path]?.[route.method.toLowerCase() as "post"];
+      expect(op?.responses["503"], id).toEqual({ $ref: "#/components/responses/ServiceUnavailable" });
+      expect(op?.responses["202"], id).toBeDefined();
+    }
+  });
+
   it("has only resolvable local references", () => {
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
     for (const ref of refs) {

@@ -59,8 +59,10 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string }> = {
   403: { name: "Forbidden", description: "The API key's role does not allow this operation." },
   404: { name: "NotFound", description: "No such resource in the caller's organisation (resources of other organisations are reported the same way)." },
   409: { name: "Conflict", description: "The request conflicts with the resource's current state." },
+  410: { name: "Gone", description: "The resource existed but is no longer kept (an export archive past its expiry)." },
   412: { name: "PreconditionFailed", description: "A precondition of the operation does not hold." },
   429: { name: "RateLimited", description: "Too many requests. Retry after the number of seconds in `Retry-After`." },
+  503: { name: "ServiceUnavailable", description: "A service the operation depends on (the job runner) cannot take the request now. Nothing was done; retry later." },
   500: { name: "InternalError", description: "An unexpected error. The message is generic; quote the `X-Request-Id` when reporting it." },
 };
 
@@ -110,19 +112,26 @@ export function buildOpenApiDocument(routes: readonly Route[]): OpenApiDocument 
 
   const paths: OpenApiDocument["paths"] = {};
   for (const route of routes) {
-    const errorStatuses = [...new Set([...route.errors, ...(route.auth === "bearer" ? [401] : []), 500])].sort((a, b) => a - b);
+    // Authenticated POSTs honour Idempotency-Key (rest/idempotency.ts): a misused key is a 409.
+    const idempotent = route.auth === "bearer" && route.method === "POST" && !route.stream;
+    const errorStatuses = [...new Set([...route.errors, ...(route.auth === "bearer" ? [401] : []), ...(idempotent ? [400, 409] : []), 500])].sort((a, b) => a - b);
     const operation: OpenApiOperation = {
       operationId: route.operationId,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: [route.tag],
       ...(route.auth === "none" ? { security: [] } : {}),
-      parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query"), { $ref: "#/components/parameters/RequestId" }],
+      parameters: [
+        ...parameters(route.params, "path"),
+        ...parameters(route.query, "query"),
+        { $ref: "#/components/parameters/RequestId" },
+        ...(idempotent ? [{ $ref: "#/components/parameters/IdempotencyKey" }] : []),
+      ],
       ...(route.body ? { requestBody: { required: true, content: json(schemaFor(route.body, "input")) } } : {}),
       responses: {
         [String(route.response.status)]: {
           description: route.response.description,
-          headers: { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" } },
+          headers: { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" }, ...(idempotent ? { "Idempotent-Replayed": { $ref: "#/components/headers/Idempotent-Replayed" } } : {}) },
           content: route.stream
             ? { [route.stream.contentType]: { schema: { type: "string", contentMediaType: route.stream.contentType } } }
             : json(schemaFor(route.response.schema, "output")),
@@ -166,16 +175,27 @@ export function buildOpenApiDocument(routes: readonly Route[]): OpenApiDocument 
             description,
             headers: {
               "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" },
-              ...(status === "429" ? { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 0 } } } : {}),
+              ...(status === "429" || status === "503" ? { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 0 } } } : {}),
               ...(status === "401" ? { "WWW-Authenticate": { description: "The Bearer challenge", schema: { type: "string" } } } : {}),
             },
             content: json({ $ref: schemaRef("Error") }),
           },
         ]),
       ),
-      headers: { "X-Request-Id": requestIdHeader },
+      headers: {
+        "X-Request-Id": requestIdHeader,
+        "Idempotent-Replayed": { description: "`true` when this is the stored response to an earlier request with the same Idempotency-Key", schema: { type: "string", enum: ["true"] } },
+      },
       parameters: {
         RequestId: { name: "X-Request-Id", in: "header", required: false, description: "Your own id for the request (1–128 of `A-Za-z0-9._:-`); a fresh one is assigned otherwise.", schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,128}$" } },
+        IdempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          description:
+            "Makes a POST safe to retry: 1–255 printable ASCII characters, unique per request (a UUID). For 24 hours, a retry with the same key and the same request (method, path, body) gets the first response again, marked `Idempotent-Replayed: true`, and nothing is done twice. The same key with a different request, or a retry while the first is still running, is refused with 409. A first attempt that failed on our side (5xx) is not kept, so its retry runs again. Keys are per API key.",
+          schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x20-\\x7E]{1,255}$" },
+        },
       },
     },
   };

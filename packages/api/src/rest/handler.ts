@@ -1,6 +1,7 @@
 // The /api/v1 handler: web-standard Request in, Response out, so a Next.js route handler (or any
 // other server) only has to delegate to it. Per request: match → authenticate → validate →
 // call the verb → validate the output → respond; every failure goes through toErrorResponse.
+import { kekConfig } from "@holdfast/config";
 import { type Database } from "@holdfast/db";
 import { logger as rootLogger, type Logger } from "@holdfast/logger";
 import { authenticateApiKey, type TenantContext } from "@holdfast/services";
@@ -11,13 +12,16 @@ import {
   jsonResponse,
   MethodNotAllowedError,
   MissingCredentialsError,
+  parseJsonBody,
   queryObject,
+  readBodyText,
   readJsonBody,
   requestIdFor,
   ResponseContractError,
   toErrorResponse,
   validate,
 } from "./http";
+import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeyOf, releaseIdempotencyKey, REPLAYED_HEADER, requestHash, type IdempotencyScope } from "./idempotency";
 import { createMatcher } from "./match";
 import type { JobsPort } from "../jobs/port";
 import type { ApiEnv, Route } from "./route";
@@ -35,6 +39,8 @@ export interface RestDeps {
   jobs?: JobsPort;
   /** The public origin (for consent redirect URIs); defaults to the request's own origin. */
   publicUrl?: string;
+  /** Seals the responses kept for Idempotency-Key retries; defaults to HOLDFAST_KEK. */
+  kek?: Buffer;
   /** The client address recorded in the audit log; defaults to the first X-Forwarded-For hop. */
   clientIp?: (req: Request) => string | undefined;
 }
@@ -56,11 +62,11 @@ async function authenticate(deps: RestDeps, req: Request, requestId: string): Pr
   };
 }
 
-async function run(route: Route, ctx: TenantContext | undefined, req: Request, url: URL, rawParams: Record<string, string>, env: ApiEnv): Promise<unknown> {
+async function run(route: Route, ctx: TenantContext | undefined, req: Request, url: URL, rawParams: Record<string, string>, env: ApiEnv, bodyText?: string): Promise<unknown> {
   const input = {
     params: route.params ? validate(route.params, rawParams, "path") : undefined,
     query: route.query ? validate(route.query, queryObject(url), "query") : undefined,
-    body: route.body ? validate(route.body, await readJsonBody(req), "body") : undefined,
+    body: route.body ? validate(route.body, bodyText !== undefined ? parseJsonBody(bodyText) : await readJsonBody(req), "body") : undefined,
   };
   const result = await route.run(ctx, input, env);
   if (route.stream) {
@@ -70,6 +76,19 @@ async function run(route: Route, ctx: TenantContext | undefined, req: Request, u
   const checked = route.response.schema.safeParse(result);
   if (!checked.success) throw new ResponseContractError(route.operationId, checked.error.issues);
   return checked.data;
+}
+
+/**
+ * Keeps the first response for its retries, except a failure on our side (5xx), which is
+ * forgotten so that the retry runs again. A bookkeeping failure is logged and the response stands.
+ */
+async function settleIdempotencyKey(scope: IdempotencyScope, response: Response, log: Logger): Promise<void> {
+  try {
+    if (response.status >= 500) await releaseIdempotencyKey(scope);
+    else await completeIdempotencyKey(scope, response.status, await response.clone().json());
+  } catch (err) {
+    log.error({ err, idempotencyKey: scope.key }, "could not record the idempotent response");
+  }
 }
 
 export function createRestHandler(deps: RestDeps): RestHandler {
@@ -99,13 +118,31 @@ export function createHandlerFor(routes: readonly Route[], deps: RestDeps): Rest
         log = log.child({ tenantId: ctx.tenantId, apiKeyId: ctx.actor.id });
       }
       const env: ApiEnv = { db: deps.db, publicUrl: (deps.publicUrl ?? url.origin).replace(/\/+$/, ""), ...(deps.jobs ? { jobs: deps.jobs } : {}) };
-      const body = await run(found.route, ctx, req, url, found.params, env);
-      if (body instanceof Response) {
-        body.headers.set("x-request-id", requestId);
-        body.headers.set("cache-control", "no-store");
-        body.headers.set("x-content-type-options", "nosniff");
-        response = body;
-      } else response = jsonResponse(found.route.response.status, body, requestId);
+      const route = found.route;
+      const respond = async (bodyText?: string): Promise<Response> => {
+        const body = await run(route, ctx, req, url, found.params, env, bodyText);
+        if (body instanceof Response) {
+          body.headers.set("x-request-id", requestId);
+          body.headers.set("cache-control", "no-store");
+          body.headers.set("x-content-type-options", "nosniff");
+          return body;
+        }
+        return jsonResponse(route.response.status, body, requestId);
+      };
+      const key = ctx && req.method === "POST" && !route.stream ? idempotencyKeyOf(req) : null;
+      if (ctx && key !== null) {
+        const scope: IdempotencyScope = { db: deps.db, kek: deps.kek ?? kekConfig().kek, tenantId: ctx.tenantId, principal: `${ctx.actor.type}:${ctx.actor.id}`, key };
+        // Hashed as sent; only an operation that takes a body insists on JSON.
+        const text = await readBodyText(req, { json: route.body !== undefined });
+        const claim = await claimIdempotencyKey(scope, requestHash(req.method, url.pathname + url.search, text));
+        if (claim.kind === "replay") {
+          log.info({ idempotencyKey: key, status: claim.status }, "idempotent replay");
+          response = jsonResponse(claim.status, claim.body, requestId, { [REPLAYED_HEADER.toLowerCase()]: "true" });
+        } else {
+          response = await respond(text).catch((err: unknown) => toErrorResponse(err, requestId, log));
+          await settleIdempotencyKey(scope, response, log);
+        }
+      } else response = await respond();
     } catch (err) {
       response = toErrorResponse(err, requestId, log);
     }

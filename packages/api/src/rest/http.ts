@@ -42,7 +42,7 @@ export function jsonResponse(status: number, body: unknown, requestId: string, h
   });
 }
 
-export type IssueLocation = "path" | "query" | "body";
+export type IssueLocation = "path" | "query" | "body" | "header";
 export interface ValidationIssue {
   in?: IssueLocation;
   field: string;
@@ -125,13 +125,22 @@ async function readCapped(req: Request, limit: number): Promise<string | null> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function readJsonBody(req: Request): Promise<unknown> {
+/** The raw body text (JSON content type, at most MAX_BODY_BYTES), for hashing before it is parsed. */
+export async function readBodyText(req: Request, opts: { json?: boolean } = {}): Promise<string> {
   const type = req.headers.get("content-type");
-  if (type && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type.trim())) {
+  if (opts.json !== false && type && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type.trim())) {
     throw new RequestValidationError([{ in: "body", field: "body", message: "Content-Type must be application/json" }]);
   }
   const text = await readCapped(req, MAX_BODY_BYTES);
   if (text === null) throw new RequestValidationError([{ in: "body", field: "body", message: `must be at most ${MAX_BODY_BYTES} bytes` }]);
+  return text;
+}
+
+export async function readJsonBody(req: Request): Promise<unknown> {
+  return parseJsonBody(await readBodyText(req));
+}
+
+export function parseJsonBody(text: string): unknown {
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text) as unknown;
@@ -173,6 +182,7 @@ export function toErrorResponse(err: unknown, requestId: string, log: Logger): R
       const seconds = Number(err.details?.retryAfterSeconds);
       headers["retry-after"] = String(Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 60);
     }
+    if (err.code === "UNAVAILABLE") headers["retry-after"] = "30";
     // Denials are logged with their reason (CONVENTIONS §5); the client sees the same message.
     log.info({ code: err.code, status, reason: err.message }, "request denied");
     return errorResponse(status, requestId, { code: wireCode(err.code), message: err.message, ...(err.details ? { details: err.details } : {}) }, headers);

@@ -4,8 +4,8 @@ import { ApiKey, AuditEvent, AuditEventPage, CreateApiKeyInput, CreatedApiKey, E
 import { z } from "zod";
 import { wireCode } from "../errors";
 
-/** The domain codes, plus two that only the transport produces. */
-export const WIRE_ERROR_CODES = [...ERROR_CODES.map(wireCode), "method_not_allowed", "internal"];
+/** The domain codes, plus those only the transport produces (`gone`: an expired export's download). */
+export const WIRE_ERROR_CODES = [...ERROR_CODES.map(wireCode), "method_not_allowed", "gone", "internal"];
 
 export const ApiError = z
   .object({

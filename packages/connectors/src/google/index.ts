@@ -60,3 +60,4 @@ export function createGoogleConnector(options: GoogleConnectorOptions): SourceCo
     },
   };
 }
+export { completeGoogleConsent, verifyGoogleDelegation, type DelegationCheckInput, type GoogleConsentInput } from "./onboarding";

@@ -39,3 +39,4 @@ export function createMicrosoftConnector(input: MicrosoftConnectorConfigInput): 
     },
   };
 }
+export { verifyMicrosoftAppAccess } from "./onboarding";

@@ -21,7 +21,14 @@ export async function finishRun(ctx: TenantContext, runId: string, raw: FinishRu
     }
     const [row] = await tx
       .update(backupRuns)
-      .set({ status, itemsDone: input.itemsDone, bytesDone: input.bytesDone, errorSummary: input.errorSummary ?? null, finishedAt: now })
+      .set({
+        status,
+        // The counts accumulated as segments committed stand unless the caller gives totals.
+        ...(input.itemsDone !== undefined ? { itemsDone: input.itemsDone } : {}),
+        ...(input.bytesDone !== undefined ? { bytesDone: input.bytesDone } : {}),
+        errorSummary: input.errorSummary ?? null,
+        finishedAt: now,
+      })
       .where(and(eq(backupRuns.id, runId), eq(backupRuns.tenantId, ctx.tenantId)))
       .returning();
     if (!row) throw new Error("backup run update returned no row");

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, items, itemVersions, withTenant, type Tx } from "@holdfast/db";
+import { and, backupRuns, eq, inArray, isNull, items, itemVersions, sql, withTenant, type Tx } from "@holdfast/db";
 import type { z } from "zod";
 import { requireRole, type TenantContext } from "../context";
 import { conflict } from "../errors";
@@ -29,7 +29,8 @@ const sameVersion = (open: { version: string; path: string; contentSha256: strin
  * Record a batch of items as a backup saw them in one snapshot. For each item: upsert the item,
  * and unless its current version is this one, close the current version's range (superseded now,
  * last seq = this snapshot's seq - 1) and open a new one. Recording the same batch twice writes
- * nothing the second time, so a retried activity cannot duplicate versions.
+ * nothing the second time, so a retried activity cannot duplicate versions. The snapshot's run
+ * gains the new versions (not folders) and their bytes: its live progress.
  */
 export async function recordVersions(ctx: TenantContext, snapshotId: string, raw: z.input<typeof RecordVersionsInput>, now = new Date()): Promise<RecordVersionsResult> {
   const parsed = RecordVersionsInput.parse(raw);
@@ -96,7 +97,19 @@ export async function recordVersions(ctx: TenantContext, snapshotId: string, raw
     if (toUndelete.length > 0) {
       await tx.update(items).set({ deletedAt: null, deletedSeq: null }).where(and(inArray(items.id, toUndelete), eq(items.tenantId, ctx.tenantId)));
     }
-    if (toInsert.length > 0) await tx.insert(itemVersions).values(toInsert);
+    if (toInsert.length > 0) {
+      await tx.insert(itemVersions).values(toInsert);
+      // Live progress: the run counts what it captured as it commits, in this same transaction, so
+      // a retried batch (whose versions are all `unchanged`) adds nothing.
+      const captured = toInsert.filter((v) => v.kind !== "folder");
+      if (captured.length > 0) {
+        const bytes = captured.reduce((n, v) => n + (v.size ?? 0), 0);
+        await tx
+          .update(backupRuns)
+          .set({ itemsDone: sql`${backupRuns.itemsDone} + ${captured.length}`, bytesDone: sql`${backupRuns.bytesDone} + ${bytes}` })
+          .where(and(eq(backupRuns.id, snap.runId), eq(backupRuns.tenantId, ctx.tenantId)));
+      }
+    }
     return { created: toInsert.length, unchanged: batch.length - toInsert.length };
   });
 }

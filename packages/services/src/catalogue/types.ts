@@ -18,8 +18,9 @@ export type StartRunInput = z.infer<typeof StartRunInput>;
 export const FinishRunInput = z.object({
   /** `failed` or `cancelled` when the run did not finish; otherwise derived from the run's issues. */
   outcome: z.enum(["finished", "failed", "cancelled"]),
-  itemsDone: z.number().int().min(0).default(0),
-  bytesDone: z.number().int().min(0).default(0),
+  /** Totals to record; absent = keep what the run accumulated as its versions were recorded (its live progress). */
+  itemsDone: z.number().int().min(0).optional(),
+  bytesDone: z.number().int().min(0).optional(),
   errorSummary: z.string().max(4000).optional(),
 });
 export type FinishRunInput = z.input<typeof FinishRunInput>;
@@ -172,3 +173,50 @@ export const ResolvedPage = z.object({ versions: z.array(ItemVersion), nextCurso
 export type ResolvedPage = z.infer<typeof ResolvedPage>;
 
 export { ItemKind, UnitKind };
+
+export const ListSnapshotsInput = z.object({
+  sourceId: id.optional(),
+  unitId: id.optional(),
+  cursor: z.string().max(512).optional(),
+  limit: limit(200, 50),
+});
+export type ListSnapshotsInput = z.input<typeof ListSnapshotsInput>;
+
+export const SnapshotListItem = Snapshot.extend({ sourceId: id });
+export type SnapshotListItem = z.infer<typeof SnapshotListItem>;
+
+export const SnapshotPage = z.object({ items: z.array(SnapshotListItem), nextCursor: z.string().nullable() });
+export type SnapshotPage = z.infer<typeof SnapshotPage>;
+
+/** A boolean that also arrives as the query-string words `true` / `false`. */
+const flag = z.union([z.boolean(), z.enum(["true", "false"], { error: "must be true or false" }).transform((v) => v === "true")]);
+
+/**
+ * One query for the catalogue as the API exposes it: with `q` (or `kind` / `deleted`) a search
+ * across every version, otherwise the listing of one folder as of a time.
+ */
+export const FindItemsInput = z.object({
+  sourceId: id.optional(),
+  unitId: id.optional(),
+  q: z.string().trim().max(500).optional().describe("Search text: every word must occur, the last as a prefix"),
+  asOf: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z" }).optional().describe("Browse as of this time (default: now). Browsing only"),
+  path: z.string().startsWith("/", "must start with /").max(8192).optional().describe("Browse: the folder to list (default /). Search: only under this folder"),
+  kind: ItemKind.optional().describe("Search: only items of this kind"),
+  deleted: flag.optional().describe("Search: only items deleted at the source"),
+  cursor: z.string().max(4096).optional(),
+  limit: limit(200, 50),
+});
+export type FindItemsInput = z.input<typeof FindItemsInput>;
+
+export const ItemPage = z.object({
+  mode: z.enum(["browse", "search"]),
+  /** Browse: the folder listed and the time it was listed as of. */
+  path: z.string().optional(),
+  asOf: z.string().datetime().optional(),
+  items: z.array(ItemVersion),
+  nextCursor: z.string().nullable(),
+});
+export type ItemPage = z.infer<typeof ItemPage>;
+
+export const ItemVersionList = z.object({ items: z.array(ItemVersion) });
+export type ItemVersionList = z.infer<typeof ItemVersionList>;

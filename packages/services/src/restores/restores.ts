@@ -1,11 +1,12 @@
 // Restore jobs: requested by a member (operator and up), run by the worker (system actor), each
 // item's outcome recorded and shown. The selection is resolved from the catalogue as of the
 // job's time, page by page, when the job runs.
-import { and, eq, inArray, restoreJobItems, restoreJobs, sql, withTenant, type RestoreJob as RestoreJobRow } from "@holdfast/db";
+import { and, asc, eq, inArray, items, RESTORE_STATUSES, restoreJobItems, restoreJobs, sql, withTenant, type RestoreJob as RestoreJobRow } from "@holdfast/db";
 import { z } from "zod";
 import { resolveAsOf } from "../catalogue/resolve-as-of";
 import { audit, requireRole, type TenantContext } from "../context";
-import { forbidden, notFound, validation } from "../errors";
+import { conflict, forbidden, notFound, validation } from "../errors";
+import { decodeCursor, encodeCursor } from "../catalogue/map";
 import { findUnit } from "../sources/guards";
 
 export const RequestRestoreInput = z.object({
@@ -21,20 +22,22 @@ export const RequestRestoreInput = z.object({
 });
 export type RequestRestoreInput = z.input<typeof RequestRestoreInput>;
 
-export interface Restore {
-  id: string;
-  sourceId: string;
-  unitId: string;
-  targetUnitId: string;
-  asOf: string;
-  conflict: "skip" | "copy" | "replace";
-  copyFolder: string;
-  status: RestoreJobRow["status"];
-  counts: { created: number; replaced: number; copied: number; skipped: number; failed: number };
-  summary: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export const RestoreJobView = z.object({
+  id: z.string().uuid(),
+  sourceId: z.string().uuid(),
+  unitId: z.string().uuid(),
+  targetUnitId: z.string().uuid(),
+  asOf: z.string().datetime(),
+  conflict: z.enum(["skip", "copy", "replace"]),
+  copyFolder: z.string(),
+  status: z.enum(RESTORE_STATUSES),
+  counts: z.object({ created: z.number().int(), replaced: z.number().int(), copied: z.number().int(), skipped: z.number().int(), failed: z.number().int() }),
+  summary: z.string().nullable(),
+  createdAt: z.string().datetime(),
+  finishedAt: z.string().datetime().nullable(),
+});
+export type RestoreJobView = z.infer<typeof RestoreJobView>;
+export type Restore = RestoreJobView;
 
 function toRestore(r: RestoreJobRow): Restore {
   return {
@@ -66,6 +69,15 @@ export async function requestRestore(ctx: TenantContext, raw: RequestRestoreInpu
     const target = input.targetUnitId ? await findUnit(tx, ctx.tenantId, input.targetUnitId) : unit;
     if (target.kind !== unit.kind) throw validation(`A ${unit.kind} unit can be restored only into another ${unit.kind} unit, not ${target.kind}`);
     if (target.sourceId !== unit.sourceId) throw validation("Restoring into another organisation's source is not supported");
+    if (input.itemIds?.length) {
+      // Items the caller cannot see are not found; the caller's own items of another unit are a mistake to name.
+      const wanted = [...new Set(input.itemIds)];
+      const found = await tx.select({ id: items.id, unitId: items.unitId }).from(items).where(and(eq(items.tenantId, ctx.tenantId), inArray(items.id, wanted)));
+      const missing = wanted.find((id) => !found.some((f) => f.id === id));
+      if (missing) throw notFound(`Item ${missing}`);
+      const elsewhere = found.find((f) => f.unitId !== unit.id);
+      if (elsewhere) throw validation(`Item ${elsewhere.id} is not in unit ${unit.id}; restore the items of one unit at a time`, { field: "items" });
+    }
     const [row] = await tx
       .insert(restoreJobs)
       .values({
@@ -86,21 +98,28 @@ export async function requestRestore(ctx: TenantContext, raw: RequestRestoreInpu
   });
 }
 
-async function findJob(ctx: TenantContext, restoreId: string): Promise<RestoreJobRow> {
+/** A restore or export job by id (the worker's verbs serve both kinds); `kind` narrows it to one. */
+async function findJob(ctx: TenantContext, restoreId: string, kind?: RestoreJobRow["kind"]): Promise<RestoreJobRow> {
   if (!z.string().uuid().safeParse(restoreId).success) throw notFound("Restore");
-  const [row] = await withTenant(ctx.db, ctx.tenantId, (tx) => tx.select().from(restoreJobs).where(and(eq(restoreJobs.id, restoreId), eq(restoreJobs.tenantId, ctx.tenantId))));
+  const [row] = await withTenant(ctx.db, ctx.tenantId, (tx) =>
+    tx
+      .select()
+      .from(restoreJobs)
+      .where(and(eq(restoreJobs.id, restoreId), eq(restoreJobs.tenantId, ctx.tenantId), kind ? eq(restoreJobs.kind, kind) : undefined)),
+  );
   if (!row) throw notFound("Restore");
   return row;
 }
 
+/** A restore job (exports are not restores: their ids are not found here). */
 export async function getRestore(ctx: TenantContext, restoreId: string): Promise<Restore> {
   requireRole(ctx, "viewer", "Viewing a restore");
-  return toRestore(await findJob(ctx, restoreId));
+  return toRestore(await findJob(ctx, restoreId, "restore"));
 }
 
 export async function listRestoreItems(ctx: TenantContext, restoreId: string, opts: { limit?: number; offset?: number } = {}) {
   requireRole(ctx, "viewer", "Viewing a restore");
-  await findJob(ctx, restoreId);
+  await findJob(ctx, restoreId, "restore");
   const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
   return withTenant(ctx.db, ctx.tenantId, (tx) =>
     tx
@@ -111,6 +130,74 @@ export async function listRestoreItems(ctx: TenantContext, restoreId: string, op
       .limit(limit)
       .offset(opts.offset ?? 0),
   );
+}
+
+export const RestoreItem = z.object({
+  id: z.string().uuid(),
+  path: z.string().nullable(),
+  externalId: z.string().nullable(),
+  outcome: z.enum(["created", "replaced", "copied", "skipped", "failed", "exported"]),
+  /** Where a copy (or a restore into another unit) was written. */
+  newExternalId: z.string().nullable(),
+  reason: z.string().nullable(),
+  at: z.string().datetime(),
+});
+export type RestoreItem = z.infer<typeof RestoreItem>;
+
+export const ListRestoreItemsInput = z.object({
+  cursor: z.string().max(8192).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type ListRestoreItemsInput = z.input<typeof ListRestoreItemsInput>;
+
+export const RestoreItemPage = z.object({ items: z.array(RestoreItem), nextCursor: z.string().nullable() });
+export type RestoreItemPage = z.infer<typeof RestoreItemPage>;
+
+/** Each item's outcome in a restore, in path order, a page at a time (a stable keyset cursor). */
+export async function listRestoreItemPage(ctx: TenantContext, restoreId: string, raw: ListRestoreItemsInput = {}): Promise<RestoreItemPage> {
+  const input = ListRestoreItemsInput.parse(raw);
+  requireRole(ctx, "viewer", "Viewing a restore");
+  await findJob(ctx, restoreId, "restore");
+  const after = input.cursor ? decodeCursor(input.cursor, ["string", "string"]) : null;
+  if (after && !z.string().uuid().safeParse(after[1]).success) throw validation("cursor must be a cursor returned by a previous page");
+  const pathKey = sql<string>`coalesce(${restoreJobItems.path}, '')`;
+  const rows = await withTenant(ctx.db, ctx.tenantId, (tx) =>
+    tx
+      .select()
+      .from(restoreJobItems)
+      .where(
+        and(
+          eq(restoreJobItems.restoreId, restoreId),
+          eq(restoreJobItems.tenantId, ctx.tenantId),
+          after ? sql`(${pathKey}, ${restoreJobItems.id}) > (${String(after[0])}, ${String(after[1])}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(asc(pathKey), asc(restoreJobItems.id))
+      .limit(input.limit + 1),
+  );
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({ id: r.id, path: r.path, externalId: r.externalId, outcome: r.outcome, newExternalId: r.newExternalId, reason: r.reason, at: r.at.toISOString() })),
+    nextCursor: rows.length > input.limit && last ? encodeCursor([last.path ?? "", last.id]) : null,
+  };
+}
+
+/**
+ * The requester's side when a recorded restore or export could not be handed to the job runner:
+ * the job ends failed with the reason, so it never sits queued with nothing behind it.
+ */
+export async function failUnstartedRestore(ctx: TenantContext, restoreId: string, reason: string): Promise<void> {
+  requireRole(ctx, "operator", "Restoring data");
+  const job = await findJob(ctx, restoreId);
+  if (job.status !== "queued") throw conflict(`${job.kind === "export" ? "Export" : "Restore"} ${restoreId} is already ${job.status}`);
+  await withTenant(ctx.db, ctx.tenantId, async (tx) => {
+    await tx
+      .update(restoreJobs)
+      .set({ status: "failed", summary: reason, finishedAt: new Date() })
+      .where(and(eq(restoreJobs.id, restoreId), eq(restoreJobs.tenantId, ctx.tenantId), eq(restoreJobs.status, "queued")));
+    await audit(tx, ctx, `${job.kind}.start_failed`, { type: job.kind, id: restoreId }, { reason });
+  });
 }
 
 function requireWorker(ctx: TenantContext): void {

@@ -8,7 +8,8 @@ import { SyncUnitsInput, type SyncUnitsResult } from "./types";
 const keyOf = (u: { kind: string; externalId: string }) => `${u.kind}:${u.externalId}`;
 
 /**
- * Apply one full discovery: new units start protected (`auto`) unless an admin excludes them;
+ * Apply one full discovery: new units start protected (`auto`) unless an admin excludes them — or
+ * start `excluded` when the source's `autoProtectNewUnits` is off;
  * known units are refreshed; units discovery no longer lists become `gone`, never deleted, so
  * their backups stay browseable. Protection changes (units added or gone) are audited.
  */
@@ -21,7 +22,8 @@ export async function syncDiscoveredUnits(ctx: TenantContext, raw: SyncUnitsInpu
     seen.add(keyOf(u));
   }
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
-    await findSource(tx, ctx.tenantId, input.sourceId);
+    const source = await findSource(tx, ctx.tenantId, input.sourceId);
+    const newProtection = source.autoProtectNewUnits ? "auto" : "excluded";
     const existing = await tx.select().from(units).where(and(eq(units.sourceId, input.sourceId), eq(units.tenantId, ctx.tenantId)));
     const byKey = new Map(existing.map((u) => [keyOf(u), u]));
     const added: SyncUnitsResult["added"] = [];
@@ -36,7 +38,7 @@ export async function syncDiscoveredUnits(ctx: TenantContext, raw: SyncUnitsInpu
       } else {
         const [row] = await tx
           .insert(units)
-          .values({ tenantId: ctx.tenantId, sourceId: input.sourceId, kind: d.kind, externalId: d.externalId, protection: "auto", discoveredAt: now, ...fields })
+          .values({ tenantId: ctx.tenantId, sourceId: input.sourceId, kind: d.kind, externalId: d.externalId, protection: newProtection, discoveredAt: now, ...fields })
           .returning();
         if (!row) throw new Error("unit insert returned no row");
         added.push(toUnit(row));

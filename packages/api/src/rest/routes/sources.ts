@@ -1,4 +1,175 @@
-// /api/v1 routes: Sources, onboarding (consent), units, on-demand backups.
-import type { Route } from "../route";
+// /api/v1 routes: Sources, onboarding (consent), units, and the organisation's vault.
+import {
+  completeSourceConsent,
+  ConsentCallbackQuery,
+  ConsentResult,
+  createSource,
+  CreateSourceInput,
+  getSource,
+  getVaultStatus,
+  listSources,
+  listSourceUnits,
+  ListSourceUnitsInput,
+  ProvisionedVault,
+  requestSourceConsent,
+  setUnitProtection,
+  SetUnitProtectionInput,
+  SourceConsent,
+  SourceDetail,
+  SourceList,
+  Unit,
+  UnitPage,
+  updateSource,
+  UpdateSourceInput,
+  VaultStatus,
+  type SourceViewOptions,
+  type TenantContext,
+} from "@holdfast/services";
+import { backupWorkflowIds, scheduleTimes } from "@holdfast/workflows";
+import { IdParams } from "../schemas";
+import { defineRoute, definePublicRoute, type Route } from "../route";
 
-export const sourceRoutes: readonly Route[] = [];
+/** How sources are shown: next run from the schedule's own local times (the Temporal Schedule's calendar). */
+export const sourceView: SourceViewOptions = { scheduleTimes };
+
+/** The first backup of a newly connected source runs under `backup-source:<id>:first` (a reconnection under its own key). */
+export const firstBackupWorkflowId = (sourceId: string, runKey: string) => backupWorkflowIds.backupSource(sourceId, runKey);
+
+/**
+ * Provisioning pulls in the vault engine (native zstd, S3 client): loaded on first use only, so
+ * code that never provisions a vault never loads it.
+ */
+export async function provisionVault(ctx: TenantContext): Promise<ProvisionedVault> {
+  const { provisionTenantVault } = await import("@holdfast/services/vaults");
+  return provisionTenantVault(ctx);
+}
+
+const SCHEDULE_NOTE =
+  "`nextRunAt` is the next scheduled start before jitter, computed from the schedule in its time zone; the run starts up to `schedule.jitterMinutes` later, and a run still going when the next is due makes that one skipped.";
+
+export const sourceRoutes: readonly Route[] = [
+  // Listed before /sources/{id}/… so the literal path wins.
+  definePublicRoute({
+    method: "GET",
+    path: "/sources/consent/callback",
+    operationId: "completeSourceConsent",
+    summary: "Consent redirect from Google or Microsoft",
+    description:
+      "Where the provider's consent page sends the admin back (no API key: the single-use `state` authenticates it). Google: `code` and `state`; the code is exchanged (PKCE), the id token must name the source's admin and domain, and that admin must be able to list the domain's users. Microsoft: `admin_consent=True`, `tenant` and `state`; Holdfast's app must then get a token in that directory and list its users. On success the source is `connected`, its schedule is created and its first backup started. `error=access_denied` (or any error) is a 400 saying what happened; the source stays as it was and a new link is had from POST /sources/{id}/consent. An unknown, expired, used or foreign state is a 400 that does not say which.",
+    tag: "Sources",
+    query: ConsentCallbackQuery,
+    response: { status: 200, description: "The connected source and its first backup's job id", schema: ConsentResult },
+    errors: [400, 503],
+    handle: ({ query }, env) => completeSourceConsent(env.db, query, { publicUrl: env.publicUrl, jobs: env.jobs, backupWorkflowId: firstBackupWorkflowId, ...sourceView }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/sources",
+    operationId: "createSource",
+    summary: "Connect a source",
+    description:
+      "Requires the admin role and a vault (POST /vault). Google Workspace: pass the JSON key of a service account with domain-wide delegation and the super admin it acts as; the key is checked (a token as that admin, one directory read, and a token for each backup scope) before it is stored sealed. Microsoft 365: nothing else. The answer's `authorizeUrl` is where the provider's admin approves access (valid 30 minutes, single use); the source is `pending_consent` until the provider redirects back.",
+    tag: "Sources",
+    body: CreateSourceInput,
+    response: { status: 201, description: "The pending source and its consent URL", schema: SourceConsent },
+    errors: [400, 403, 412],
+    handle: (ctx, { body }, env) => createSource(ctx, body, { publicUrl: env.publicUrl }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/sources",
+    operationId: "listSources",
+    summary: "List sources",
+    description: `Every source of the organisation, oldest first, with its status, schedule, unit counts and last run. ${SCHEDULE_NOTE}`,
+    tag: "Sources",
+    response: { status: 200, description: "The organisation's sources", schema: SourceList },
+    errors: [403],
+    handle: async (ctx) => ({ items: await listSources(ctx, sourceView) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/sources/{id}",
+    operationId: "getSource",
+    summary: "Get a source",
+    description: `Status, the provider account (\`externalAccountId\`), schedule, unit counts, last run and last successful backup (a run that completed, with or without warnings). ${SCHEDULE_NOTE}`,
+    tag: "Sources",
+    params: IdParams,
+    response: { status: 200, description: "The source", schema: SourceDetail },
+    errors: [400, 404],
+    handle: (ctx, { params }) => getSource(ctx, params.id, sourceView),
+  }),
+  defineRoute({
+    method: "PATCH",
+    path: "/sources/{id}",
+    operationId: "updateSource",
+    summary: "Change a source",
+    description: "Requires the admin role. Rename it, change its schedule (applied to the running schedule at once) or whether units discovered from now on are protected automatically. Audited.",
+    tag: "Sources",
+    params: IdParams,
+    body: UpdateSourceInput,
+    response: { status: 200, description: "The changed source", schema: SourceDetail },
+    errors: [400, 403, 404, 503],
+    handle: (ctx, { params, body }, env) => updateSource(ctx, params.id, body, { ...sourceView, jobs: env.jobs }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/sources/{id}/consent",
+    operationId: "requestSourceConsent",
+    summary: "Get a fresh consent URL",
+    description: "Requires the admin role. For a source that is pending consent, revoked or disconnected: a new `authorizeUrl` (the previous one stops working). A connected source is 409.",
+    tag: "Sources",
+    params: IdParams,
+    response: { status: 200, description: "The source and its new consent URL", schema: SourceConsent },
+    errors: [400, 403, 404, 409, 412],
+    handle: (ctx, { params }, env) => requestSourceConsent(ctx, params.id, { publicUrl: env.publicUrl }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/sources/{id}/units",
+    operationId: "listSourceUnits",
+    summary: "List a source's units",
+    description: "Mailboxes, drives, calendars, contacts, shared drives and sites discovered in the source, by kind and name. Filter with `protected` and `kind`; pass `nextCursor` as `cursor` for the next page.",
+    tag: "Sources",
+    params: IdParams,
+    query: ListSourceUnitsInput,
+    response: { status: 200, description: "One page of units", schema: UnitPage },
+    errors: [400, 404],
+    handle: (ctx, { params, query }) => listSourceUnits(ctx, params.id, query),
+  }),
+  defineRoute({
+    method: "PATCH",
+    path: "/units/{id}",
+    operationId: "setUnitProtection",
+    summary: "Include or exclude a unit",
+    description: "Requires the admin role. `auto` follows the source's default, `included` always backs the unit up, `excluded` stops new backups of it (existing ones stay). Audited.",
+    tag: "Sources",
+    params: IdParams,
+    body: SetUnitProtectionInput,
+    response: { status: 200, description: "The unit", schema: Unit },
+    errors: [400, 403, 404],
+    handle: (ctx, { params, body }) => setUnitProtection(ctx, params.id, body.protection),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/vault",
+    operationId: "getVault",
+    summary: "The organisation's vault",
+    description: "Whether the organisation's backup vault exists, its bucket and vault id. Never any credential.",
+    tag: "Vault",
+    response: { status: 200, description: "The vault's status", schema: VaultStatus },
+    errors: [403],
+    handle: (ctx) => getVaultStatus(ctx),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/vault",
+    operationId: "provisionVault",
+    summary: "Create the organisation's vault",
+    description:
+      "Requires the owner role (an API key made by an owner with role `owner`). Creates the bucket with Object Lock and its least-privilege identities, once. The response carries the recovery key, which opens every backup without Holdfast: it is shown this once — keep it offline. A second call is 409.",
+    tag: "Vault",
+    response: { status: 201, description: "The new vault and its recovery key", schema: ProvisionedVault },
+    errors: [403, 409],
+    handle: (ctx) => provisionVault(ctx),
+  }),
+];

@@ -1,3 +1,91 @@
-import { router } from "../init";
+// The console's view of backups and restores: the same verbs as /api/v1 (jobs, on-demand backups,
+// snapshots, browse/search, versions, restores), with the job runner from the context.
+import {
+  CreateRestoreInput,
+  findItems,
+  FindItemsInput,
+  getJob,
+  getRestore,
+  ItemPage,
+  ItemVersion,
+  Job,
+  JobAccepted,
+  JobPage,
+  listItemVersions,
+  listJobs,
+  ListJobsInput,
+  listRestoreItemPage,
+  ListRestoreItemsInput,
+  listSnapshots,
+  ListSnapshotsInput,
+  requestBackup,
+  RequestBackupInput,
+  requestRestoreJob,
+  RestoreItemPage,
+  RestoreJobView,
+  SnapshotPage,
+} from "@holdfast/services";
+import { backupWorkflowIds } from "@holdfast/workflows/contracts";
+import { z } from "zod";
+import { router, tenantProcedure } from "../init";
+import { ById } from "../schemas";
 
-export const catalogueRouter = router({});
+export const catalogueRouter = router({
+  jobs: router({
+    get: tenantProcedure
+      .input(ById)
+      .output(Job)
+      .query(({ ctx, input }) => getJob(ctx.tenant, input.id)),
+    /** Newest first; pass `nextCursor` back as `cursor`. */
+    list: tenantProcedure
+      .input(ListJobsInput)
+      .output(JobPage)
+      .query(({ ctx, input }) => listJobs(ctx.tenant, { sourceId: input.sourceId, kind: input.kind, cursor: input.cursor, limit: input.limit })),
+  }),
+
+  /** On-demand backup of a source (or some of its units); follow the job with `jobs.get`. */
+  requestBackup: tenantProcedure
+    .input(RequestBackupInput.extend({ sourceId: z.string().min(1).max(100) }))
+    .output(JobAccepted)
+    .mutation(({ ctx, input }) =>
+      requestBackup(ctx.tenant, input.sourceId, input.unitIds ? { unitIds: input.unitIds } : {}, { jobs: ctx.jobs, workflowId: backupWorkflowIds.backupSource }),
+    ),
+
+  snapshots: tenantProcedure
+    .input(ListSnapshotsInput)
+    .output(SnapshotPage)
+    .query(({ ctx, input }) => listSnapshots(ctx.tenant, { sourceId: input.sourceId, unitId: input.unitId, cursor: input.cursor, limit: input.limit })),
+
+  items: router({
+    /** Browse a folder as of a time, or search every version (with `q`, `kind` or `deleted`). */
+    find: tenantProcedure
+      .input(FindItemsInput)
+      .output(ItemPage)
+      .query(({ ctx, input }) => {
+        const { orgId: _orgId, ...query } = input;
+        return findItems(ctx.tenant, query);
+      }),
+    versions: tenantProcedure
+      .input(ById)
+      .output(z.array(ItemVersion))
+      .query(({ ctx, input }) => listItemVersions(ctx.tenant, input.id)),
+  }),
+
+  restores: router({
+    request: tenantProcedure
+      .input(CreateRestoreInput)
+      .output(JobAccepted)
+      .mutation(({ ctx, input }) => {
+        const { orgId: _orgId, ...body } = input;
+        return requestRestoreJob(ctx.tenant, body, ctx.jobs);
+      }),
+    get: tenantProcedure
+      .input(ById)
+      .output(RestoreJobView)
+      .query(({ ctx, input }) => getRestore(ctx.tenant, input.id)),
+    items: tenantProcedure
+      .input(ListRestoreItemsInput.extend({ id: z.string().min(1).max(100) }))
+      .output(RestoreItemPage)
+      .query(({ ctx, input }) => listRestoreItemPage(ctx.tenant, input.id, { cursor: input.cursor, limit: input.limit })),
+  }),
+});

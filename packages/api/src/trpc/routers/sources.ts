@@ -1,3 +1,74 @@
-import { router } from "../init";
+// The console's side of sources and onboarding: the same verbs as /api/v1/sources and /vault.
+import { z } from "zod";
+import {
+  createSource,
+  CreateSourceInput,
+  getSource,
+  getVaultStatus,
+  listSources,
+  listSourceUnits,
+  ListSourceUnitsInput,
+  ProvisionedVault,
+  requestSourceConsent,
+  setUnitProtection,
+  SourceConsent,
+  SourceDetail,
+  Unit,
+  UnitPage,
+  UnitProtection,
+  updateSource,
+  UpdateSourceInput,
+  VaultStatus,
+} from "@holdfast/services";
+import { TRPCError } from "@trpc/server";
+import { provisionVault, sourceView } from "../../rest/routes/sources";
+import { router, tenantProcedure } from "../init";
 
-export const sourcesRouter = router({});
+const ById = z.object({ id: z.string().min(1).max(100) });
+
+function publicUrlOf(ctx: { publicUrl?: string }): string {
+  if (!ctx.publicUrl) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This server does not know its public URL, so it cannot build a consent redirect" });
+  return ctx.publicUrl;
+}
+
+export const sourcesRouter = router({
+  list: tenantProcedure.output(z.array(SourceDetail)).query(({ ctx }) => listSources(ctx.tenant, sourceView)),
+
+  get: tenantProcedure
+    .input(ById)
+    .output(SourceDetail)
+    .query(({ ctx, input }) => getSource(ctx.tenant, input.id, sourceView)),
+
+  /** Registers the source and returns where to send the provider's admin. */
+  create: tenantProcedure
+    .input(z.object({ source: CreateSourceInput }))
+    .output(SourceConsent)
+    .mutation(({ ctx, input }) => createSource(ctx.tenant, input.source, { publicUrl: publicUrlOf(ctx) })),
+
+  /** A fresh consent URL for a pending, revoked or disconnected source. */
+  consentUrl: tenantProcedure
+    .input(ById)
+    .output(SourceConsent)
+    .mutation(({ ctx, input }) => requestSourceConsent(ctx.tenant, input.id, { publicUrl: publicUrlOf(ctx) })),
+
+  update: tenantProcedure
+    .input(ById.extend({ changes: UpdateSourceInput }))
+    .output(SourceDetail)
+    .mutation(({ ctx, input }) => updateSource(ctx.tenant, input.id, input.changes, { ...sourceView, jobs: ctx.jobs })),
+
+  units: tenantProcedure
+    .input(ById.extend({ page: ListSourceUnitsInput.optional() }))
+    .output(UnitPage)
+    .query(({ ctx, input }) => listSourceUnits(ctx.tenant, input.id, input.page ?? {})),
+
+  setUnitProtection: tenantProcedure
+    .input(z.object({ unitId: z.string().min(1).max(100), protection: UnitProtection }))
+    .output(Unit)
+    .mutation(({ ctx, input }) => setUnitProtection(ctx.tenant, input.unitId, input.protection)),
+
+  vault: router({
+    status: tenantProcedure.output(VaultStatus).query(({ ctx }) => getVaultStatus(ctx.tenant)),
+    /** Owner only; the recovery key is in this response once. */
+    provision: tenantProcedure.output(ProvisionedVault).mutation(({ ctx }) => provisionVault(ctx.tenant)),
+  }),
+});

@@ -1,0 +1,42 @@
+// Downloading a finished export: the caller's tenant, the archive still kept, the download audited.
+// The bytes come from the exports store (written there by the worker), never from the vault.
+import type { Readable } from "node:stream";
+import { withTenant } from "@holdfast/db";
+import { audit, requireRole, type TenantContext } from "../context";
+import { conflict } from "../errors";
+import { fileNameOf, findExportRow, isExpired } from "./map";
+import { exportsStore, type ExportsStore } from "./store";
+
+/** The archive was deleted when it expired (HTTP 410). Not a DomainError: only the download route meets it. */
+export class ExportExpiredError extends Error {
+  override readonly name = "ExportExpiredError";
+}
+
+export interface ExportDownload {
+  exportId: string;
+  body: Readable;
+  size: number;
+  contentType: string;
+  fileName: string;
+}
+
+export async function openExportDownload(ctx: TenantContext, exportId: string, store: ExportsStore = exportsStore()): Promise<ExportDownload> {
+  requireRole(ctx, "operator", "Downloading an export");
+  const row = await withTenant(ctx.db, ctx.tenantId, (tx) => findExportRow(tx, ctx.tenantId, exportId));
+  if (row.status === "queued" || row.status === "running") throw conflict(`Export ${row.id} is ${row.status}; download it once it has completed`);
+  if (isExpired(row)) throw new ExportExpiredError(`Export ${row.id} expired at ${row.exportExpiresAt?.toISOString()} and its archive was deleted; request a new export`);
+  if (row.status !== "completed" && row.status !== "completed_with_errors") throw conflict(`Export ${row.id} ${row.status}${row.summary ? `: ${row.summary}` : ""}; there is nothing to download`);
+  const key = row.exportObjectKey;
+  // The key is ours, but check it is under this tenant's prefix before reading it.
+  if (!key || !key.startsWith(`${ctx.tenantId}/${row.id}/`)) throw conflict(`Export ${row.id} has no stored archive`);
+  let stored;
+  try {
+    stored = await store.open(key);
+  } catch (e) {
+    // Deleted before the row said so (an operator, a lifecycle rule): as good as expired.
+    if ((e as Error).name === "NoSuchKey" || (e as Error).name === "NoSuchBucket") throw new ExportExpiredError(`Export ${row.id}'s archive is no longer stored; request a new export`);
+    throw e;
+  }
+  await withTenant(ctx.db, ctx.tenantId, (tx) => audit(tx, ctx, "export.downloaded", { type: "export", id: row.id }, { format: row.format, bytes: stored.size, fileName: fileNameOf(key) }));
+  return { exportId: row.id, body: stored.body, size: stored.size, contentType: stored.contentType, fileName: fileNameOf(key) ?? "export" };
+}
