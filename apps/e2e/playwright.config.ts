@@ -29,5 +29,8 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     env: { E2E_PORT: String(E2E_PORT) },
+    // SIGTERM, not Playwright's default SIGKILL: serve.ts then stops the worker, sandbox and
+    // console it started and drops the run's database.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
   },
 });

@@ -49,7 +49,8 @@ function intEnv(stack: Stack): Record<string, string> {
 
 /**
  * apps/e2e's webServer creates and migrates a database of its own under TEST_DATABASE_URL and
- * serves the production build of the console, so that build comes first.
+ * serves the production build of the console beside the worker (from its prebuilt workflow
+ * bundle) and the sandbox, so those builds come first.
  */
 async function e2e(stack: Stack): Promise<Outcome> {
   if (!existsSync(join(repoRoot, "apps/e2e/playwright.config.ts"))) {
@@ -58,6 +59,8 @@ async function e2e(stack: Stack): Promise<Outcome> {
   }
   const env = { ...appEnv(stack, stack.databaseUrl), ...intEnv(stack) };
   if (hasScript("apps/web", "build") && (await pnpm(["--filter", "@holdfast/web", "build"], env)) !== 0) return "failed";
+  // The e2e run starts the worker as production does: from its prebuilt workflow bundle.
+  if (hasScript("apps/worker", "build") && (await pnpm(["--filter", "@holdfast/worker", "build"], env)) !== 0) return "failed";
   return (await pnpm(["--filter", "@holdfast/e2e", "test:e2e"], env)) === 0 ? "passed" : "failed";
 }
 
