@@ -19,6 +19,9 @@ export interface OAuthClient {
 /** What a Microsoft app registration asks for when the caller names nothing: a backup product's usual set. */
 export const DEFAULT_MICROSOFT_APP_ROLES = ["User.Read.All", "Mail.Read", "Mail.ReadWrite", "Files.Read.All"];
 
+/** What the built-in development app requests: everything Holdfast backs up and restores (mail, drives, sites, calendars, contacts). */
+export const DEV_MICROSOFT_APP_ROLES = ["User.Read.All", "Mail.ReadWrite", "Files.ReadWrite.All", "Sites.ReadWrite.All", "Calendars.ReadWrite", "Contacts.ReadWrite"];
+
 /** Dev-only credentials of the built-in clients; documented in the README, never valid anywhere else. */
 export const DEV_CLIENTS: Record<"google" | "microsoft" | "salesforce", { clientId: string; clientSecret: string }> = {
   google: { clientId: "holdfast-dev.apps.googleusercontent.com", clientSecret: "sandbox-dev-secret" },
@@ -39,7 +42,7 @@ export class ClientRegistry {
         name: "Holdfast (development)",
         redirectUris: [],
         allowLoopback: true,
-        appRoles: provider === "microsoft" ? DEFAULT_MICROSOFT_APP_ROLES : [],
+        appRoles: provider === "microsoft" ? DEV_MICROSOFT_APP_ROLES : [],
       });
     }
   }

@@ -3,6 +3,7 @@ import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache, type ReactNode } from "react";
 import { appRouter, clientIpFrom, createCaller, createTrpcContext } from "@holdfast/api/trpc";
+import { authConfig } from "@holdfast/config";
 import { makeQueryClient } from "~/trpc/query-client";
 import { currentUserId } from "./auth";
 import { db } from "./db";
@@ -11,7 +12,7 @@ import { jobs } from "./jobs";
 /** The request's tRPC context (user, request id, client address, logger), once per request. */
 export const serverContext = cache(async () => {
   const h = await headers();
-  return createTrpcContext({ db: db(), userId: await currentUserId(), requestId: h.get("x-request-id"), ip: clientIpFrom(h), jobs: jobs() });
+  return createTrpcContext({ db: db(), userId: await currentUserId(), requestId: h.get("x-request-id"), ip: clientIpFrom(h), jobs: jobs(), publicUrl: authConfig().url });
 });
 
 /** Server components call procedures directly, through the same middleware as the browser. */
