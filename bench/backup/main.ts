@@ -59,6 +59,8 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "5101" },
     "peer-concurrency": { type: "string", default: "8" },
     "peer-pace": { type: "string", default: "0.98" },
+    /** Added to every Gmail message request (a sandbox delay rule), for ours and the peer alike: real Gmail answers in tens to hundreds of ms, the sandbox in ~1. */
+    "latency-ms": { type: "string", default: "0" },
     "skip-peer": { type: "boolean", default: false },
     "skip-restore": { type: "boolean", default: false },
   },
@@ -126,6 +128,9 @@ async function main(): Promise<void> {
     // The tenant: Gmail is what is measured; Drive, Calendar and contacts are kept small but backed up too.
     const sb = await control<TenantSummary>("POST", "/_control/tenants", { provider: "google", seed: Number(args.seed), users: USERS, itemsPerUser: MESSAGES, driveFilesPerUser: int("drive-files", args["drive-files"]), eventsPerUser: int("events", args.events) });
     const setBudget = (units: number) => control("PUT", `/_control/tenants/${sb.id}/throttling`, { unitsPerUserPerMinute: units, windowSeconds: WINDOW_S });
+    const LATENCY_MS = Number(args["latency-ms"]);
+    if (!(Number.isInteger(LATENCY_MS) && LATENCY_MS >= 0 && LATENCY_MS <= 5000)) throw new Error(`--latency-ms must be an integer in [0, 5000], got ${String(args["latency-ms"])}`);
+    if (LATENCY_MS > 0) await control("POST", "/_control/faults", { provider: "google", path: "/gmail/v1/users/*/messages/*", delayMs: LATENCY_MS });
     const gmailUsage = async () => (await control<{ gmail: GmailUsage }>("GET", `/_control/tenants/${sb.id}/throttling/usage`)).gmail;
     const key = await control<ServiceAccountKeyFile>("POST", `/_control/tenants/${sb.id}/service-accounts`, {});
     const { userId, organization } = await signUp(t.app.db, { email: `bench-${randomBytes(3).toString("hex")}@example.test`, password: "a long enough password", organizationName: "Backup Bench Ltd" });
@@ -292,6 +297,7 @@ async function main(): Promise<void> {
       cpuModel: cpus()[0]?.model,
       loadBefore,
       loadAfter,
+      latencyMs: Number(args["latency-ms"]),
       tenant: { provider: "google", users: USERS, messagesPerUser: MESSAGES, driveFilesPerUser: Number(args["drive-files"]), eventsPerUser: Number(args.events), seed: Number(args.seed) },
       budget: { unitsPerUserPerWindow: BUDGET, windowSeconds: WINDOW_S, holdfastGmailUnitsPerUserPerMinute: perMinute(BUDGET), restoreUnitsPerUserPerWindow: RESTORE_BUDGET, sandboxDefault: 15_000 },
       first: {
