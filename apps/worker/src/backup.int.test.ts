@@ -3,7 +3,6 @@
 // the sandbox in-process as Google. The catalogue and the vault are checked against the sandbox's
 // manifest; a second run after mutations must be incremental.
 import { randomBytes, randomUUID } from "node:crypto";
-import { providersConfig } from "@holdfast/config";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { createSandbox, type Sandbox, type ServiceAccountKeyFile, type TenantSummary } from "@holdfast/sandbox";
 import { browse, getJob, getRestore, listRestoreItems, listUnits, registerSource, requestRestore, search, signUp, systemContext, type TenantContext } from "@holdfast/services";
@@ -12,7 +11,8 @@ import { provisionTenantVault } from "@holdfast/services/vaults";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTemporal } from "../test/temporal";
-import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
+import { sandboxBackupPorts } from "../test/sandbox-ports";
+import type { ClosableBackupPorts } from "./backup-ports";
 import { startWorker, type RunningWorker } from "./main";
 import { workflowsEntryPath } from "./workflow-source";
 
@@ -62,16 +62,7 @@ beforeAll(async () => {
   await provisionTenantVault(owner);
   const source = await registerSource(owner, { provider: "google", displayName: sbTenant.domain, credentials: { serviceAccountKey: JSON.stringify(key), adminEmail: sbTenant.adminEmail } });
   sourceId = source.id;
-  // The in-process sandbox listens for HTTPS on a port of its own (not SANDBOX_PORT + 1).
-  const sandboxProviders = providersConfig({ HOLDFAST_PROVIDERS: "sandbox", SANDBOX_URL: url });
-  const httpsUrl = sandbox.httpsUrl;
-  if (!httpsUrl || !sandbox.tls) throw new Error("the sandbox has no HTTPS listener (is openssl installed?)");
-  ports = createBackupPorts({
-    db: t.app.db,
-    workerId: "test-worker",
-    providers: { ...sandboxProviders, microsoft: { ...sandboxProviders.microsoft, graphBaseUrl: `${httpsUrl}/microsoft/graph` } },
-    graphCa: sandbox.tls.cert,
-  });
+  ports = sandboxBackupPorts(t.app.db, sandbox, url, { workerId: "test-worker" });
   worker = await startWorker({ db: t.app.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports, restore: ports.restore });
 }, 240_000);
 

@@ -14,7 +14,6 @@ import { promisify } from "node:util";
 import { CreateMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { createTemporalJobs } from "@holdfast/api/jobs";
 import { createRestHandler } from "@holdfast/api/rest";
-import { providersConfig } from "@holdfast/config";
 import { eq, items, itemVersions, restoreJobs } from "@holdfast/db";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { parseMboxrd, REPORT_ENTRY } from "@holdfast/exports";
@@ -40,7 +39,8 @@ import { backupWorkflowIds, exportWorkflowId, type BackupSourceResult, type Expo
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTemporal } from "../test/temporal";
-import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
+import { sandboxBackupPorts } from "../test/sandbox-ports";
+import type { ClosableBackupPorts } from "./backup-ports";
 import { createExportPorts } from "./export-ports";
 import { startWorker, type RunningWorker } from "./main";
 import { workflowsEntryPath } from "./workflow-source";
@@ -131,14 +131,7 @@ beforeAll(async () => {
   owner = { db: t.app.db, tenantId, actor: { type: "user", id: userId }, role: "owner" };
   await provisionTenantVault(owner);
   sourceId = (await registerSource(owner, { provider: "google", displayName: sbTenant.domain, credentials: { serviceAccountKey: JSON.stringify(key), adminEmail: sbTenant.adminEmail } })).id;
-  const sandboxProviders = providersConfig({ HOLDFAST_PROVIDERS: "sandbox", SANDBOX_URL: url });
-  if (!sandbox.httpsUrl || !sandbox.tls) throw new Error("the sandbox has no HTTPS listener (is openssl installed?)");
-  ports = createBackupPorts({
-    db: t.app.db,
-    workerId: "test-worker",
-    providers: { ...sandboxProviders, microsoft: { ...sandboxProviders.microsoft, graphBaseUrl: `${sandbox.httpsUrl}/microsoft/graph` } },
-    graphCa: sandbox.tls.cert,
-  });
+  ports = sandboxBackupPorts(t.app.db, sandbox, url, { workerId: "test-worker" });
   store = new ExportsStore();
   exportPorts = createExportPorts({ db: t.app.db, workerId: "test-worker", readVault: (id) => ports.restore.readVault(id), store });
   const archives = exportPorts.archives;

@@ -6,7 +6,6 @@
 // Postgres-shared limiter, the vault on versitygw); the sandbox runs in-process, HTTPS included
 // for Graph.
 import { randomBytes, randomUUID } from "node:crypto";
-import { providersConfig } from "@holdfast/config";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { createSandbox, type Sandbox, type TenantSummary } from "@holdfast/sandbox";
 import { registerSource } from "@holdfast/services";
@@ -16,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlClient, drillSeed, expectEveryItemOnce, googleSource, googleTruth, microsoftTruth, newOrganisation, seededRng, type Control, type GoogleManifest, type MicrosoftManifest } from "../test/drill";
 import { checkRetryAfter, type LoggedRequest } from "../test/retry-after";
 import { createTestTemporal } from "../test/temporal";
-import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
+import { sandboxBackupPorts } from "../test/sandbox-ports";
+import type { ClosableBackupPorts } from "./backup-ports";
 import { startWorker, type RunningWorker } from "./main";
 import { workflowsEntryPath } from "./workflow-source";
 
@@ -90,15 +90,7 @@ beforeAll(async () => {
   url = await sandbox.listen({ port: 0 });
   control = controlClient(url);
   rng = seededRng(drillSeed("faults-drill"));
-  const httpsUrl = sandbox.httpsUrl;
-  if (!httpsUrl || !sandbox.tls) throw new Error("the sandbox has no HTTPS listener (is openssl installed?)");
-  const providers = providersConfig({ HOLDFAST_PROVIDERS: "sandbox", SANDBOX_URL: url });
-  ports = createBackupPorts({
-    db: t.app.db,
-    workerId: "faults-drill",
-    providers: { ...providers, microsoft: { ...providers.microsoft, graphBaseUrl: `${httpsUrl}/microsoft/graph` } },
-    graphCa: sandbox.tls.cert,
-  });
+  ports = sandboxBackupPorts(t.app.db, sandbox, url, { workerId: "faults-drill" });
   worker = await startWorker({ db: t.app.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports, restore: ports.restore });
 }, 240_000);
 
