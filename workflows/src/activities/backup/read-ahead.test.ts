@@ -48,6 +48,15 @@ async function drain(r: EarlyRead): Promise<Uint8Array> {
 
 const expected = (seed: number, total: number) => pattern(seed, total);
 
+
+/** Polls until `cond` holds (up to 10 s): for states reached by background reads, whatever the machine's load. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let waited = 0; !cond(); waited += 5) {
+    if (waited > 10_000) throw new Error("condition not reached within 10 s");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 describe("ReadAhead", () => {
   it("keeps `reads` reads in flight and hands each item's bytes over whole, in the order asked", async () => {
     const items = Array.from({ length: 12 }, (_, i) => item(i));
@@ -81,6 +90,8 @@ describe("ReadAhead", () => {
       return Promise.resolve({ contentType: "application/octet-stream", body: body(n, 64 * KiB, 4 * KiB, seen[n] ?? { pulled: 0, closed: false }) });
     });
     let maxBuffered = 0;
+    // On a loaded machine the first fill can take longer than the 20 ms pauses below: wait for it.
+    await until(() => ahead.bufferedBytes >= limits.maxBufferedBytes);
     for (const [n, it] of items.entries()) {
       // Give the reads ahead time to fill whatever the budget lets them.
       await new Promise((r) => setTimeout(r, 20));
@@ -100,8 +111,10 @@ describe("ReadAhead", () => {
   it("hands a failed read over at its turn without rejecting, and closing cancels the reads under way and closes their streams", async () => {
     const items = Array.from({ length: 6 }, (_, i) => item(i));
     const aborted: string[] = [];
+    const started = new Set<string>();
     const seen = Array.from({ length: 6 }, () => ({ pulled: 0, closed: false }));
     const read = (it: ItemDescriptor, signal: AbortSignal): Promise<ItemContent> => {
+      started.add(it.externalId);
       const n = Number(it.externalId.slice(1));
       if (n === 0) return Promise.reject(new Error("rejected before the body"));
       if (n === 1) return Promise.resolve({ contentType: "x/y", body: body(n, 10 * KiB, KiB, { ...(seen[n] ?? { pulled: 0, closed: false }), failAt: 4 * KiB }) });
@@ -119,7 +132,7 @@ describe("ReadAhead", () => {
     expect(!first.ok && (first.error as Error).message).toBe("rejected before the body");
     const second = await (ahead.take(items[1] as ItemDescriptor) as Promise<EarlyRead>);
     expect(!second.ok && second.error).toBeInstanceOf(SourceReadError);
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => started.has("m5"));
     await ahead.close(); // item 2 was never taken; 3, 4 and 5 are still waiting
     expect(aborted.sort()).toEqual(["m3", "m4", "m5"]);
     expect(seen[2]?.closed).toBe(true);

@@ -220,8 +220,17 @@ describe("reading ahead within a segment", () => {
     const provider = new ScriptedProvider([specs.map((s) => ({ op: "upsert", item: descriptor(s) }))], new Map(specs.map((s) => [`m${s.n}`, s])));
     const vault = await newVault();
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("activity cancelled")), 30);
-    await expect(runSegment(envFor(vault, provider, LIMITS, controller.signal), start(), { maxItems: 1000, maxMs: 60_000 })).rejects.toThrow("activity cancelled");
+    const running = runSegment(envFor(vault, provider, LIMITS, controller.signal), start(), { maxItems: 1000, maxMs: 60_000 });
+    const settled = running.catch((e: unknown) => e);
+    // Abort once the read-ahead is full of hanging reads (a fixed delay raced a loaded machine).
+    // Items 0 and 1 finish; the window then holds 2–5, all hanging: six reads started, four under way.
+    for (let waited = 0; provider.reads < 6 || provider.inFlight < 4; waited += 5) {
+      if (waited > 10_000) throw new Error(`only ${provider.inFlight} reads ever got under way`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    controller.abort(new Error("activity cancelled"));
+    await settled;
+    await expect(running).rejects.toThrow("activity cancelled");
     expect(provider.inFlight).toBe(0);
     expect(provider.aborted).toBe(4);
     expect(await vault.listSnapshotIds()).toEqual([]);
