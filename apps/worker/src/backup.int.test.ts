@@ -2,89 +2,48 @@
 // a Temporal dev server, the worker in-process with the real ports, the vault on versitygw, and
 // the sandbox in-process as Google. The catalogue and the vault are checked against the sandbox's
 // manifest; a second run after mutations must be incremental.
-import { randomBytes, randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
-import { createSandbox, type Sandbox, type ServiceAccountKeyFile, type TenantSummary } from "@holdfast/sandbox";
-import { browse, getJob, getRestore, listRestoreItems, listUnits, registerSource, requestRestore, search, signUp, systemContext, type TenantContext } from "@holdfast/services";
-import { backupWorkflowIds, restoreWorkflowId, type BackupSourceResult, type RestoreResult } from "@holdfast/workflows/contracts";
-import { provisionTenantVault } from "@holdfast/services/vaults";
-import type { TestWorkflowEnvironment } from "@temporalio/testing";
+import type { TenantSummary } from "@holdfast/sandbox";
+import { browse, getJob, getRestore, listRestoreItems, listUnits, search, systemContext, type TenantContext } from "@holdfast/services";
+import type { BackupSourceResult } from "@holdfast/workflows/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTemporal } from "../test/temporal";
-import { sandboxBackupPorts } from "../test/sandbox-ports";
-import type { ClosableBackupPorts } from "./backup-ports";
-import { startWorker, type RunningWorker } from "./main";
-import { workflowsEntryPath } from "./workflow-source";
-
-process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
+import type { Control } from "../test/drill";
+import { startWorkerStack, type WorkerStack } from "../test/stack";
 
 interface GoogleManifest {
   units: { email: string; items: { id: string; sha256: string }[] }[];
 }
 
+let stack: WorkerStack;
 let tenantId: string;
-let t: TestDatabase;
-let env: TestWorkflowEnvironment;
-let sandbox: Sandbox;
-let url: string;
 let sbTenant: TenantSummary;
-let ports: ClosableBackupPorts;
-let worker: RunningWorker;
 let owner: TenantContext;
 let sourceId: string;
-const taskQueue = `backup-${randomUUID()}`;
+let control: Control;
 
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function runBackup(key: string, source = sourceId): Promise<BackupSourceResult> {
-  const handle = await env.client.workflow.start("backupSource", {
-    taskQueue,
-    workflowId: backupWorkflowIds.backupSource(source, key),
-    args: [{ tenantId, sourceId: source, trigger: "on_demand" }],
-  });
-  return (await handle.result()) as BackupSourceResult;
-}
+const runBackup = (key: string, source = sourceId): Promise<BackupSourceResult> => stack.runBackup(source, key);
 
 beforeAll(async () => {
-  [t, env] = await Promise.all([createTestDatabase("backup"), createTestTemporal()]);
-  sandbox = await createSandbox();
-  url = await sandbox.listen({ port: 0 });
-  sbTenant = await control<TenantSummary>("POST", "/_control/tenants", { provider: "google", seed: 1201, users: 2, itemsPerUser: 12, driveFilesPerUser: 6 });
-  const key = await control<ServiceAccountKeyFile>("POST", `/_control/tenants/${sbTenant.id}/service-accounts`, {});
-  const { userId, organization } = await signUp(t.app.db, { email: `owner-${randomBytes(3).toString("hex")}@example.test`, password: "a long enough password", organizationName: "Backup Test Ltd" });
-  tenantId = organization.id;
-  owner = { db: t.app.db, tenantId, actor: { type: "user", id: userId }, role: "owner" };
-  await provisionTenantVault(owner);
-  const source = await registerSource(owner, { provider: "google", displayName: sbTenant.domain, credentials: { serviceAccountKey: JSON.stringify(key), adminEmail: sbTenant.adminEmail } });
-  sourceId = source.id;
-  ports = sandboxBackupPorts(t.app.db, sandbox, url, { workerId: "test-worker" });
-  worker = await startWorker({ db: t.app.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports, restore: ports.restore });
+  stack = await startWorkerStack("backup");
+  ({ owner, tenantId, control } = stack);
+  const google = await stack.connectGoogle({ seed: 1201, users: 2, itemsPerUser: 12, driveFilesPerUser: 6 });
+  sourceId = google.sourceId;
+  sbTenant = google.sandboxTenant;
 }, 240_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await worker?.done;
-  await ports?.close();
-  await sandbox?.close();
-  await env?.teardown();
-  await t?.drop();
+  await stack?.close();
 });
 
 describe("backupSource on the real stack", () => {
   it("discovers the domain, backs up every unit and catalogues every message as the manifest has it", async () => {
     const result = await runBackup("first");
     expect(result.status).toBe("completed");
-    const units = await listUnits(systemContext(t.app.db, tenantId, "test"), sourceId);
+    const units = await listUnits(systemContext(stack.db.app.db, tenantId, "test"), sourceId);
     expect(units.filter((u) => u.kind === "gmail")).toHaveLength(2);
     expect(result.units).toBe(units.filter((u) => u.protected).length);
     expect(result.failedUnits).toBe(0);
     // The run's progress counted each catalogued version once (the first run captures everything).
-    const { rows } = await t.owner.pool.query<{ n: number }>("select count(*)::int as n from item_versions where tenant_id = $1 and kind <> 'folder'", [tenantId]);
+    const { rows } = await stack.db.owner.pool.query<{ n: number }>("select count(*)::int as n from item_versions where tenant_id = $1 and kind <> 'folder'", [tenantId]);
     expect((await getJob(owner, result.runId)).progress.itemsDone).toBe(rows[0]?.n);
     expect(rows[0]?.n).toBeGreaterThan(0);
 
@@ -105,7 +64,7 @@ describe("backupSource on the real stack", () => {
   });
 
   it("a second run after mutations is incremental and the catalogue follows the provider", async () => {
-    const [gmail] = (await listUnits(systemContext(t.app.db, tenantId, "test"), sourceId)).filter((u) => u.kind === "gmail");
+    const [gmail] = (await listUnits(systemContext(stack.db.app.db, tenantId, "test"), sourceId)).filter((u) => u.kind === "gmail");
     if (!gmail) throw new Error("no gmail unit");
     const deleted = await control<{ touched: { id: string }[] }>("POST", `/_control/tenants/${sbTenant.id}/mutations`, { kind: "delete", fraction: 0.25, seed: 5, units: [gmail.ownerEmail] });
     await control("POST", `/_control/tenants/${sbTenant.id}/mutations`, { kind: "create", fraction: 0.25, seed: 6, units: [gmail.ownerEmail] });
@@ -124,7 +83,7 @@ describe("backupSource on the real stack", () => {
   });
 
   it("a self-serve restore brings deleted messages back byte for byte, records each item, and a second one skips them", async () => {
-    const [gmail] = (await listUnits(systemContext(t.app.db, tenantId, "test"), sourceId)).filter((u) => u.kind === "gmail");
+    const [gmail] = (await listUnits(systemContext(stack.db.app.db, tenantId, "test"), sourceId)).filter((u) => u.kind === "gmail");
     if (!gmail) throw new Error("no gmail unit");
     const before = await control<GoogleManifest>("GET", `/_control/tenants/${sbTenant.id}/manifest`);
     const truth = (m: GoogleManifest) => (m.units.find((x) => x.email === gmail.ownerEmail)?.items ?? []).map((i) => i.sha256).sort();
@@ -132,11 +91,7 @@ describe("backupSource on the real stack", () => {
     const gone = await control<{ touched: { id: string }[] }>("POST", `/_control/tenants/${sbTenant.id}/mutations`, { kind: "delete", fraction: 0.3, seed: 17, units: [gmail.ownerEmail] });
     expect(gone.touched.length).toBeGreaterThan(0);
 
-    const restoreOnce = async () => {
-      const job = await requestRestore(owner, { unitId: gmail.id, asOf, conflict: "skip" });
-      const handle = await env.client.workflow.start("restore", { taskQueue, workflowId: restoreWorkflowId(job.id), args: [{ tenantId, restoreId: job.id }] });
-      return { job, result: (await handle.result()) as RestoreResult };
-    };
+    const restoreOnce = () => stack.runRestore({ unitId: gmail.id, asOf, conflict: "skip" });
     const first = await restoreOnce();
     expect(first.result.status).toBe("completed");
     expect(first.result.counts.created).toBe(gone.touched.length);
@@ -158,7 +113,7 @@ describe("backupSource on the real stack", () => {
     const result = await runBackup("revoked");
     expect(result.status).toBe("failed");
     await control("DELETE", `/_control/faults`);
-    const units = await listUnits(systemContext(t.app.db, tenantId, "test"), sourceId);
+    const units = await listUnits(systemContext(stack.db.app.db, tenantId, "test"), sourceId);
     const [gmail] = units.filter((u) => u.kind === "gmail");
     const still = await search(owner, { text: "", unitIds: [gmail?.id ?? ""], kinds: ["message"], limit: 200 });
     expect(still.items.length).toBeGreaterThan(0);
@@ -170,22 +125,11 @@ describe("a Microsoft 365 source on the real stack", () => {
     interface MsManifest {
       units: { email: string; items: { id: string; sha256: string }[]; drive?: { items: { id: string; sha256: string }[] } }[];
     }
-    const ms = await control<TenantSummary & { tenantId: string }>("POST", "/_control/tenants", { provider: "microsoft", seed: 1301, users: 2, itemsPerUser: 10 });
-    const redirectUri = "http://localhost:3000/api/auth/callback/azure-ad";
-    const app = await control<{ clientId: string; clientSecret: string }>("POST", "/_control/oauth-clients", {
-      provider: "microsoft",
-      redirectUris: [redirectUri],
-      appRoles: ["User.Read.All", "Mail.ReadWrite", "Files.ReadWrite.All", "Sites.ReadWrite.All", "Calendars.ReadWrite", "Contacts.ReadWrite"],
-    });
-    const consent = new URL(`${url}/microsoft/${ms.tenantId}/v2.0/adminconsent`);
-    for (const [k, v] of Object.entries({ client_id: app.clientId, redirect_uri: redirectUri, scope: "https://graph.microsoft.com/.default", state: "s" })) consent.searchParams.set(k, v);
-    const approved = await fetch(consent, { headers: { "x-sandbox-consent": "approve" }, redirect: "manual" });
-    expect(approved.headers.get("location")).toContain("admin_consent=True");
-    const source = await registerSource(owner, { provider: "microsoft", displayName: ms.domain, credentials: { tenantId: ms.tenantId, clientId: app.clientId, clientSecret: app.clientSecret } });
-
+    const { sourceId: msSourceId, sandboxTenant: ms } = await stack.connectMicrosoft({ seed: 1301, users: 2, itemsPerUser: 10 });
+    const source = { id: msSourceId };
     const result = await runBackup("ms-first", source.id);
     expect(result).toMatchObject({ status: "completed", failedUnits: 0 });
-    const units = await listUnits(systemContext(t.app.db, tenantId, "test"), source.id);
+    const units = await listUnits(systemContext(stack.db.app.db, tenantId, "test"), source.id);
     const manifest = await control<MsManifest>("GET", `/_control/tenants/${ms.id}/manifest`);
     for (const u of units.filter((x) => x.kind === "exchange")) {
       const truth = manifest.units.find((m) => m.email === u.ownerEmail)?.items ?? [];

@@ -3,140 +3,35 @@
 // real `exportJob` workflow into the exports store, downloaded, and checked byte for byte against
 // the sandbox's manifest; every item's outcome recorded. The item-content download goes through
 // the REST handler with an API key, so its bytes too come only from the worker.
-import { execFile } from "node:child_process";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Readable, Transform } from "node:stream";
-import { buffer } from "node:stream/consumers";
-import { promisify } from "node:util";
 import { CreateMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { createTemporalJobs } from "@holdfast/api/jobs";
 import { createRestHandler } from "@holdfast/api/rest";
 import { eq, items, itemVersions, restoreJobs } from "@holdfast/db";
-import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { parseMboxrd, REPORT_ENTRY } from "@holdfast/exports";
-import { createSandbox, type Sandbox, type ServiceAccountKeyFile, type TenantSummary } from "@holdfast/sandbox";
-import {
-  createApiKey,
-  ExportExpiredError,
-  ExportsStore,
-  getExport,
-  listExportItems,
-  listUnits,
-  openExportDownload,
-  registerSource,
-  requestExport,
-  search,
-  signUp,
-  systemContext,
-  type Export,
-  type TenantContext,
-} from "@holdfast/services";
-import { provisionTenantVault } from "@holdfast/services/vaults";
-import { backupWorkflowIds, exportWorkflowId, type BackupSourceResult, type ExportJobResult } from "@holdfast/workflows/contracts";
-import type { TestWorkflowEnvironment } from "@temporalio/testing";
+import { createApiKey, ExportExpiredError, ExportsStore, getExport, listExportItems, openExportDownload, requestExport, search, type TenantContext } from "@holdfast/services";
+import { exportWorkflowId, type ExportJobResult } from "@holdfast/workflows/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTemporal } from "../test/temporal";
-import { sandboxBackupPorts } from "../test/sandbox-ports";
-import type { ClosableBackupPorts } from "./backup-ports";
-import { createExportPorts } from "./export-ports";
-import { startWorker, type RunningWorker } from "./main";
-import { workflowsEntryPath } from "./workflow-source";
+import type { GoogleManifest } from "../test/drill";
+import { sha256, startWorkerStack, unzipAll as unzipIn, type ExportPorts, type WorkerStack } from "../test/stack";
 
-process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
-// An exports bucket of this suite's own on the stack's versitygw (created by the worker on first
-// use); the REST route's store reads the same setting.
-process.env.HOLDFAST_EXPORTS_BUCKET = `hf-exports-test-${randomBytes(4).toString("hex")}`;
-const run = promisify(execFile);
-
-interface GoogleManifest {
-  units: { email: string; items: { id: string; sha256: string }[] }[];
-  drives: { kind: string; email?: string; items: { id: string; mimeType: string; sha256?: string; sha256Of?: string }[] }[];
-}
-
-let t: TestDatabase;
-let env: TestWorkflowEnvironment;
-let sandbox: Sandbox;
-let url: string;
-let sbTenant: TenantSummary;
-let ports: ClosableBackupPorts;
-let exportPorts: ReturnType<typeof createExportPorts>;
-let store: ExportsStore;
-let worker: RunningWorker;
+let stack: WorkerStack;
 let owner: TenantContext;
 let tenantId: string;
 let sourceId: string;
 let manifest: GoogleManifest;
-let dir: string;
 /** Fault injection: the next archive upload fails after its first bytes (as a dropped connection would). */
 const faults = { failNextUpload: false, uploads: 0 };
-const taskQueue = `export-${randomUUID()}`;
-const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const unit = (kind: string, email: string) => stack.unit(sourceId, kind, email);
+const runExport = (unitId: string, format: "eml-zip" | "mbox" | "zip", asOf = new Date()) => stack.runExport({ unitId, asOf: asOf.toISOString(), format });
+const downloaded = (exportId: string) => stack.download(exportId);
+const unzipAll = (zip: Buffer) => unzipIn(zip, stack.dir);
 
-async function unit(kind: string, email: string) {
-  const u = (await listUnits(systemContext(t.app.db, tenantId, "test"), sourceId)).find((x) => x.kind === kind && x.ownerEmail === email);
-  if (!u) throw new Error(`no ${kind} unit for ${email}`);
-  return u;
-}
-
-/** Requests an export as the owner and runs the real exportJob workflow on the in-process worker. */
-async function runExport(unitId: string, format: "eml-zip" | "mbox" | "zip", asOf = new Date()): Promise<{ job: Export; result: ExportJobResult }> {
-  const job = await requestExport(owner, { unitId, asOf: asOf.toISOString(), format });
-  const handle = await env.client.workflow.start("exportJob", { taskQueue, workflowId: exportWorkflowId(job.id), args: [{ tenantId, restoreId: job.id }] });
-  return { job, result: (await handle.result()) as ExportJobResult };
-}
-
-async function downloaded(exportId: string): Promise<{ bytes: Buffer; fileName: string; contentType: string }> {
-  const d = await openExportDownload(owner, exportId, store);
-  const bytes = await buffer(d.body);
-  expect(bytes.length).toBe(d.size);
-  return { bytes, fileName: d.fileName, contentType: d.contentType };
-}
-
-/** Every file in a ZIP, extracted by Info-ZIP's `unzip` (an independent reader), by entry name. */
-async function unzipAll(zip: Buffer): Promise<Map<string, Buffer>> {
-  const at = await mkdtemp(join(dir, "zip-"));
-  await writeFile(join(at, "a.zip"), zip);
-  await run("unzip", ["-qq", "-o", join(at, "a.zip"), "-d", join(at, "x")]);
-  const out = new Map<string, Buffer>();
-  const walk = async (rel: string): Promise<void> => {
-    for (const name of await readdir(join(at, "x", rel))) {
-      const path = rel ? `${rel}/${name}` : name;
-      if ((await stat(join(at, "x", path))).isDirectory()) await walk(path);
-      else out.set(path, await readFile(join(at, "x", path)));
-    }
-  };
-  await walk("");
-  return out;
-}
-
-beforeAll(async () => {
-  [t, env] = await Promise.all([createTestDatabase("export"), createTestTemporal()]);
-  dir = await mkdtemp(join(tmpdir(), "hf-export-int-"));
-  sandbox = await createSandbox();
-  url = await sandbox.listen({ port: 0 });
-  sbTenant = await control<TenantSummary>("POST", "/_control/tenants", { provider: "google", seed: 1501, users: 2, itemsPerUser: 5, driveFilesPerUser: 3, eventsPerUser: 2 });
-  const key = await control<ServiceAccountKeyFile>("POST", `/_control/tenants/${sbTenant.id}/service-accounts`, {});
-  const { userId, organization } = await signUp(t.app.db, { email: `owner-${randomBytes(3).toString("hex")}@example.test`, password: "a long enough password", organizationName: "Export Test Ltd" });
-  tenantId = organization.id;
-  owner = { db: t.app.db, tenantId, actor: { type: "user", id: userId }, role: "owner" };
-  await provisionTenantVault(owner);
-  sourceId = (await registerSource(owner, { provider: "google", displayName: sbTenant.domain, credentials: { serviceAccountKey: JSON.stringify(key), adminEmail: sbTenant.adminEmail } })).id;
-  ports = sandboxBackupPorts(t.app.db, sandbox, url, { workerId: "test-worker" });
-  store = new ExportsStore();
-  exportPorts = createExportPorts({ db: t.app.db, workerId: "test-worker", readVault: (id) => ports.restore.readVault(id), store });
-  const archives = exportPorts.archives;
-  const faultable = {
-    ...exportPorts,
+function faultable(ports: ExportPorts): ExportPorts {
+  const archives = ports.archives;
+  return {
+    ...ports,
     archives: {
       ...archives,
       upload: (key: string, body: Readable, contentType: string, opts: Parameters<typeof archives.upload>[3]) => {
@@ -156,27 +51,20 @@ beforeAll(async () => {
       },
     },
   };
-  worker = await startWorker({ db: t.app.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports, restore: ports.restore, exports: faultable });
+}
 
-  const handle = await env.client.workflow.start("backupSource", { taskQueue, workflowId: backupWorkflowIds.backupSource(sourceId, "first"), args: [{ tenantId, sourceId, trigger: "on_demand" }] });
-  const backup = (await handle.result()) as BackupSourceResult;
+beforeAll(async () => {
+  stack = await startWorkerStack("export", { wrapExports: faultable });
+  ({ owner, tenantId } = stack);
+  const google = await stack.connectGoogle({ seed: 1501, users: 2, itemsPerUser: 5, driveFilesPerUser: 3, eventsPerUser: 2 });
+  sourceId = google.sourceId;
+  const backup = await stack.runBackup(sourceId, "first");
   if (backup.status !== "completed") throw new Error(`the backup did not complete: ${JSON.stringify(backup)}`);
-  manifest = await control<GoogleManifest>("GET", `/_control/tenants/${sbTenant.id}/manifest`);
+  manifest = await stack.manifest<GoogleManifest>(google.sandboxTenant.id);
 }, 300_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await worker?.done;
-  await ports?.close();
-  exportPorts?.close();
-  if (store) {
-    await store.dropBucket().catch(() => undefined);
-    store.destroy();
-  }
-  await sandbox?.close();
-  await env?.teardown();
-  await t?.drop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe("exportJob on the real stack", () => {
@@ -189,9 +77,9 @@ describe("exportJob on the real stack", () => {
     // the export must name it as failed, not leave it out.
     const [real] = (await search(owner, { text: "", unitIds: [gmail.id], kinds: ["message"], limit: 1 })).items;
     if (!real?.vault) throw new Error("no backed-up message");
-    const [bogus] = await t.owner.db.insert(items).values({ tenantId, unitId: gmail.id, externalId: "missing-in-vault", kind: "message" }).returning();
+    const [bogus] = await stack.db.owner.db.insert(items).values({ tenantId, unitId: gmail.id, externalId: "missing-in-vault", kind: "message" }).returning();
     if (!bogus) throw new Error("no bogus item");
-    await t.owner.db.insert(itemVersions).values({
+    await stack.db.owner.db.insert(itemVersions).values({
       tenantId,
       itemId: bogus.id,
       unitId: gmail.id,
@@ -240,16 +128,16 @@ describe("exportJob on the real stack", () => {
     const gmail = await unit("gmail", email);
     const job = await requestExport(owner, { unitId: gmail.id, asOf: new Date().toISOString(), format: "mbox" });
     // What a crashed attempt leaves: an unfinished multipart upload under the job's prefix.
-    await store.ensureBucket();
+    await stack.store.ensureBucket();
     const prefix = ExportsStore.jobPrefix(tenantId, job.id);
-    await store.client.send(new CreateMultipartUploadCommand({ Bucket: store.bucket, Key: `${prefix}stale/holdfast-mail.mbox` }));
-    const handle = await env.client.workflow.start("exportJob", { taskQueue, workflowId: exportWorkflowId(job.id), args: [{ tenantId, restoreId: job.id }] });
+    await stack.store.client.send(new CreateMultipartUploadCommand({ Bucket: stack.store.bucket, Key: `${prefix}stale/holdfast-mail.mbox` }));
+    const handle = await stack.env.client.workflow.start("exportJob", { taskQueue: stack.taskQueue, workflowId: exportWorkflowId(job.id), args: [{ tenantId, restoreId: job.id }] });
     const result = (await handle.result()) as ExportJobResult;
     expect(result).toMatchObject({ status: "completed", exported: truth.length, failed: 0 });
-    const uploads = await store.client.send(new ListMultipartUploadsCommand({ Bucket: store.bucket, Prefix: prefix }));
+    const uploads = await stack.store.client.send(new ListMultipartUploadsCommand({ Bucket: stack.store.bucket, Prefix: prefix }));
     expect(uploads.Uploads ?? []).toHaveLength(0);
-    const objects = await store.client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix }));
-    expect((objects.Contents ?? []).map((o) => o.Key)).toEqual([(await t.owner.db.select().from(restoreJobs).where(eq(restoreJobs.id, job.id)))[0]?.exportObjectKey]);
+    const objects = await stack.store.client.send(new ListObjectsV2Command({ Bucket: stack.store.bucket, Prefix: prefix }));
+    expect((objects.Contents ?? []).map((o) => o.Key)).toEqual([(await stack.db.owner.db.select().from(restoreJobs).where(eq(restoreJobs.id, job.id)))[0]?.exportObjectKey]);
 
     const { bytes, contentType } = await downloaded(job.id);
     expect(contentType).toBe("application/mbox");
@@ -297,8 +185,8 @@ describe("exportJob on the real stack", () => {
     const outcomes = await listExportItems(owner, job.id, { limit: 1000 });
     expect(outcomes).toHaveLength(result.exported);
     const prefix = ExportsStore.jobPrefix(tenantId, job.id);
-    expect((await store.client.send(new ListMultipartUploadsCommand({ Bucket: store.bucket, Prefix: prefix }))).Uploads ?? []).toHaveLength(0);
-    expect((await store.client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix }))).Contents ?? []).toHaveLength(1);
+    expect((await stack.store.client.send(new ListMultipartUploadsCommand({ Bucket: stack.store.bucket, Prefix: prefix }))).Uploads ?? []).toHaveLength(0);
+    expect((await stack.store.client.send(new ListObjectsV2Command({ Bucket: stack.store.bucket, Prefix: prefix }))).Contents ?? []).toHaveLength(1);
     const entries = await unzipAll((await downloaded(job.id)).bytes);
     expect(entries.has(REPORT_ENTRY)).toBe(true);
   }, 120_000);
@@ -311,8 +199,8 @@ describe("exportJob on the real stack", () => {
     const truth = manifest.units[1]?.items.find((m) => m.sha256 === version.contentSha256);
     expect(truth).toBeDefined();
     const { key } = await createApiKey(owner, { name: "export test", role: "operator" });
-    const jobs = createTemporalJobs({ address: "unused", namespace: env.namespace ?? "default", taskQueue, client: env.client });
-    const handle = createRestHandler({ db: t.app.db, jobs });
+    const jobs = createTemporalJobs({ address: "unused", namespace: stack.env.namespace ?? "default", taskQueue: stack.taskQueue, client: stack.env.client });
+    const handle = createRestHandler({ db: stack.db.app.db, jobs });
     const res = await handle(new Request(`http://holdfast.test/api/v1/items/${version.itemId}/content?version=${version.id}`, { headers: { authorization: `Bearer ${key}` } }));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("message/rfc822");
@@ -331,13 +219,13 @@ describe("exportJob on the real stack", () => {
     const drive = manifest.drives.find((d) => d.kind === "myDrive");
     const u = await unit("drive", drive?.email ?? "");
     const { job } = await runExport(u.id, "zip");
-    const [row] = await t.owner.db.select().from(restoreJobs).where(eq(restoreJobs.id, job.id));
+    const [row] = await stack.db.owner.db.select().from(restoreJobs).where(eq(restoreJobs.id, job.id));
     const objectKey = row?.exportObjectKey ?? "";
-    await store.client.send(new HeadObjectCommand({ Bucket: store.bucket, Key: objectKey }));
-    await t.owner.db.update(restoreJobs).set({ exportExpiresAt: new Date(Date.now() - 1000) }).where(eq(restoreJobs.id, job.id));
-    await expect(openExportDownload(owner, job.id, store)).rejects.toBeInstanceOf(ExportExpiredError);
+    await stack.store.client.send(new HeadObjectCommand({ Bucket: stack.store.bucket, Key: objectKey }));
+    await stack.db.owner.db.update(restoreJobs).set({ exportExpiresAt: new Date(Date.now() - 1000) }).where(eq(restoreJobs.id, job.id));
+    await expect(openExportDownload(owner, job.id, stack.store)).rejects.toBeInstanceOf(ExportExpiredError);
     await runExport(u.id, "zip");
-    await expect(store.client.send(new HeadObjectCommand({ Bucket: store.bucket, Key: objectKey }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    await expect(stack.store.client.send(new HeadObjectCommand({ Bucket: stack.store.bucket, Key: objectKey }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
     expect(await getExport(owner, job.id)).toMatchObject({ expired: true, downloadUrl: null, fileName: null });
   });
 });
