@@ -52,8 +52,38 @@ export const BackupSourceInput = z.object({
   concurrency: z.number().int().min(1).max(64).optional(),
   /** Segment limits for every unit of the run (default DEFAULT_SEGMENT_BUDGET); smaller = more, shorter checkpoints. */
   segmentBudget: z.lazy(() => SegmentBudget).optional(),
+  /** Children started per workflow run before continue-as-new (default CHILDREN_PER_RUN); tests make it small. */
+  childrenPerRun: z.number().int().min(1).max(5_000).optional(),
+  /** Set by the workflow itself when it continues as new; callers leave it out. */
+  resume: z.lazy(() => BackupSourceProgress).optional(),
 });
 export type BackupSourceInput = z.infer<typeof BackupSourceInput>;
+
+/** Failed units named (with their reasons) in a run's result and summary; the rest are counted. */
+export const FAILED_UNITS_LISTED = 20;
+
+/** What the units backed up so far add up to: all a run's verdict and summary need, bounded in size. */
+export const RunTally = z.object({
+  units: z.number().int().nonnegative(),
+  failedUnits: z.number().int().nonnegative(),
+  /** Units that completed with some items not captured. */
+  warnedUnits: z.number().int().nonnegative(),
+  stats: SegmentStats,
+  /** The first FAILED_UNITS_LISTED failed units in the order they ended; every one is also a run issue. */
+  failures: z.array(z.object({ unitId: Uuid, error: z.string().max(1_000) })).max(FAILED_UNITS_LISTED),
+});
+export type RunTally = z.infer<typeof RunTally>;
+
+/** Where a source's run stands when it continues as new (discovery is not repeated). */
+export const BackupSourceProgress = z.object({
+  runId: Uuid,
+  /** Units not started yet, in discovery order. */
+  queue: z.array(Uuid),
+  tally: RunTally,
+  /** Continue-as-new hops so far. */
+  hops: z.number().int().nonnegative(),
+});
+export type BackupSourceProgress = z.infer<typeof BackupSourceProgress>;
 
 export const BackupSourceResult = z.object({
   runId: Uuid,
@@ -61,6 +91,10 @@ export const BackupSourceResult = z.object({
   units: z.number().int().nonnegative(),
   failedUnits: z.number().int().nonnegative(),
   stats: SegmentStats,
+  /** Failed units with their reasons (the first FAILED_UNITS_LISTED; `failedUnits` counts them all). */
+  failures: z.array(z.object({ unitId: Uuid, error: z.string() })).optional(),
+  /** Continue-as-new hops the run took. */
+  hops: z.number().int().nonnegative().optional(),
 });
 export type BackupSourceResult = z.infer<typeof BackupSourceResult>;
 
@@ -136,3 +170,63 @@ export const backupWorkflowIds = {
 
 /** Segments per backupUnit run before continue-as-new (each costs ~6 history events). */
 export const SEGMENTS_PER_RUN = 200;
+
+/**
+ * Children per backupSource run before continue-as-new: each costs ~10 history events (initiated,
+ * started, completed and the workflow tasks around them), so 1,000 stay far below Temporal's
+ * 51,200-event and 50 MB limits while keeping hops rare.
+ */
+export const CHILDREN_PER_RUN = 1_000;
+
+// Maintenance (docs/adr/0014-run-hygiene-and-maintenance.md): an hourly sweep over the tenants
+// with expired export archives or idempotency records. Tenant ids and counts only.
+
+/** Tenants swept per maintenance run before continue-as-new (each costs ~6 history events). */
+export const TENANTS_PER_MAINTENANCE_RUN = 500;
+/** Problems (a tenant's sweep failing, an archive not deleted) named in the result; the rest are counted. */
+export const MAINTENANCE_PROBLEMS_LISTED = 20;
+
+export const MaintenanceTenantsInput = z.object({ at: z.string().datetime() });
+export type MaintenanceTenantsInput = z.infer<typeof MaintenanceTenantsInput>;
+
+export const SweepTenantInput = z.object({ tenantId: Uuid, at: z.string().datetime() });
+export type SweepTenantInput = z.infer<typeof SweepTenantInput>;
+
+export const TenantSweepResult = z.object({
+  tenantId: Uuid,
+  exportsDeleted: z.number().int().nonnegative(),
+  exportsFailed: z.number().int().nonnegative(),
+  failures: z.array(z.object({ exportId: Uuid, reason: z.string() })),
+  idempotencyKeysDeleted: z.number().int().nonnegative(),
+});
+export type TenantSweepResult = z.infer<typeof TenantSweepResult>;
+
+export const MaintenanceProblem = z.object({ tenantId: Uuid, exportId: Uuid.optional(), reason: z.string().max(1_000) });
+export type MaintenanceProblem = z.infer<typeof MaintenanceProblem>;
+
+export const MaintenanceTotals = z.object({
+  tenants: z.number().int().nonnegative(),
+  exportsDeleted: z.number().int().nonnegative(),
+  exportsFailed: z.number().int().nonnegative(),
+  idempotencyKeysDeleted: z.number().int().nonnegative(),
+  /** Tenants whose sweep failed after its retries (the next hourly run tries again). */
+  failedTenants: z.number().int().nonnegative(),
+  problems: z.array(MaintenanceProblem).max(MAINTENANCE_PROBLEMS_LISTED),
+});
+export type MaintenanceTotals = z.infer<typeof MaintenanceTotals>;
+
+export const MaintenanceInput = z.object({
+  tenantsPerRun: z.number().int().min(1).max(5_000).optional(),
+  concurrency: z.number().int().min(1).max(16).optional(),
+  /** Set by the workflow itself when it continues as new; callers leave it out. */
+  resume: z.object({ at: z.string().datetime(), queue: z.array(Uuid), totals: MaintenanceTotals, hops: z.number().int().nonnegative() }).optional(),
+});
+export type MaintenanceInput = z.infer<typeof MaintenanceInput>;
+
+export const MaintenanceResult = MaintenanceTotals.extend({ at: z.string().datetime(), hops: z.number().int().nonnegative() });
+export type MaintenanceResult = z.infer<typeof MaintenanceResult>;
+
+export const maintenanceWorkflowIds = {
+  /** The schedule appends the scheduled time; a manual run picks its own key. */
+  maintenance: (runKey: string): string => `maintenance:${runKey}`,
+};

@@ -2,4 +2,4 @@
 // definitions (`./workflows`) have their own exports so neither drags the other in.
 export * from "./contracts";
 export { startVerifyAuditChain } from "./client";
-export { deleteSourceSchedule, scheduleIdFor, scheduleTimes, SourceSchedule, startBackupSource, upsertSourceSchedule } from "./schedules";
+export { deleteSourceSchedule, MAINTENANCE_SCHEDULE_ID, scheduleIdFor, scheduleTimes, SourceSchedule, startBackupSource, upsertMaintenanceSchedule, upsertSourceSchedule } from "./schedules";

@@ -5,9 +5,9 @@
 // picks up everything, and queued runs would only pile onto a source that is already slow
 // (throttled, huge first backup). A missed time (worker or cluster down) is caught up within
 // the catch-up window, once.
-import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptions } from "@temporalio/client";
+import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptions } from "@temporalio/client";
 import { z } from "zod";
-import { type BackupSourceInput, backupWorkflowIds, TASK_QUEUES } from "./contracts";
+import { type BackupSourceInput, backupWorkflowIds, type MaintenanceInput, maintenanceWorkflowIds, TASK_QUEUES } from "./contracts";
 
 export const SourceSchedule = z.object({
   tenantId: z.string().uuid(),
@@ -79,4 +79,47 @@ export async function startBackupSource(client: Client, input: Omit<BackupSource
   const workflowId = backupWorkflowIds.backupSource(input.sourceId, `on-demand-${(opts.at ?? new Date()).toISOString()}`);
   await client.workflow.start("backupSource", { taskQueue: opts.taskQueue ?? TASK_QUEUES.main, workflowId, args: [args] });
   return workflowId;
+}
+
+export const MAINTENANCE_SCHEDULE_ID = "maintenance-schedule";
+
+function maintenanceOptions(taskQueue: string): ScheduleOptions {
+  const input: MaintenanceInput = {};
+  return {
+    scheduleId: MAINTENANCE_SCHEDULE_ID,
+    spec: { intervals: [{ every: "1 hour" }] },
+    action: {
+      type: "startWorkflow",
+      workflowType: "maintenance",
+      // Temporal appends the scheduled time to this id, so each run has its own.
+      workflowId: maintenanceWorkflowIds.maintenance("scheduled"),
+      taskQueue,
+      args: [input],
+    },
+    // SKIP: a sweep still going when the next is due is not doubled; the next one catches up.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: "1 hour", pauseOnFailure: false },
+  };
+}
+
+/**
+ * The hourly maintenance schedule (docs/adr/0014-run-hygiene-and-maintenance.md), upserted by every
+ * worker at start-up: created when missing, its spec, action and policies brought in line
+ * otherwise. A pause set by an operator is kept.
+ */
+export async function upsertMaintenanceSchedule(client: Client, opts: { taskQueue?: string } = {}): Promise<void> {
+  const o = maintenanceOptions(opts.taskQueue ?? TASK_QUEUES.main);
+  const handle = client.schedule.getHandle(o.scheduleId);
+  const update = () => handle.update((prev) => ({ ...prev, spec: o.spec, action: o.action, policies: { ...prev.policies, ...o.policies } }));
+  try {
+    await update();
+  } catch (e) {
+    if (!(e instanceof ScheduleNotFoundError)) throw e;
+    try {
+      await client.schedule.create(o);
+    } catch (created) {
+      // Another worker starting at the same moment created it first.
+      if (!(created instanceof ScheduleAlreadyRunning)) throw created;
+      await update();
+    }
+  }
 }

@@ -7,7 +7,9 @@ import { childLogger } from "@holdfast/logger";
 import { NativeConnection, Runtime } from "@temporalio/worker";
 import { hostname } from "node:os";
 import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
+import { ExportsStore } from "@holdfast/services";
 import { createExportPorts } from "./export-ports";
+import { createMaintenancePorts } from "./maintenance-ports";
 import { temporalLogger } from "./temporal-logger";
 import { startWorker } from "./worker";
 import { workflowSource } from "./workflow-source";
@@ -37,13 +39,17 @@ export async function main(): Promise<void> {
   let connection: NativeConnection | undefined;
   let backup: ClosableBackupPorts | undefined;
   let exportPorts: ReturnType<typeof createExportPorts> | undefined;
+  let exportsStore: ExportsStore | undefined;
   try {
     await checkConnection(dbHandle);
     connection = await connectTemporal(temporal.address);
-    backup = createBackupPorts({ db: dbHandle.db, workerId: `worker:${hostname()}:${process.pid}` });
+    const workerId = `worker:${hostname()}:${process.pid}`;
+    backup = createBackupPorts({ db: dbHandle.db, workerId });
     const restore = backup.restore;
-    exportPorts = createExportPorts({ db: dbHandle.db, workerId: `worker:${hostname()}:${process.pid}`, readVault: (tenantId) => restore.readVault(tenantId) });
-    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, exports: exportPorts, log });
+    exportsStore = new ExportsStore();
+    exportPorts = createExportPorts({ db: dbHandle.db, workerId, readVault: (tenantId) => restore.readVault(tenantId), store: exportsStore });
+    const maintenance = createMaintenancePorts({ db: dbHandle.db, workerId, exportsStore });
+    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, exports: exportPorts, maintenance, log });
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, "shutdown requested");
       running.shutdown();
@@ -59,6 +65,7 @@ export async function main(): Promise<void> {
   } finally {
     await backup?.close();
     exportPorts?.close();
+    exportsStore?.destroy();
     await connection?.close();
     await dbHandle.close();
   }

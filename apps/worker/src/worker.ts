@@ -2,7 +2,8 @@
 // in-process against a test database and a local Temporal server.
 import type { Database } from "@holdfast/db";
 import type { Logger } from "@holdfast/logger";
-import { createActivities, type BackupPorts, type ExportPorts, type RestorePorts } from "@holdfast/workflows/activities";
+import { createActivities, upsertMaintenanceSchedule, type BackupPorts, type ExportPorts, type MaintenancePorts, type RestorePorts } from "@holdfast/workflows/activities";
+import { Client } from "@temporalio/client";
 import { type NativeConnection, Worker, type State } from "@temporalio/worker";
 import { startHealthServer } from "./health";
 import type { WorkflowSource } from "./workflow-source";
@@ -21,6 +22,12 @@ export interface WorkerDeps {
   restore?: RestorePorts;
   /** The export activity's ports; without them no export runs here. */
   exports?: ExportPorts;
+  /**
+   * The maintenance ports: with them this worker runs the hourly `maintenance` workflow's
+   * activities, upserts its schedule at start-up, and its backup runs close the source's runs left
+   * open by a dead workflow. Without them none of that happens here.
+   */
+  maintenance?: MaintenancePorts;
   log?: Logger;
 }
 
@@ -34,12 +41,26 @@ export interface RunningWorker {
 }
 
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  if (deps.maintenance) {
+    try {
+      await upsertMaintenanceSchedule(new Client({ connection: deps.connection, namespace: deps.namespace }), { taskQueue: deps.taskQueue });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new Error(`Cannot upsert the maintenance schedule on Temporal (namespace ${deps.namespace}): ${reason}`, { cause: err });
+    }
+  }
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...deps.workflows,
-    activities: createActivities({ db: deps.db, ...(deps.backup ? { backup: deps.backup } : {}), ...(deps.restore ? { restore: deps.restore } : {}), ...(deps.exports ? { exports: deps.exports } : {}) }),
+    activities: createActivities({
+      db: deps.db,
+      ...(deps.backup ? { backup: deps.backup } : {}),
+      ...(deps.restore ? { restore: deps.restore } : {}),
+      ...(deps.exports ? { exports: deps.exports } : {}),
+      ...(deps.maintenance ? { maintenance: deps.maintenance } : {}),
+    }),
     // Activities are short page-sized units; give in-flight ones a moment before cancelling them.
     shutdownGraceTime: "10 seconds",
   });

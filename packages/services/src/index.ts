@@ -100,3 +100,6 @@ export { updateSource } from "./sources/update";
 export { listSourceUnits } from "./sources/units-page";
 export { getVaultStatus } from "./sources/vault-status";
 export { nextLocalTime } from "./sources/next-run";
+// maintenance (worker): runs left open by a dead workflow, expired archives and idempotency records
+export { abandonRun, closeFinishedRunSnapshots, openRunsOfSource, type OpenRun } from "./maintenance/abandoned-runs";
+export { IDEMPOTENCY_RECORD_TTL_MS, purgeExpiredIdempotencyKeys, sweepExpiredExports, tenantsDueForMaintenance, type ExportSweepResult } from "./maintenance/sweeps";

@@ -9,6 +9,8 @@ import type { RestorePorts } from "./restore/ports";
 import { verifyAuditChainPage } from "./verify-audit-chain-page";
 import { createExportActivities } from "./export/activities";
 import type { ExportPorts } from "./export/ports";
+import { createMaintenanceActivities } from "./maintenance/activities";
+import type { MaintenancePorts } from "./maintenance/ports";
 
 export type { BackupPorts, BackupStore, IssueRecord, SegmentRecord, UnitState, VersionRecord } from "./backup/ports";
 export { createBackupActivities, SOURCE_DISCONNECTED, type BackupActivities } from "./backup/activities";
@@ -21,6 +23,12 @@ export { createRestoreActivities, countOutcomes, RESTORE_DISCONNECTED, type Rest
 export type { ArchiveStore, ExportCompletion, ExportItemRecord, ExportJobFormat, ExportJobState, ExportJobStore, ExportPorts, ExportSelectionItem } from "./export/ports";
 export { createExportActivities, originalFileName, type ExportActivities } from "./export/activities";
 
+export type { MaintenancePorts, OpenRunRecord, RunBookkeeping } from "./maintenance/ports";
+export { createMaintenanceActivities, type MaintenanceActivities } from "./maintenance/activities";
+// The worker upserts the maintenance schedule at start-up, next to registering these activities.
+export { MAINTENANCE_SCHEDULE_ID, upsertMaintenanceSchedule } from "../schedules";
+export { ABANDON_GRACE_MS, ABANDONED_SUMMARY, closeAbandonedRuns, temporalWorkflowRunning, type AbandonedRun } from "./maintenance/abandoned-runs";
+
 export interface ActivityDeps {
   /** Connected as the application role: every read goes through withTenant and RLS. */
   db: Database;
@@ -30,14 +38,20 @@ export interface ActivityDeps {
   restore?: RestorePorts;
   /** The export activity's ports; a worker without them registers no export activities. */
   exports?: ExportPorts;
+  /**
+   * The maintenance activities' ports; with them the backup activities also close runs left open
+   * by a dead workflow and the snapshots a finished run's failed units left open.
+   */
+  maintenance?: MaintenancePorts;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     verifyAuditChainPage: (input: VerifyAuditChainPageInput): Promise<VerifyAuditChainPageResult> => verifyAuditChainPage(deps, input),
-    ...(deps.backup ? createBackupActivities(deps.backup) : {}),
+    ...(deps.backup ? createBackupActivities(deps.backup, deps.maintenance ? { runs: deps.maintenance.runs } : {}) : {}),
     ...(deps.restore ? createRestoreActivities(deps.restore) : {}),
     ...(deps.exports ? createExportActivities(deps.exports) : {}),
+    ...(deps.maintenance ? createMaintenanceActivities(deps.maintenance) : {}),
   };
 }
 

@@ -3,12 +3,29 @@
 // every item captured; items that could not be captured make it `completed_with_warnings`; units
 // that failed make it `completed_with_warnings` (some failed) or `failed` (all failed, or
 // discovery failed). Never "success" with holes.
-import { ApplicationFailure, executeChild, log, proxyActivities, workflowInfo } from "@temporalio/workflow";
+//
+// A tenant may have tens of thousands of units and each child costs ~10 history events, so after
+// `childrenPerRun` children (or when Temporal suggests it) the run lets its children in flight
+// finish and continues as new with the units not started yet and the tally of those done
+// (backup-tally.ts): the verdict and summary are those a single history would have produced.
+// Discovery and startBackupRun are not repeated; child ids stay `backup-unit:<run>:<unit>`.
+import { ApplicationFailure, ContinueAsNew, continueAsNew, executeChild, isCancellation, log, proxyActivities, workflowInfo } from "@temporalio/workflow";
 import type { BackupActivities } from "../activities/backup/activities";
-import { addStats, BackupSourceInput, type BackupSourceResult, type BackupUnitResult, backupWorkflowIds, EMPTY_STATS, NON_RETRYABLE_ERROR_TYPES, type RunStatus } from "../contracts";
+import {
+  BackupSourceInput,
+  type BackupSourceResult,
+  type BackupUnitResult,
+  backupWorkflowIds,
+  CHILDREN_PER_RUN,
+  EMPTY_STATS,
+  NON_RETRYABLE_ERROR_TYPES,
+  type RunStatus,
+  type RunTally,
+} from "../contracts";
 import { backupUnit, failureMessage, failureType } from "./backup-unit";
+import { addResult, EMPTY_TALLY, tallySummary, tallyVerdict } from "./backup-tally";
 
-const { startBackupRun, finishBackupRun } = proxyActivities<BackupActivities>({
+const { startBackupRun, finishBackupRun, recordUnitFailure } = proxyActivities<BackupActivities>({
   startToCloseTimeout: "1 minute",
   retry: { initialInterval: "1 second", maximumInterval: "30 seconds", maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
 });
@@ -22,10 +39,7 @@ const { discoverUnits } = proxyActivities<BackupActivities>({
 export const DEFAULT_UNIT_CONCURRENCY = 4;
 
 export function verdict(results: readonly BackupUnitResult[]): RunStatus {
-  const failed = results.filter((r) => r.status === "failed").length;
-  if (results.length > 0 && failed === results.length) return "failed";
-  if (failed > 0 || results.some((r) => r.status === "completed_with_warnings")) return "completed_with_warnings";
-  return "completed";
+  return tallyVerdict(results.reduce(addResult, EMPTY_TALLY));
 }
 
 export async function backupSource(raw: BackupSourceInput): Promise<BackupSourceResult> {
@@ -33,40 +47,63 @@ export async function backupSource(raw: BackupSourceInput): Promise<BackupSource
   if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid backupSource input: ${parsed.error.message}`, "ValidationError");
   const input = parsed.data;
   const { tenantId, sourceId } = input;
-  const runId = await startBackupRun({ tenantId, sourceId, trigger: input.trigger, workflowId: workflowInfo().workflowId, ...(input.unitIds ? { unitIds: input.unitIds } : {}) });
+  const perRun = input.childrenPerRun ?? CHILDREN_PER_RUN;
 
-  let unitIds: string[];
-  try {
-    unitIds = await discoverUnits({ tenantId, sourceId, ...(input.unitIds ? { unitIds: input.unitIds } : {}) });
-  } catch (e) {
-    const summary = failureType(e) === "SourceDisconnected" ? failureMessage(e) : `discovery failed: ${failureMessage(e)}`;
-    await finishBackupRun({ tenantId, runId, status: "failed", summary, stats: EMPTY_STATS });
-    return { runId, status: "failed", units: 0, failedUnits: 0, stats: EMPTY_STATS };
+  let runId: string;
+  let queue: string[];
+  let tally: RunTally;
+  const hops = input.resume?.hops ?? 0;
+  if (input.resume) {
+    ({ runId, queue, tally } = input.resume);
+    queue = [...queue];
+  } else {
+    runId = await startBackupRun({ tenantId, sourceId, trigger: input.trigger, workflowId: workflowInfo().workflowId, ...(input.unitIds ? { unitIds: input.unitIds } : {}) });
+    try {
+      queue = await discoverUnits({ tenantId, sourceId, ...(input.unitIds ? { unitIds: input.unitIds } : {}) });
+    } catch (e) {
+      const summary = failureType(e) === "SourceDisconnected" ? failureMessage(e) : `discovery failed: ${failureMessage(e)}`;
+      await finishBackupRun({ tenantId, runId, status: "failed", summary, stats: EMPTY_STATS });
+      return { runId, status: "failed", units: 0, failedUnits: 0, stats: EMPTY_STATS, failures: [], hops: 0 };
+    }
+    tally = EMPTY_TALLY;
   }
 
-  const results: BackupUnitResult[] = [];
-  const queue = [...unitIds];
+  let started = 0;
+  // At least one child per run, so a run that starts with the suggestion already set still advances.
+  const mayStart = () => started === 0 || (started < perRun && !workflowInfo().continueAsNewSuggested);
   const worker = async (): Promise<void> => {
-    for (let unitId = queue.shift(); unitId !== undefined; unitId = queue.shift()) {
-      const id = unitId;
-      results.push(
-        await executeChild(backupUnit, {
-          workflowId: backupWorkflowIds.backupUnit(runId, id),
-          args: [{ tenantId, sourceId, unitId: id, runId, ...(input.segmentBudget ? { budget: input.segmentBudget } : {}) }],
-        }),
-      );
+    while (mayStart()) {
+      const unitId = queue.shift();
+      if (unitId === undefined) return;
+      started += 1;
+      let result: BackupUnitResult;
+      try {
+        result = await executeChild(backupUnit, {
+          workflowId: backupWorkflowIds.backupUnit(runId, unitId),
+          args: [{ tenantId, sourceId, unitId, runId, ...(input.segmentBudget ? { budget: input.segmentBudget } : {}) }],
+        });
+      } catch (e) {
+        // The child ended without a result (terminated, timed out, a bug): the unit failed, and is
+        // recorded as such, rather than the whole run stopping with its row left open.
+        if (e instanceof ContinueAsNew || isCancellation(e)) throw e;
+        const error = `its backup workflow ended without a result: ${failureMessage(e)}`;
+        await recordUnitFailure({ tenantId, runId, unitId, code: "failed", message: error });
+        result = { unitId, status: "failed", vaultSnapshotId: null, stats: EMPTY_STATS, error };
+      }
+      tally = addResult(tally, result);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(input.concurrency ?? DEFAULT_UNIT_CONCURRENCY, Math.max(unitIds.length, 1)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(input.concurrency ?? DEFAULT_UNIT_CONCURRENCY, Math.max(queue.length, 1)) }, worker));
 
-  const status = verdict(results);
-  const stats = results.reduce((acc, r) => addStats(acc, r.stats), EMPTY_STATS);
-  const failedUnits = results.filter((r) => r.status === "failed");
-  const summary =
-    status === "completed"
-      ? `${results.length} units backed up`
-      : `${results.length - failedUnits.length} of ${results.length} units backed up; ${stats.issues} items not captured${failedUnits.length > 0 ? `; failed: ${failedUnits.map((r) => `${r.unitId} (${r.error ?? "unknown"})`).join(", ")}` : ""}`;
-  log.info("backup run finished", { runId, status, units: results.length });
-  await finishBackupRun({ tenantId, runId, status, summary, stats });
-  return { runId, status, units: results.length, failedUnits: failedUnits.length, stats };
+  if (queue.length > 0) {
+    log.info("continuing as new", { runId, done: tally.units, left: queue.length, hops: hops + 1 });
+    // The unit list (on-demand) is already in the queue; it is not carried twice.
+    const { unitIds: _unitIds, resume: _resume, ...rest } = input;
+    return continueAsNew<typeof backupSource>({ ...rest, resume: { runId, queue, tally, hops: hops + 1 } });
+  }
+
+  const status = tallyVerdict(tally);
+  log.info("backup run finished", { runId, status, units: tally.units, hops });
+  await finishBackupRun({ tenantId, runId, status, summary: tallySummary(tally), stats: tally.stats });
+  return { runId, status, units: tally.units, failedUnits: tally.failedUnits, stats: tally.stats, failures: tally.failures, hops };
 }

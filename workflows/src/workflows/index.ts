@@ -4,3 +4,4 @@ export { backupSource } from "./backup-source";
 export { backupUnit } from "./backup-unit";
 export { restore } from "./restore";
 export { exportJob } from "./export";
+export { maintenance } from "./maintenance";

@@ -7,13 +7,14 @@
 import { createHash } from "node:crypto";
 import { open, seal } from "@holdfast/auth";
 import { and, eq, idempotencyKeys, withTenant, type Database } from "@holdfast/db";
+import { IDEMPOTENCY_RECORD_TTL_MS } from "@holdfast/services";
 import { conflict } from "@holdfast/services/errors";
 import { RequestValidationError } from "./http";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 export const REPLAYED_HEADER = "Idempotent-Replayed";
-/** How long a stored response answers retries. Older records are treated as absent. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
+/** How long a stored response answers retries. Older records are treated as absent (and the hourly maintenance sweep deletes them). */
+export const IDEMPOTENCY_TTL_MS = IDEMPOTENCY_RECORD_TTL_MS;
 /** A claim whose request never completed (the process died) is given up after this long. */
 export const IN_FLIGHT_LEASE_MS = 5 * 60_000;
 

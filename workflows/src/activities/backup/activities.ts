@@ -15,6 +15,8 @@ import {
   type UnitSegmentResult,
   type RunTrigger,
 } from "../../contracts";
+import { closeAbandonedRuns, temporalWorkflowRunning } from "../maintenance/abandoned-runs";
+import type { RunBookkeeping } from "../maintenance/ports";
 import type { BackupPorts } from "./ports";
 import { runSegment, SourceDisconnectedError } from "./segment";
 
@@ -44,13 +46,29 @@ function heartbeater(): { set(details: unknown): void; stop(): void } {
   };
 }
 
-export function createBackupActivities(ports: BackupPorts) {
+export interface BackupActivityOptions {
+  /** With it, a run's start closes the source's runs left open by a dead workflow, and its finish closes the snapshots its failed units left open. */
+  runs?: RunBookkeeping;
+}
+
+export function createBackupActivities(ports: BackupPorts, opts: BackupActivityOptions = {}) {
   const now = () => (ports.now ? ports.now() : new Date());
 
   return {
     async startBackupRun(raw: { tenantId: string; sourceId: string; trigger: RunTrigger; workflowId: string; unitIds?: string[] }): Promise<string> {
       const input = parse(BackupSourceInput.pick({ tenantId: true, sourceId: true, trigger: true, unitIds: true }), raw, "startBackupRun");
-      return ports.store.startRun(input.tenantId, input.sourceId, { trigger: input.trigger, workflowId: raw.workflowId, ...(input.unitIds ? { unitIds: input.unitIds } : {}) });
+      const runId = await ports.store.startRun(input.tenantId, input.sourceId, { trigger: input.trigger, workflowId: raw.workflowId, ...(input.unitIds ? { unitIds: input.unitIds } : {}) });
+      if (opts.runs) {
+        const ctx = Context.current();
+        // Housekeeping must not keep a backup from starting: a failure is logged, and the next run tries again.
+        try {
+          const closed = await closeAbandonedRuns(opts.runs, { tenantId: input.tenantId, sourceId: input.sourceId, runId, now: now(), running: temporalWorkflowRunning(ctx.client) });
+          for (const c of closed) ctx.log.warn("closed a backup run abandoned by its workflow", { tenantId: input.tenantId, runId: c.runId, workflowId: c.workflowId, snapshotsClosed: c.snapshotsClosed });
+        } catch (e) {
+          ctx.log.warn("could not close the source's abandoned backup runs; the next run tries again", { tenantId: input.tenantId, sourceId: input.sourceId, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+      return runId;
     },
 
     /** Discovery: brings the source's units up to date and returns the protected ones to back up. */
@@ -130,6 +148,8 @@ export function createBackupActivities(ports: BackupPorts) {
 
     async finishBackupRun(raw: { tenantId: string; runId: string; status: RunStatus; summary: string; stats: SegmentStats }): Promise<void> {
       await ports.store.finishRun(raw.tenantId, raw.runId, { status: raw.status, summary: raw.summary, stats: raw.stats });
+      // A failed unit's snapshot is never committed: closed now, so nothing of the run stays open.
+      if (opts.runs) await opts.runs.closeFinishedRunSnapshots(raw.tenantId, raw.runId);
     },
   };
 }
