@@ -2,6 +2,7 @@ import { and, asc, browseRank, eq, items, itemVersions, sql, withTenant } from "
 import { requireRole, type TenantContext } from "../context";
 import { findUnit } from "../sources/guards";
 import { currentAt } from "./as-of";
+import { childFolders } from "./folders";
 import { decodeCursor, encodeCursor, normaliseFolder, toItemVersion } from "./map";
 import { BrowseInput, type BrowsePage } from "./types";
 
@@ -34,11 +35,14 @@ export async function browse(ctx: TenantContext, raw: BrowseInput, now = new Dat
       .orderBy(rank, asc(itemVersions.name), asc(itemVersions.id))
       .limit(input.limit + 1);
     const page = rows.slice(0, input.limit);
+    const derived = after ? { folders: [], complete: true } : await childFolders(tx, ctx.tenantId, input.unitId, path, asOf);
     const last = page.at(-1);
     return {
       path,
       asOf: asOf.toISOString(),
       entries: page.map((r) => toItemVersion(r.v, r.deletedAt)),
+      folders: derived.folders,
+      foldersComplete: derived.complete,
       nextCursor: rows.length > input.limit && last ? encodeCursor([last.rank, last.v.name, last.v.id]) : null,
     };
   });

@@ -240,6 +240,86 @@ describe("version ranges across three runs", () => {
   });
 });
 
+describe("sub-folders that are not items (labels, calendars, mail folders known from their messages)", () => {
+  it("are listed from the paths below, as of each time, byte-wise ordered, without repeating folder items", async () => {
+    const C = await newTenant("cat-folders");
+    const src = await registerSource(C.owner, { provider: "google", displayName: "folders.example", credentials: { refreshToken: SECRET } });
+    const { added } = await syncDiscoveredUnits(C.worker, { sourceId: src.id, units: [{ kind: "gmail", externalId: "m1", displayName: "Mail", owner: { externalId: "m1", email: "m@example.com", state: "active" } }] }, T0);
+    const mailbox = added[0]!.id;
+    const msg = (id: string, path: string): RecordVersionInput => ({ externalId: id, kind: "message", version: "1", path, name: path.split("/").at(-1)!, size: 1, contentSha256: sha("e") });
+    // "Inbox old" and "Work-2" sort between "Inbox" and "Inbox/…" in a locale that ignores
+    // punctuation and spaces, and before it byte-wise: the walk must find each exactly once.
+    await backup(C.worker, src.id, mailbox, "f1", T1, async (s) => {
+      await recordVersions(C.worker, s, [
+        msg("a", "/INBOX/Hello"),
+        msg("b", "/Work/Project/Plan"),
+        msg("c", "/Work/Project/Budget"),
+        msg("d", "/Inbox old/Old news"),
+        msg("e", "/Work-2/Other"),
+        msg("f", "/Top level message"),
+        { externalId: "folder-docs", kind: "folder", version: "1", path: "/Docs", name: "Docs" },
+        msg("g", "/Docs/Inside a folder item"),
+      ], T1);
+    });
+    await backup(C.worker, src.id, mailbox, "f2", T2, async (s) => {
+      await markDeleted(C.worker, s, ["e"], T2);
+    });
+    const folders = async (path: string, asOf: Date) => (await browse(C.owner, { unitId: mailbox, path, asOf })).folders.map((f) => `${f.name}=${f.path}`);
+    expect(await folders("/", T0)).toEqual([]);
+    expect(await folders("/", justAfter(T1))).toEqual(["INBOX=/INBOX", "Inbox old=/Inbox old", "Work=/Work", "Work-2=/Work-2"]);
+    // Deleted at T2: its folder holds nothing as of then.
+    expect(await folders("/", T3)).toEqual(["INBOX=/INBOX", "Inbox old=/Inbox old", "Work=/Work"]);
+    expect(await folders("/Work", T3)).toEqual(["Project=/Work/Project"]);
+    expect(await folders("/Work/Project", T3)).toEqual([]);
+    const root = await browse(C.owner, { unitId: mailbox, path: "/", asOf: T3 });
+    expect(root.foldersComplete).toBe(true);
+    expect(root.entries.map((e) => e.name)).toEqual(["Docs", "Top level message"]);
+    // A later page lists only entries.
+    const p1 = await browse(C.owner, { unitId: mailbox, path: "/", asOf: T3, limit: 1 });
+    expect((await browse(C.owner, { unitId: mailbox, path: "/", asOf: T3, limit: 1, cursor: p1.nextCursor! })).folders).toEqual([]);
+    // Another tenant sees none of it.
+    expect(await codeOf(browse(B.owner, { unitId: mailbox, path: "/" }))).toBe("NOT_FOUND");
+  });
+});
+
+describe("a folder that moves", () => {
+  it("takes everything below it to the new path as of the move, keeping content and the old paths as of before", async () => {
+    const C = await newTenant("cat-move");
+    const src = await registerSource(C.owner, { provider: "google", displayName: "move.example", credentials: { refreshToken: SECRET } });
+    const { added } = await syncDiscoveredUnits(C.worker, { sourceId: src.id, units: [{ kind: "drive", externalId: "d1", displayName: "Drive", owner: { externalId: "d1", email: "d@example.com", state: "active" } }] }, T0);
+    const drive = added[0]!.id;
+    const folder = (id: string, path: string): RecordVersionInput => ({ externalId: id, kind: "folder", version: "1", path, name: path.split("/").at(-1)! });
+    const file = (id: string, path: string, c: string): RecordVersionInput => ({ externalId: id, kind: "file", version: "1", path, name: path.split("/").at(-1)!, size: 3, contentSha256: sha(c), vault: { snapshotId: "vs-m", path: `files/${id}` } });
+    await backup(C.worker, src.id, drive, "m1", T1, async (s) => {
+      await recordVersions(C.worker, s, [folder("p", "/Projects"), file("a", "/Projects/a.txt", "a"), folder("q", "/Projects/Q1"), file("b", "/Projects/Q1/b.txt", "b"), file("c", "/Projects-old/c.txt", "c")], T1);
+    });
+    const moved = await backup(C.worker, src.id, drive, "m2", T2, async (s) => {
+      // The provider reports the folder alone, at its new place.
+      expect(await recordVersions(C.worker, s, [folder("p", "/Archive/Projects")], T2)).toEqual({ created: 1, unchanged: 0 });
+    });
+    const names = async (path: string, asOf: Date) => (await browse(C.owner, { unitId: drive, path, asOf })).entries.map((e) => e.path);
+    expect(await names("/Archive/Projects", T3)).toEqual(["/Archive/Projects/Q1", "/Archive/Projects/a.txt"]);
+    expect(await names("/Archive/Projects/Q1", T3)).toEqual(["/Archive/Projects/Q1/b.txt"]);
+    expect(await names("/Projects", T3)).toEqual([]);
+    // A sibling whose name only starts like the folder's stays where it was.
+    expect(await names("/Projects-old", T3)).toEqual(["/Projects-old/c.txt"]);
+    expect(await names("/Projects", justAfter(T1))).toEqual(["/Projects/Q1", "/Projects/a.txt"]);
+    // Same bytes, same vault reference, a new range; the run counted only the folder's new version (folders are not counted).
+    const b = (await browse(C.owner, { unitId: drive, path: "/Archive/Projects/Q1", asOf: T3 })).entries[0]!;
+    const versions = await listItemVersions(C.owner, b.itemId);
+    expect(versions.map((v) => [v.path, v.contentSha256, v.vault?.path])).toEqual([
+      ["/Projects/Q1/b.txt", sha("b"), "files/b"],
+      ["/Archive/Projects/Q1/b.txt", sha("b"), "files/b"],
+    ]);
+    expect(moved.run.itemsDone ?? 0).toBe(0);
+    // Listing the moved folder again changes nothing.
+    await backup(C.worker, src.id, drive, "m3", T3, async (s) => {
+      expect(await recordVersions(C.worker, s, [folder("p", "/Archive/Projects")], T3)).toEqual({ created: 0, unchanged: 1 });
+    });
+    expect(await names("/Archive/Projects", T3)).toEqual(["/Archive/Projects/Q1", "/Archive/Projects/a.txt"]);
+  });
+});
+
 describe("idempotent writes", () => {
   it("recording the same batch and the same deletion twice writes nothing the second time", async () => {
     const run = await startRun(A.worker, { sourceId, trigger: "on_demand", unitId, workflowId: "backup:retry" }, T3);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { likePrefix } from "./as-of";
+import { childPaths } from "./folders";
 import { decodeCursor, encodeCursor, normaliseFolder, parentOf } from "./map";
 import { searchTerms, toPrefixQuery } from "./search";
 
@@ -27,5 +28,15 @@ describe("catalogue helpers", () => {
     expect(decodeCursor(encodeCursor([1, "a", "b"]), ["number", "string", "string"])).toEqual([1, "a", "b"]);
     expect(() => decodeCursor("garbage", ["string"])).toThrow(/cursor must be a cursor returned by a previous page/);
     expect(() => decodeCursor(encodeCursor(["x"]), ["number"])).toThrow(/cursor/);
+  });
+});
+
+describe("childPaths", () => {
+  it("keeps each immediate child of the folder once, whatever depth the paths below reach", () => {
+    expect(childPaths("/", ["/INBOX", "/Work/Project", "/Work/Project/Q1", "/Work-2", "/Inbox old"])).toEqual(["/INBOX", "/Work", "/Work-2", "/Inbox old"]);
+    expect(childPaths("/Work/", ["/Work/Project", "/Work/Project/Q1", "/Work/Later"])).toEqual(["/Work/Project", "/Work/Later"]);
+  });
+  it("ignores the folder itself and paths outside it", () => {
+    expect(childPaths("/Work/", ["/Work", "/Work-2/x", "/Workshop"])).toEqual([]);
   });
 });

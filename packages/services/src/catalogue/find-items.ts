@@ -28,7 +28,7 @@ export async function findItems(ctx: TenantContext, raw: FindItemsInput, now = n
   if (!searching) {
     if (!input.unitId) throw validation("unitId is required to browse a folder; give q (or kind, deleted) to search instead", { field: "unitId" });
     const page = await browse(ctx, { unitId: input.unitId, path: input.path ?? "/", ...(input.asOf ? { asOf: new Date(input.asOf) } : {}), ...(input.cursor ? { cursor: input.cursor } : {}), limit: input.limit }, now);
-    return { mode: "browse", path: page.path, asOf: page.asOf, items: page.entries, nextCursor: page.nextCursor };
+    return { mode: "browse", path: page.path, asOf: page.asOf, items: page.entries, folders: page.folders, foldersComplete: page.foldersComplete, nextCursor: page.nextCursor };
   }
   if (input.asOf) throw validation("asOf applies to browsing; a search covers every version ever captured (each result has its capture time)", { field: "asOf" });
   let unitIds: string[] | undefined = input.unitId ? [input.unitId] : undefined;

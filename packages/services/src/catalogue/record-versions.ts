@@ -110,7 +110,37 @@ export async function recordVersions(ctx: TenantContext, snapshotId: string, raw
           .where(and(eq(backupRuns.id, snap.runId), eq(backupRuns.tenantId, ctx.tenantId)));
       }
     }
+    // A folder that moved or was renamed takes what is below it along: providers report the folder
+    // alone (Drive's changes, Graph's delta), so its descendants get versions at their new paths.
+    for (const v of batch) {
+      if (v.kind !== "folder") continue;
+      const open = openByItem.get(itemByExternal.get(v.externalId)?.id ?? "");
+      if (open && open.path !== v.path) await repathBelow(tx, { tenantId: ctx.tenantId, unitId: snap.unitId, seq: snap.seq, from: open.path, to: v.path, except: itemRows.map((r) => r.id), now });
+    }
     return { created: toInsert.length, unchanged: batch.length - toInsert.length };
   });
+}
+
+/**
+ * Closes the current version of everything below folder `from` and opens the same version at the
+ * same place below `to` (same content, same vault reference: nothing was captured, so the run's
+ * progress is not touched). Items of the batch being recorded are left alone: their own listing
+ * says where they are. `parent_path` compares byte-wise (migration 0014), so "below /A" is the
+ * index range ["/A/", "/A0").
+ */
+async function repathBelow(tx: Tx, m: { tenantId: string; unitId: string; seq: number; from: string; to: string; except: string[]; now: Date }): Promise<void> {
+  const at = m.now.toISOString();
+  await tx.execute(sql`
+    with moved as (
+      update item_versions set superseded_at = ${at}::timestamptz, last_seq = ${m.seq - 1}, end_reason = 'changed'
+       where tenant_id = ${m.tenantId} and unit_id = ${m.unitId} and superseded_at is null and captured_at <= ${at}::timestamptz
+         and (parent_path = ${m.from} or (parent_path >= ${`${m.from}/`} and parent_path < ${`${m.from}0`}))
+         and item_id not in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(m.except)}::jsonb))
+      returning *)
+    insert into item_versions (tenant_id, item_id, unit_id, kind, version, path, name, parent_path, size, content_sha256, vault_snapshot_id, vault_path, metadata, modified_at, captured_at, first_seq)
+    select tenant_id, item_id, unit_id, kind, version,
+           ${m.to} || substr(path, char_length(${m.from}) + 1), name, ${m.to} || substr(parent_path, char_length(${m.from}) + 1),
+           size, content_sha256, vault_snapshot_id, vault_path, metadata, modified_at, ${at}::timestamptz, ${m.seq}
+      from moved`);
 }
 

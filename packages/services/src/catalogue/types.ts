@@ -126,11 +126,20 @@ export const BrowseInput = z.object({
 });
 export type BrowseInput = z.input<typeof BrowseInput>;
 
+export const ChildFolder = z.object({ name: z.string(), path: z.string() });
+
 export const BrowsePage = z.object({
   path: z.string(),
   asOf: z.string().datetime(),
   /** The folder's children as of `asOf`: sub-folders first, then items, each in name order. */
   entries: z.array(ItemVersion),
+  /**
+   * First page only: sub-folders that are not items themselves (Gmail labels, calendars, mail
+   * folders known only from their messages) but hold something as of `asOf`, in path order.
+   */
+  folders: z.array(ChildFolder),
+  /** False when the folder has more sub-folders than one listing walks (see FOLDER_WALK_LIMIT). */
+  foldersComplete: z.boolean(),
   nextCursor: z.string().nullable(),
 });
 export type BrowsePage = z.infer<typeof BrowsePage>;
@@ -214,6 +223,9 @@ export const ItemPage = z.object({
   path: z.string().optional(),
   asOf: z.string().datetime().optional(),
   items: z.array(ItemVersion),
+  /** Browse, first page: sub-folders that are not items themselves but hold something as of `asOf`. */
+  folders: z.array(ChildFolder).optional(),
+  foldersComplete: z.boolean().optional(),
   nextCursor: z.string().nullable(),
 });
 export type ItemPage = z.infer<typeof ItemPage>;

@@ -86,7 +86,7 @@ export const catalogueRoutes: readonly Route[] = [
     operationId: "listItems",
     summary: "Browse or search backed-up items",
     description:
-      "Without `q`, `kind` or `deleted`: the contents of folder `path` (default `/`) of unit `unitId` as they were at `asOf` (default now), folders first (`mode: browse`). With any of them: a search across every version ever captured, of a unit, a source or the whole organisation, newest capture first (`mode: search`); `path` then limits it to a folder. Every entry is an item version; use its `itemId` for GET /items/{id}/versions and restores.",
+      "Without `q`, `kind` or `deleted`: the contents of folder `path` (default `/`) of unit `unitId` as they were at `asOf` (default now), folders first (`mode: browse`); the first page also lists in `folders` the sub-folders that are not items themselves (Gmail labels, calendars, mail folders) but hold something at `asOf`. With any of them: a search across every version ever captured, of a unit, a source or the whole organisation, newest capture first (`mode: search`); `path` then limits it to a folder. Every entry is an item version; use its `itemId` for GET /items/{id}/versions and restores.",
     tag: "Items",
     query: FindItemsInput,
     response: { status: 200, description: "One page of item versions", schema: ItemPage },
