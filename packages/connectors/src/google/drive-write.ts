@@ -1,14 +1,23 @@
 // Drive restore (https://developers.google.com/drive/api/guides/manage-uploads): the folder path
 // is recreated (found by name or created), files go up multipart when small and through a
 // resumable session when large; a Google-native document comes back from its Office export with
-// the native type as the target mimeType, which makes Drive convert it. On a name clash in the
-// target folder: skip, copy under `copyFolder`, or replace = upload a new head revision.
+// the native type as the target mimeType, which makes Drive convert it. Into the same drive, the
+// file is first looked up by id: unchanged and in place → skipped; only trashed → brought back;
+// edited, encrypted, moved or renamed → the policy (skip / copy under `copyFolder` / replace =
+// new head revision and back to its name and folder). A file gone for good is uploaded again
+// at its path; on a name clash there: skip, copy under `copyFolder`, or replace that file. The
+// backed-up version found already at its path (an earlier restore) is skipped, so a restore run
+// twice writes nothing. A Docs Editors file Drive will not take new content for (403) is created
+// again in its place on replace, the newer one kept under `copyFolder`.
 import { Readable } from "node:stream";
-import { ConnectorError } from "../core/errors";
+import type { drive_v3 } from "googleapis";
+import { ConnectorError, isConnectorError } from "../core/errors";
+import { collect } from "../core/stream";
 import type { ItemContent, ItemDescriptor, RestoreTarget, WriteResult } from "../core/types";
 import type { GoogleApis } from "./api";
 import type { DriveConnector, DriveScope } from "./drive";
 import { FOLDER_MIME, NATIVE_PREFIX, folderSegments, segment } from "./transform";
+import { once } from "./units";
 
 /** Drive's query-string literal: backslash and quote escaped. */
 export function qLiteral(s: string): string {
@@ -33,22 +42,154 @@ export async function writeDriveItem(c: DriveConnector, g: GoogleApis, target: R
     return { outcome: sameDrive ? "created" : "copied", externalId: id };
   }
 
-  const parent = await ensureFolders(c, g, scope, root, base, signal);
-  const clash = await findChild(c, g, scope, parent, [], item.name, false, signal);
   const mimeType = typeof item.metadata.mimeType === "string" ? item.metadata.mimeType : content.contentType;
   const native = mimeType.startsWith(NATIVE_PREFIX);
+  if (sameDrive) {
+    // The file itself may still be there (edited, encrypted, moved, renamed or trashed since):
+    // it is compared with the backup before anything is written.
+    const original = await currentFile(c, g, scope, item.externalId, signal);
+    if (original) return restoreOver(c, g, scope, root, target, item, original, content, mimeType, signal);
+  }
+
+  const parent = await ensureFolders(c, g, scope, root, base, signal);
+  const clash = await findChild(c, g, scope, parent, [], item.name, false, signal);
   if (clash) {
+    // What is in the way may be this very version, put there by an earlier restore.
+    const bytes = native ? await collect(content.body, MAX_NATIVE_EXPORT_BYTES) : undefined;
+    const body = (): ItemContent => (bytes ? { ...content, body: once(bytes) } : content);
+    const there = await currentFile(c, g, scope, clash, signal);
+    if (there && !(await contentChanged(c, g, scope, item, there, body(), native, signal))) {
+      return { outcome: "skipped", externalId: clash, reason: `the backed-up version is already at its path${sameDrive ? "" : ` under "${target.copyFolder}"`}` };
+    }
     if (target.conflict === "skip") return { outcome: "skipped", externalId: clash, reason: `a file named "${item.name}" is already in the target folder` };
     if (target.conflict === "replace") {
-      const id = await upload(c, g, scope, { fileId: clash }, content, native ? mimeType : undefined, signal);
+      const id = await upload(c, g, scope, { fileId: clash }, body(), native ? mimeType : undefined, signal);
       return { outcome: "replaced", externalId: id, reason: "uploaded as a new revision of the file in place" };
     }
     const copyParent = sameDrive ? await ensureFolders(c, g, scope, root, [target.copyFolder, ...folders], signal) : parent;
-    const id = await upload(c, g, scope, { name: item.name, parent: copyParent, mimeType: native ? mimeType : undefined }, content, native ? mimeType : undefined, signal);
+    const id = await upload(c, g, scope, { name: item.name, parent: copyParent, mimeType: native ? mimeType : undefined }, body(), native ? mimeType : undefined, signal);
     return { outcome: "copied", externalId: id, reason: `a file named "${item.name}" was in the way; restored under "${target.copyFolder}"` };
   }
   const id = await upload(c, g, scope, { name: item.name, parent, mimeType: native ? mimeType : undefined }, content, native ? mimeType : undefined, signal);
   return sameDrive ? { outcome: "created", externalId: id } : { outcome: "copied", externalId: id, reason: `restored into another drive under "${target.copyFolder}"` };
+}
+
+/** Google's limit on a Docs Editors export (10 MB); a native file's backed-up content is its export. */
+const MAX_NATIVE_EXPORT_BYTES = 10 * 1024 * 1024;
+const CURRENT_FIELDS = "id,name,mimeType,parents,trashed,modifiedTime,md5Checksum,sha256Checksum,headRevisionId,driveId,ownedByMe";
+
+/** The file with this id as it is now, if it still exists in the unit's drive (trashed or not). */
+async function currentFile(c: DriveConnector, g: GoogleApis, scope: DriveScope, fileId: string, signal?: AbortSignal): Promise<drive_v3.Schema$File | undefined> {
+  const api = g.drive(scope.user, "write");
+  let f: drive_v3.Schema$File;
+  try {
+    f = (await c.call(scope, "files.get", () => api.files.get({ fileId, fields: CURRENT_FIELDS, supportsAllDrives: true }, { signal }), { signal })).data;
+  } catch (e) {
+    if (isConnectorError(e, "not_found")) return undefined;
+    throw e;
+  }
+  const inDrive = scope.driveId ? f.driveId === scope.driveId : !f.driveId && f.ownedByMe !== false;
+  return inDrive ? f : undefined;
+}
+
+/** Whether the file's content is no longer the backed-up one. */
+async function contentChanged(c: DriveConnector, g: GoogleApis, scope: DriveScope, item: ItemDescriptor, now: drive_v3.Schema$File, backedUp: ItemContent, native: boolean, signal?: AbortSignal): Promise<boolean> {
+  const m = item.metadata;
+  if (!native) {
+    if (typeof m.md5Checksum === "string" && now.md5Checksum) return m.md5Checksum !== now.md5Checksum;
+    if (typeof m.sha256Checksum === "string" && now.sha256Checksum) return m.sha256Checksum !== now.sha256Checksum;
+    return typeof m.headRevisionId !== "string" || m.headRevisionId !== now.headRevisionId;
+  }
+  // Docs Editors files have no checksum: untouched since the backup, or the same export now.
+  if (item.modifiedAt && now.modifiedTime && Date.parse(item.modifiedAt) === Date.parse(now.modifiedTime)) return false;
+  const target = typeof m.exportMimeType === "string" ? m.exportMimeType : backedUp.contentType;
+  const api = g.drive(scope.user, "write");
+  const res = await c.call(scope, "files.export", () => api.files.export({ fileId: now.id ?? "", mimeType: target }, { signal, responseType: "arraybuffer" }), { signal });
+  const bytes = await collect(backedUp.body, MAX_NATIVE_EXPORT_BYTES);
+  return !Buffer.from(res.data as ArrayBuffer).equals(bytes);
+}
+
+/**
+ * Restores over the file that is still there. Unchanged and in place: nothing to do. Only
+ * trashed: brought back (nothing newer is lost). Otherwise the differences decide with the
+ * policy: skip leaves the newer state and says what differs, copy uploads the backed-up version
+ * under the copy folder, replace makes the file the backed-up one again (content as a new
+ * revision, so Drive keeps the newer one in its history; name, folder and trash state back).
+ */
+async function restoreOver(
+  c: DriveConnector,
+  g: GoogleApis,
+  scope: DriveScope,
+  root: string,
+  target: RestoreTarget,
+  item: ItemDescriptor,
+  now: drive_v3.Schema$File,
+  content: ItemContent,
+  mimeType: string,
+  signal?: AbortSignal,
+): Promise<WriteResult> {
+  const id = now.id ?? item.externalId;
+  const native = mimeType.startsWith(NATIVE_PREFIX);
+  const folders = folderSegments(item.path).map(unsegment);
+  const parent = await ensureFolders(c, g, scope, root, folders, signal);
+  const moved = !(now.parents ?? []).includes(parent) || now.name !== item.name;
+  const bytes = native ? await collect(content.body, MAX_NATIVE_EXPORT_BYTES) : undefined;
+  const body = (): ItemContent => (bytes ? { ...content, body: once(bytes) } : content);
+  const changed = await contentChanged(c, g, scope, item, now, body(), native, signal);
+  const trashed = now.trashed === true;
+  if (!changed && !moved && !trashed) return { outcome: "skipped", externalId: id, reason: "the file is in place and unchanged since the backup" };
+  if (!changed && !moved) {
+    await place(c, g, scope, id, now, item.name, parent, signal);
+    return { outcome: "created", externalId: id, reason: "the file was in the trash; it was brought back" };
+  }
+  if (moved || trashed) {
+    // The backed-up version may already be at its path under another id (put there by an
+    // earlier restore that could not overwrite this file): then there is nothing to do.
+    const at = await findChild(c, g, scope, parent, [], item.name, false, signal);
+    const there = at && at !== id ? await currentFile(c, g, scope, at, signal) : undefined;
+    if (there && !(await contentChanged(c, g, scope, item, there, body(), native, signal))) {
+      return { outcome: "skipped", externalId: at, reason: "the backed-up version is already at its path (restored earlier under another id)" };
+    }
+  }
+  const what = [changed ? "its content changed" : "", moved ? "it was moved or renamed" : "", trashed ? "it is in the trash" : ""].filter(Boolean).join(", ");
+  if (target.conflict === "skip") return { outcome: "skipped", externalId: id, reason: `the file is newer than the backup (${what}); left as it is — choose replace to overwrite it or copy to restore beside it` };
+  if (target.conflict === "copy") {
+    const copyParent = await ensureFolders(c, g, scope, root, [target.copyFolder, ...folders], signal);
+    const copy = await upload(c, g, scope, { name: item.name, parent: copyParent, mimeType: native ? mimeType : undefined }, body(), native ? mimeType : undefined, signal);
+    return { outcome: "copied", externalId: copy, reason: `the file is newer than the backup (${what}); the backed-up version was restored under "${target.copyFolder}"` };
+  }
+  if (changed) {
+    try {
+      await upload(c, g, scope, { fileId: id }, body(), native ? mimeType : undefined, signal);
+    } catch (e) {
+      if (!native || !isConnectorError(e, "permission_denied")) throw e;
+      // Drive would not take new content for this Docs Editors file: the backed-up version is
+      // created in its place and the newer one kept, moved under the copy folder.
+      const fresh = await upload(c, g, scope, { name: item.name, parent, mimeType }, body(), mimeType, signal);
+      const aside = await ensureFolders(c, g, scope, root, [target.copyFolder, ...folders], signal);
+      await place(c, g, scope, id, now, now.name ?? item.name, aside, signal);
+      return { outcome: "replaced", externalId: fresh, reason: `the file is newer than the backup (${what}) and Drive refused new content for it (${e.message}); the backed-up version was created in its place and the newer one moved under "${target.copyFolder}"` };
+    }
+  }
+  if (moved || trashed) await place(c, g, scope, id, now, item.name, parent, signal);
+  return { outcome: "replaced", externalId: id, reason: `the file was newer than the backup (${what}); it was made the backed-up version again${changed ? " (a new revision; the newer one stays in its history)" : ""}` };
+}
+
+/** Puts the file in `parent` under `name`, out of the trash. */
+async function place(c: DriveConnector, g: GoogleApis, scope: DriveScope, fileId: string, now: drive_v3.Schema$File, name: string, parent: string, signal?: AbortSignal): Promise<void> {
+  const api = g.drive(scope.user, "write");
+  const others = (now.parents ?? []).filter((p) => p !== parent);
+  const moving = !(now.parents ?? []).includes(parent);
+  await c.call(
+    scope,
+    "files.update",
+    () =>
+      api.files.update(
+        { fileId, supportsAllDrives: true, fields: "id", requestBody: { name, trashed: false }, ...(moving ? { addParents: parent, ...(others.length ? { removeParents: others.join(",") } : {}) } : {}) },
+        { signal },
+      ),
+    { signal },
+  );
 }
 
 async function findChild(c: DriveConnector, g: GoogleApis, scope: DriveScope, parent: string, path: string[], name: string, folder: boolean, signal?: AbortSignal): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 // Drive against the in-process sandbox: My Drive and the shared drive enumerated and read
 // against the manifest (natives through their export), incremental after mutations, resync,
 // unsupported sizes, restore with folder paths (multipart and resumable) and conflict policies.
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isConnectorError } from "../core/errors";
 import type { DiscoveredUnit, ItemDescriptor, SourceConnector, UnitConnector } from "../core/types";
@@ -208,21 +209,62 @@ describe("drive restore", () => {
     expect(files.some((f) => f.metadata.native)).toBe(true);
     expect(after.filter((t) => t.mimeType !== FOLDER).map(key).sort()).toEqual(before.filter((t) => t.mimeType !== FOLDER).map(key).sort());
 
-    // Conflicts on a file that is still there: skip leaves it, copy puts a twin under copyFolder,
-    // replace uploads a new head revision of the same file (resumable for the large one).
+    // A file that is still there as it was backed up: nothing to do whatever the policy.
     const s = saved.get(large.externalId);
     if (!s) throw new Error("no backup of the large file");
-    const content = () => ({ body: once(s.bytes), contentType: s.contentType, size: s.bytes.length });
-    expect(await drive.writeItem(target, large, content())).toMatchObject({ outcome: "skipped", externalId: large.externalId });
-    const copied = await drive.writeItem({ ...target, conflict: "copy" }, large, content());
+    for (const conflict of ["skip", "copy", "replace"] as const) {
+      expect(await drive.writeItem({ ...target, conflict }, large, { body: once(s.bytes), contentType: s.contentType, size: s.bytes.length })).toMatchObject({
+        outcome: "skipped",
+        externalId: large.externalId,
+        reason: "the file is in place and unchanged since the backup",
+      });
+    }
+    // Backed up with other bytes than it holds now (changed since): skip leaves it and says why,
+    // copy puts the backed-up version under copyFolder, replace uploads it as a new head
+    // revision of the same file (resumable for the large one).
+    const older = Buffer.concat([s.bytes, Buffer.from("\nas it was at the backup\n")]);
+    const backedUp: ItemDescriptor = { ...large, metadata: { ...large.metadata, md5Checksum: createHash("md5").update(older).digest("hex"), sha256Checksum: undefined } };
+    const content = () => ({ body: once(older), contentType: s.contentType, size: older.length });
+    expect(await drive.writeItem(target, backedUp, content())).toMatchObject({ outcome: "skipped", externalId: large.externalId, reason: expect.stringMatching(/newer than the backup \(its content changed\)/) as unknown });
+    const copied = await drive.writeItem({ ...target, conflict: "copy" }, backedUp, content());
     expect(copied.outcome).toBe("copied");
-    const replaced = await drive.writeItem({ ...target, conflict: "replace" }, large, content());
+    const replaced = await drive.writeItem({ ...target, conflict: "replace" }, backedUp, content());
     expect(replaced).toMatchObject({ outcome: "replaced", externalId: large.externalId });
     const now = live(myDrive(await manifest(), email));
-    expect(now.find((t) => t.id === copied.externalId)).toMatchObject({ path: `/Restored by Holdfast${large.path}`, sha256: sha256Hex(s.bytes) });
+    expect(now.find((t) => t.id === copied.externalId)).toMatchObject({ path: `/Restored by Holdfast${large.path}`, sha256: sha256Hex(older) });
     const same = now.find((t) => t.id === large.externalId);
-    expect(same?.sha256).toBe(sha256Hex(s.bytes));
+    expect(same).toMatchObject({ path: large.path, sha256: sha256Hex(older) });
     expect((same as { revisions?: number } | undefined)?.revisions).toBeGreaterThan(1);
+  });
+
+  it("replace puts a moved, renamed or trashed file back where it was, under the same id", async () => {
+    const unit = unitOf(1);
+    const email = unit.owner?.email ?? "";
+    const items = upserts((await drain(drive, unit, null)).changes).filter((i) => i.kind === "file");
+    const saved = new Map<string, Buffer>();
+    for (const item of items) saved.set(item.externalId, await bytesOf(await drive.readItem(unit, item)));
+    const before = live(myDrive(await manifest(), email));
+    const moved = await sb.control<{ touched: { id: string }[] }>("POST", `/_control/tenants/${sb.tenant.id}/mutations`, { kind: "move", service: "drive", fraction: 0.4, seed: 15, units: [email] });
+    const trashed = await sb.control<{ touched: { id: string; trashed: boolean }[] }>("POST", `/_control/tenants/${sb.tenant.id}/mutations`, { kind: "delete", service: "drive", fraction: 0.4, seed: 16, units: [email] });
+    const touched = [...new Set([...moved.touched.map((t) => t.id), ...trashed.touched.filter((t) => t.trashed).map((t) => t.id)])].filter((id) => !trashed.touched.some((t) => t.id === id && !t.trashed));
+    expect(touched.length).toBeGreaterThan(1);
+    const target = { unit, conflict: "skip" as const, copyFolder: "Restored by Holdfast" };
+    for (const id of touched) {
+      const item = items.find((i) => i.externalId === id);
+      const bytes = saved.get(id);
+      if (!item || !bytes) throw new Error(`no backup of ${id}`);
+      const content = () => ({ body: once(bytes), contentType: String(item.metadata.mimeType) });
+      const onlyTrashed = !moved.touched.some((t) => t.id === id);
+      const skip = await drive.writeItem(target, item, content());
+      // Out of the trash is no overwrite: even skip brings it back. A move is newer data.
+      if (onlyTrashed) expect(skip).toMatchObject({ outcome: "created", externalId: id, reason: expect.stringMatching(/trash/) as unknown });
+      else expect(skip).toMatchObject({ outcome: "skipped", externalId: id, reason: expect.stringMatching(/moved or renamed/) as unknown });
+      const replace = await drive.writeItem({ ...target, conflict: "replace" }, item, content());
+      expect(replace).toMatchObject({ outcome: onlyTrashed ? "skipped" : "replaced", externalId: id });
+    }
+    const key = (t: DriveItem) => `${t.id} ${t.path} ${t.sha256 ?? "-"}`;
+    const gone = new Set(trashed.touched.filter((t) => !t.trashed).map((t) => t.id));
+    expect(live(myDrive(await manifest(), email)).map(key).sort()).toEqual(before.filter((t) => !gone.has(t.id)).map(key).sort());
   });
 
   it("restores into another user's drive under the copy folder, and into the shared drive", async () => {

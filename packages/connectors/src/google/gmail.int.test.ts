@@ -203,7 +203,7 @@ describe("gmail throttling and credentials", () => {
 });
 
 describe("gmail restore", () => {
-  it("brings deleted messages back byte for byte with their labels, and honours skip and replace", async () => {
+  it("brings deleted messages back byte for byte with their labels, and leaves one that is present as it was", async () => {
     const unit = unitOf(1);
     const email = unit.owner?.email ?? "";
     const { changes } = await drain(gmail, unit, null);
@@ -230,46 +230,100 @@ describe("gmail restore", () => {
     const key = (t: { sha256: string; labelIds: string[] }) => `${t.sha256} ${[...t.labelIds].sort().join(",")}`;
     expect(after.map(key).sort()).toEqual(truthBefore.map(key).sort());
 
-    // A message that is still there: skip leaves it, replace only re-adds labels; nothing duplicates.
+    // A message that is still there as it was backed up: nothing to do whatever the policy.
     const present = items.find((i) => !deleted.includes(i.externalId) && !(i.metadata.labelIds as string[]).includes("SPAM"));
     if (!present) throw new Error("no surviving message");
     const raw = saved.get(present.externalId) ?? Buffer.alloc(0);
-    const skipped = await gmail.writeItem(target, present, { body: once(raw), contentType: "message/rfc822" });
-    expect(skipped).toMatchObject({ outcome: "skipped", externalId: present.externalId });
-    const replaced = await gmail.writeItem({ ...target, conflict: "replace" }, present, { body: once(raw), contentType: "message/rfc822" });
-    expect(replaced).toMatchObject({ outcome: "replaced", externalId: present.externalId });
+    for (const conflict of ["skip", "copy", "replace"] as const) {
+      const res = await gmail.writeItem({ ...target, conflict }, present, { body: once(raw), contentType: "message/rfc822" });
+      expect(res).toMatchObject({ outcome: "skipped", externalId: present.externalId, reason: "the message is in the mailbox as it was backed up" });
+    }
     expect(mailbox(await manifest(), email).length).toBe(truthBefore.length);
   });
 
-  it("copies a message that is present, and restores into another mailbox, under the copy label", async () => {
-    // The sandbox has no labels.create (README "Google, not yet"), so the copy folder is a label
-    // both mailboxes already have by name and the messages carry no user labels of their own.
+  it("a moved message: skip leaves it, copy imports it under the copy label, replace makes its labels exactly the backed-up ones", async () => {
+    const unit = unitOf(1);
+    const email = unit.owner?.email ?? "";
+    const items = upsertsOf((await drain(gmail, unit, null)).changes);
+    const moved = await sb.control<{ touched: { id: string; added: string[]; removed: string[] }[] }>("POST", `/_control/tenants/${sb.tenant.id}/mutations`, { kind: "move", fraction: 0.3, seed: 12, units: [email] });
+    const t = moved.touched.find((x) => items.some((i) => i.externalId === x.id) && x.removed.length > 0);
+    const item = items.find((i) => i.externalId === t?.id);
+    if (!t || !item) throw new Error("no message moved out of a label");
+    const raw = await bytesOf(await gmail.readItem(unit, item));
+    const target = { unit, conflict: "skip" as const, copyFolder: "Restored by Holdfast" };
+    const content = () => ({ body: once(raw), contentType: "message/rfc822" });
+    const now = () => mailbox(m, email).find((x) => x.id === item.externalId);
+    let m = await manifest();
+    const movedLabels = now()?.labelIds;
+
+    const skipped = await gmail.writeItem(target, item, content());
+    expect(skipped).toMatchObject({ outcome: "skipped", externalId: item.externalId, reason: expect.stringMatching(/labels changed since the backup/) as unknown });
+    m = await manifest();
+    expect(now()?.labelIds).toEqual(movedLabels);
+
+    const copied = await gmail.writeItem({ ...target, conflict: "copy" }, item, content());
+    expect(copied.outcome).toBe("copied");
+    m = await manifest();
+    const copy = mailbox(m, email).find((x) => x.id === copied.externalId);
+    expect(copy?.sha256).toBe(sha256Hex(raw));
+    expect(copy?.labelIds).toContain(m.units.find((u) => u.email === email)?.labels.find((l) => l.name === "Restored by Holdfast")?.id);
+    expect(now()?.labelIds).toEqual(movedLabels);
+
+    const replaced = await gmail.writeItem({ ...target, conflict: "replace" }, item, content());
+    expect(replaced).toMatchObject({ outcome: "replaced", externalId: item.externalId });
+    m = await manifest();
+    expect([...(now()?.labelIds ?? [])].sort()).toEqual([...(item.metadata.labelIds as string[])].sort());
+  });
+
+  it("a different message with the same Message-ID (ransomware) is a conflict, not the message: replace imports the original", async () => {
+    const unit = unitOf(1);
+    const email = unit.owner?.email ?? "";
+    const g = sb.connect({ messageIdSearch: true }).unit("gmail");
+    const items = upsertsOf((await drain(g, unit, null)).changes);
+    const saved = new Map<string, Buffer>();
+    for (const item of items) saved.set(item.externalId, await bytesOf(await g.readItem(unit, item)));
+    const r = await sb.control<{ touched: { id: string; replacedBy: string }[] }>("POST", `/_control/tenants/${sb.tenant.id}/mutations`, { kind: "ransomware", fraction: 0.3, seed: 13, units: [email] });
+    // The sandbox's rfc822msgid: misses Message-ID headers followed by a comment; use plain ones.
+    const t = r.touched.find((x) => /^message-id:\s*<[^>\r\n]+>[ \t]*\r?$/im.test((saved.get(x.id) ?? Buffer.alloc(0)).toString("latin1")));
+    const item = items.find((i) => i.externalId === t?.id);
+    const raw = saved.get(t?.id ?? "");
+    if (!t || !item || !raw) throw new Error("no encrypted message with a plain Message-ID");
+    const target = { unit, conflict: "skip" as const, copyFolder: "Restored by Holdfast" };
+    const content = () => ({ body: once(raw), contentType: "message/rfc822" });
+
+    const skipped = await g.writeItem(target, item, content());
+    expect(skipped).toMatchObject({ outcome: "skipped", externalId: t.replacedBy, reason: expect.stringMatching(/different message with the same Message-ID/) as unknown });
+    const copied = await g.writeItem({ ...target, conflict: "copy" }, item, content());
+    expect(copied).toMatchObject({ outcome: "copied", reason: expect.stringMatching(/different message with the same Message-ID/) as unknown });
+    const replaced = await g.writeItem({ ...target, conflict: "replace" }, item, content());
+    expect(replaced.outcome).toBe("replaced");
+    const m = mailbox(await manifest(), email);
+    const back = m.find((x) => x.id === replaced.externalId);
+    expect(back?.sha256).toBe(sha256Hex(raw));
+    expect([...(back?.labelIds ?? [])].sort()).toEqual([...(item.metadata.labelIds as string[])].sort());
+    // The intruder's copy is left as it is (a restore deletes nothing).
+    expect(m.some((x) => x.id === t.replacedBy)).toBe(true);
+    // Once the original is back, it is found by Message-ID and equal bytes: nothing more to do.
+    expect(await g.writeItem({ ...target, conflict: "replace" }, item, content())).toMatchObject({ outcome: "skipped", externalId: replaced.externalId });
+  });
+
+  it("restores into another mailbox under the copy label, once", async () => {
     const [from, to] = [unitOf(0), unitOf(2)];
-    const m = await manifest();
-    const fromUnit = m.units.find((u) => u.email === from.owner?.email);
-    const toUnit = m.units.find((u) => u.email === to.owner?.email);
-    const shared = fromUnit?.labels.find((l) => l.type === "user" && toUnit?.labels.some((t) => t.name === l.name));
-    if (!shared) throw new Error("no user label name common to both mailboxes");
-    const plain = (item: ItemDescriptor) => (item.metadata.labelIds as string[]).every((l) => /^[A-Z_]+$/.test(l) && l !== "SPAM" && l !== "TRASH");
-    const items = upsertsOf((await drain(gmail, from, null)).changes).filter(plain);
-    const [first, second] = items;
-    if (!first || !second) throw new Error("not enough messages without user labels");
-
-    const raw1 = await bytesOf(await gmail.readItem(from, first));
-    const copy = await gmail.writeItem({ unit: from, conflict: "copy", copyFolder: shared.name }, first, { body: once(raw1), contentType: "message/rfc822" });
-    expect(copy.outcome).toBe("copied");
-    expect(copy.externalId).not.toBe(first.externalId);
-    const after = mailbox(await manifest(), from.owner?.email ?? "");
-    const twin = after.find((t) => t.id === copy.externalId);
-    expect(twin?.sha256).toBe(sha256Hex(raw1));
-    expect(twin?.labelIds).toContain(shared.id);
-    expect(twin?.labelIds).not.toContain("INBOX");
-
-    const raw2 = await bytesOf(await gmail.readItem(from, second));
-    const moved = await gmail.writeItem({ unit: to, conflict: "skip", copyFolder: shared.name }, second, { body: once(raw2), contentType: "message/rfc822" });
+    const g = sb.connect({ messageIdSearch: true }).unit("gmail");
+    const items = upsertsOf((await drain(g, from, null)).changes);
+    const [second] = items.filter((i) => (i.metadata.labelIds as string[]).every((l) => l !== "SPAM" && l !== "TRASH"));
+    if (!second) throw new Error("no message outside spam and trash");
+    const raw2 = await bytesOf(await g.readItem(from, second));
+    const copyFolder = "From a colleague";
+    const moved = await g.writeItem({ unit: to, conflict: "skip", copyFolder }, second, { body: once(raw2), contentType: "message/rfc822" });
     expect(moved.outcome).toBe("copied");
-    const theirs = mailbox(await manifest(), to.owner?.email ?? "").find((t) => t.id === moved.externalId);
+    const m = await manifest();
+    const theirs = mailbox(m, to.owner?.email ?? "").find((t) => t.id === moved.externalId);
     expect(theirs?.sha256).toBe(sha256Hex(raw2));
-    expect(theirs?.labelIds).toContain(toUnit?.labels.find((l) => l.name === shared.name)?.id);
+    expect(theirs?.labelIds).toContain(m.units.find((u) => u.email === to.owner?.email)?.labels.find((l) => l.name === copyFolder)?.id);
+    expect(theirs?.labelIds).not.toContain("INBOX");
+    // Restored again (a retried restore), the identical message is found and not imported twice.
+    const again = await g.writeItem({ unit: to, conflict: "skip", copyFolder }, second, { body: once(raw2), contentType: "message/rfc822" });
+    expect(again).toMatchObject({ outcome: "skipped", externalId: moved.externalId });
   });
 });

@@ -5,7 +5,10 @@
 // - Partial sync: history.list from the stored historyId (messageAdded/Deleted, labelAdded/
 //   Removed); a 404 means the id is older than Gmail keeps history → resync_required.
 // - Restore: messages.import (raw bytes as they were, internalDateSource=dateHeader), labels
-//   recreated by name; nothing is ever deleted or modified except adding labels on `replace`.
+//   recreated by name. A message counts as present only with the very bytes backed up (same id,
+//   or same Message-ID *and* equal raw bytes); a different message with the same Message-ID (an
+//   attacker's encrypted copy) is a conflict. Nothing is ever deleted; `replace` sets a present
+//   message's labels back to the backed-up ones, or imports the original beside the impostor.
 import { Readable } from "node:stream";
 import type { gmail_v1 } from "googleapis";
 import { ConnectorError, isConnectorError } from "../core/errors";
@@ -22,6 +25,10 @@ const MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
 const NOT_IMPORTABLE = new Set(["DRAFT", "CHAT"]);
 /** System labels that place a message; a copy or a restore to another mailbox leaves them out. */
 const PLACING = new Set(["INBOX", "SPAM", "TRASH", "SENT", "DRAFT"]);
+/** Labels messages.modify cannot add or remove (Gmail sets them itself), left out when labels are compared. */
+const UNMODIFIABLE = new Set([...NOT_IMPORTABLE, "SENT"]);
+/** Messages with one Message-ID looked at on restore (the original, an attacker's copy, earlier restores). */
+const MESSAGE_ID_CANDIDATES = 10;
 
 interface GmailCursor extends Record<string, unknown> {
   /** historyId to resume from (full listing: taken before it began). */
@@ -143,24 +150,54 @@ export class GmailConnector implements UnitConnector {
     const sameMailbox = typeof item.metadata.mailbox === "string" && item.metadata.mailbox.toLowerCase() === user.toLowerCase();
     const names = Array.isArray(item.metadata.labels) ? item.metadata.labels.filter((l): l is string => typeof l === "string") : [];
 
-    const existing = await this.#findExisting(user, sameMailbox ? item.externalId : undefined, raw, signal);
-    if (existing && target.conflict === "skip") {
-      return { outcome: "skipped", externalId: existing, reason: "the message is already in the mailbox" };
+    const found = await this.#findExisting(user, sameMailbox ? item.externalId : undefined, raw, signal);
+    if (found.same && !sameMailbox) {
+      // These very bytes are already in the other mailbox (an earlier restore of the same item).
+      return { outcome: "skipped", externalId: found.same.id, reason: "an identical message is already in the target mailbox" };
     }
-    if (existing && target.conflict === "replace") {
-      // Gmail messages are immutable: the one present has these very bytes. Replace brings back
-      // the backed-up labels (adding only; nothing is removed).
-      const labelIds = await this.#labelIds(user, names.filter((n) => !NOT_IMPORTABLE.has(n)), signal);
-      if (labelIds.length > 0) {
-        await this.#call(user, "messages.modify", () => api.users.messages.modify({ userId: "me", id: existing, requestBody: { addLabelIds: labelIds } }, { signal }), { signal });
+    if (found.same) {
+      const byId = new Map((await this.#labels(user, "write", signal)).map((l) => [l.id ?? "", l.name ?? l.id ?? ""]));
+      const wanted = new Set(names.filter((n) => !UNMODIFIABLE.has(n)));
+      const current = new Set(found.same.labelIds.map((l) => byId.get(l) ?? l).filter((n) => !UNMODIFIABLE.has(n)));
+      const add = [...wanted].filter((n) => !current.has(n));
+      const remove = [...current].filter((n) => !wanted.has(n));
+      if (add.length === 0 && remove.length === 0) return { outcome: "skipped", externalId: found.same.id, reason: "the message is in the mailbox as it was backed up" };
+      const change = `its labels changed since the backup (${[add.length ? `removed since: ${add.join(", ")}` : "", remove.length ? `added since: ${remove.join(", ")}` : ""].filter(Boolean).join("; ")})`;
+      if (target.conflict === "skip") return { outcome: "skipped", externalId: found.same.id, reason: `the message is in the mailbox but ${change}; left as it is` };
+      if (target.conflict === "replace") {
+        // Gmail messages are immutable: the one present has these very bytes, so replace makes its
+        // labels exactly the backed-up ones (out of the trash, back into the label it was moved from).
+        const id = found.same.id;
+        const addLabelIds = await this.#labelIds(user, add, signal);
+        const nameToId = new Map([...byId].map(([i, n]) => [n, i]));
+        const removeLabelIds = remove.map((n) => nameToId.get(n) ?? n);
+        await this.#call(user, "messages.modify", () => api.users.messages.modify({ userId: "me", id, requestBody: { addLabelIds, removeLabelIds } }, { signal }), { signal });
+        return { outcome: "replaced", externalId: id, reason: `the message was present but ${change}; its labels were restored` };
       }
-      return { outcome: "replaced", externalId: existing, reason: "the message was present; its labels were restored" };
+      const copied = await this.#import(user, await this.#labelIds(user, copyNames(target.copyFolder, names), signal), raw, signal);
+      return { outcome: "copied", externalId: copied, reason: `the message is in the mailbox but ${change}; imported again under "${target.copyFolder}"` };
     }
-    const asCopy = existing !== undefined || !sameMailbox;
-    const wanted = asCopy
-      ? [target.copyFolder, ...names.filter((n) => !PLACING.has(n) && !NOT_IMPORTABLE.has(n)).map((n) => (isSystemLabel(n) ? n : `${target.copyFolder}/${n}`))]
-      : names.filter((n) => !NOT_IMPORTABLE.has(n));
-    const labelIds = await this.#labelIds(user, wanted, signal);
+    if (found.other && sameMailbox) {
+      // Same Message-ID, other bytes: not the message we backed up (ransomware leaves exactly that).
+      const clash = `a different message with the same Message-ID is in the mailbox (${found.other})`;
+      if (target.conflict === "skip") return { outcome: "skipped", externalId: found.other, reason: `${clash}; left as it is (choose replace or copy to bring the original back)` };
+      if (target.conflict === "replace") {
+        const id = await this.#import(user, await this.#labelIds(user, names.filter((n) => !NOT_IMPORTABLE.has(n)), signal), raw, signal);
+        return { outcome: "replaced", externalId: id, reason: `${clash}; the original was imported with its labels and the other left untouched` };
+      }
+      const id = await this.#import(user, await this.#labelIds(user, copyNames(target.copyFolder, names), signal), raw, signal);
+      return { outcome: "copied", externalId: id, reason: `${clash}; the original was imported under "${target.copyFolder}"` };
+    }
+    if (!sameMailbox) {
+      const id = await this.#import(user, await this.#labelIds(user, copyNames(target.copyFolder, names), signal), raw, signal);
+      return { outcome: "copied", externalId: id, reason: `restored into another mailbox under "${target.copyFolder}"` };
+    }
+    const id = await this.#import(user, await this.#labelIds(user, names.filter((n) => !NOT_IMPORTABLE.has(n)), signal), raw, signal);
+    return { outcome: "created", externalId: id };
+  }
+
+  async #import(user: string, labelIds: string[], raw: Buffer, signal?: AbortSignal): Promise<string | undefined> {
+    const api = this.#g.gmail(user, "write");
     const res = await this.#call(
       user,
       "messages.import",
@@ -171,31 +208,48 @@ export class GmailConnector implements UnitConnector {
         ),
       { signal },
     );
-    const id = res.data.id ?? undefined;
-    if (existing) return { outcome: "copied", externalId: id, reason: `the message was already present; imported again under "${target.copyFolder}"` };
-    return { outcome: asCopy ? "copied" : "created", externalId: id, ...(asCopy ? { reason: `restored into another mailbox under "${target.copyFolder}"` } : {}) };
+    return res.data.id ?? undefined;
   }
 
-  /** The id of the same message in `user`'s mailbox: by id (same mailbox) or by Message-ID. */
-  async #findExisting(user: string, id: string | undefined, raw: Buffer, signal?: AbortSignal): Promise<string | undefined> {
+  /**
+   * The message in `user`'s mailbox: `same` when it holds these very bytes (by id in the same
+   * mailbox — Gmail messages are immutable — or a Message-ID match whose raw bytes are equal),
+   * `other` when only a message with the same Message-ID and different bytes is there.
+   */
+  async #findExisting(user: string, id: string | undefined, raw: Buffer, signal?: AbortSignal): Promise<{ same?: { id: string; labelIds: string[] }; other?: string }> {
     const api = this.#g.gmail(user, "write");
     if (id) {
       try {
-        await this.#call(user, "messages.get", () => api.users.messages.get({ userId: "me", id, format: "minimal" }, { signal }), { signal });
-        return id;
+        const m = await this.#call(user, "messages.get", () => api.users.messages.get({ userId: "me", id, format: "minimal" }, { signal }), { signal });
+        return { same: { id, labelIds: m.data.labelIds ?? [] } };
       } catch (e) {
         if (!isConnectorError(e, "not_found")) throw e;
       }
     }
     const messageId = this.#g.config.messageIdSearch ? messageIdOf(raw) : undefined;
-    if (!messageId) return undefined;
+    if (!messageId) return {};
     const res = await this.#call(
       user,
       "messages.list",
-      () => api.users.messages.list({ userId: "me", q: `rfc822msgid:${messageId.replace(/^<|>$/g, "")}`, includeSpamTrash: true, maxResults: 1 }, { signal }),
+      () => api.users.messages.list({ userId: "me", q: `rfc822msgid:${messageId.replace(/^<|>$/g, "")}`, includeSpamTrash: true, maxResults: MESSAGE_ID_CANDIDATES }, { signal }),
       { signal },
     );
-    return res.data.messages?.[0]?.id ?? undefined;
+    let other: string | undefined;
+    for (const c of res.data.messages ?? []) {
+      const cid = c.id;
+      if (!cid) continue;
+      // A Message-ID is only a claim: an attacker's re-encrypted copy keeps it. Equal bytes decide.
+      let m: gmail_v1.Schema$Message;
+      try {
+        m = (await this.#call(user, "messages.get", () => api.users.messages.get({ userId: "me", id: cid, format: "raw" }, { signal }), { signal })).data;
+      } catch (e) {
+        if (isConnectorError(e, "not_found")) continue;
+        throw e;
+      }
+      if (typeof m.raw === "string" && Buffer.from(m.raw, "base64url").equals(raw)) return { same: { id: cid, labelIds: m.labelIds ?? [] } };
+      other ??= cid;
+    }
+    return other ? { other } : {};
   }
 
   /** Label ids for names, creating user labels that do not exist (parents first, as Gmail nests by name). */
@@ -222,6 +276,11 @@ export class GmailConnector implements UnitConnector {
     }
     return ids;
   }
+}
+
+/** A copy's labels: the copy folder, and the message's own user labels below it (placing labels left out). */
+function copyNames(copyFolder: string, names: readonly string[]): string[] {
+  return [copyFolder, ...names.filter((n) => !PLACING.has(n) && !NOT_IMPORTABLE.has(n)).map((n) => (isSystemLabel(n) ? n : `${copyFolder}/${n}`))];
 }
 
 /** Descriptor of a message read with format=metadata. Exported for the unit tests. */

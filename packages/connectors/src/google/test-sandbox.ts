@@ -39,7 +39,7 @@ export async function startGoogleSandbox(tenantInput: { seed: number; users: num
       rootUrl: `${url}/`,
       tokenUrl: `${url}/google/token`,
       throttle: new Throttle({ store: new MemoryLimiterStore(), maxWaitMs: 30_000 }),
-      // The sandbox has no rfc822msgid: search (README "Gmail fidelity"); conflicts are found by id.
+      // Conflicts are found by id here; the tests of Message-ID matching turn the search on.
       messageIdSearch: false,
       ...overrides,
     });

@@ -32,5 +32,7 @@ describe("messages.list filters", () => {
     expect(buildFilter({ labelIds: [], q: "rfc822msgid:abc@example.com", includeSpamTrash: false }, labels).rfc822msgid).toBe("abc@example.com");
     expect(messageIdOf(Buffer.from("From: a@b\r\nMessage-ID:\r\n <x.y@z>\r\nSubject: s\r\n\r\nMessage-ID: <body@not>\r\n"))).toBe("x.y@z");
     expect(messageIdOf(Buffer.from("From: a@b\r\n\r\nbody"))).toBeUndefined();
+    expect(messageIdOf(Buffer.from("Message-Id: <3CFB1EED003722B3@> (added by postmaster@wanadoo.fr)\r\n\r\nbody"))).toBe("3CFB1EED003722B3@");
+    expect(messageIdOf(Buffer.from("Message-ID: bare-id@host\r\n\r\nbody"))).toBe("bare-id@host");
   });
 });

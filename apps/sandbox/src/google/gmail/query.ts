@@ -39,8 +39,9 @@ export type MessageFilter = Predicate & { rfc822msgid?: string };
 export function messageIdOf(raw: Buffer): string | undefined {
   const end = raw.indexOf("\r\n\r\n");
   const head = raw.subarray(0, end === -1 ? Math.min(raw.length, 65536) : end).toString("latin1").replace(/\r?\n[ \t]+/g, " ");
-  const m = /^message-id:\s*<?([^>\r\n]+?)>?\s*$/im.exec(head);
-  return m?.[1]?.trim();
+  // `<id>` may be followed by a comment, e.g. `<3CFB1EED@> (added by postmaster@wanadoo.fr)`.
+  const m = /^message-id:\s*(?:<([^>\r\n]+)>|(\S+))/im.exec(head);
+  return (m?.[1] ?? m?.[2])?.trim();
 }
 
 export function buildFilter(f: ListFilter, userLabels: GmailLabel[]): MessageFilter {
