@@ -191,17 +191,48 @@ describe("restore", () => {
     const key = (f: ManifestFile) => `${f.path}|${f.sha256}`;
     expect((await truthOf(driveId)).map(key).sort()).toEqual(before.map(key).sort());
 
+    // The same file again (what the restore made: another id, the same bytes at the path): skip and copy have nothing to write; replace overwrites.
     const again = backup.get(gone[0]!)!;
-    const skipped = await onedrive.writeItem(target, again.item, contentOf(again.bytes, "application/octet-stream"));
-    expect(skipped).toMatchObject({ outcome: "skipped" });
-    const copied = await onedrive.writeItem({ ...target, conflict: "copy" }, again.item, contentOf(again.bytes, "application/octet-stream"));
-    expect(copied.outcome).toBe("copied");
-    const sha = createHash("sha256").update(again.bytes).digest("hex");
-    expect((await truthOf(driveId)).find((f) => f.id === copied.externalId)).toMatchObject({ path: `/Restored by Holdfast 2026-11-27${again.item.path}`, sha256: sha });
+    for (const conflict of ["skip", "copy"] as const) {
+      const r = await onedrive.writeItem({ ...target, conflict }, again.item, contentOf(again.bytes, "application/octet-stream"));
+      expect(r, conflict).toMatchObject({ outcome: "skipped", reason: `a file with the same content is already at ${again.item.path}` });
+    }
     const other = randomBytes(300);
     const replaced = await onedrive.writeItem({ ...target, conflict: "replace" }, again.item, contentOf(other, "application/octet-stream"));
     expect(replaced.outcome).toBe("replaced");
     expect((await truthOf(driveId)).find((f) => f.path === again.item.path)?.sha256).toBe(createHash("sha256").update(other).digest("hex"));
+    // Another file's bytes at the path: skip keeps them, copy writes the backed-up one under the copy folder.
+    const kept = await onedrive.writeItem(target, again.item, contentOf(again.bytes, "application/octet-stream"));
+    expect(kept).toMatchObject({ outcome: "skipped", reason: `another file is at ${again.item.path}; kept as it is` });
+    const copied = await onedrive.writeItem({ ...target, conflict: "copy" }, again.item, contentOf(again.bytes, "application/octet-stream"));
+    expect(copied.outcome).toBe("copied");
+    expect((await truthOf(driveId)).find((f) => f.id === copied.externalId)).toMatchObject({ path: `/Restored by Holdfast 2026-11-27${again.item.path}`, sha256: createHash("sha256").update(again.bytes).digest("hex") });
+  });
+
+  it("a file edited, encrypted or moved since keeps its id: skip keeps it, copy writes the backed-up one aside, replace brings it back in place", async () => {
+    const unit = driveOfUser(h.tenant.units[1]!.email);
+    const driveId = unit.attributes!.driveId!;
+    const backup = new Map<string, { item: ItemDescriptor; bytes: Buffer }>();
+    for (const f of files((await drain(onedrive, unit, null)).changes)) backup.set(f.externalId, { item: f, bytes: (await sha256Of(await onedrive.readItem(unit, f))).bytes });
+    const before = await truthOf(driveId);
+    const changed = [...(await mutate("ransomware", 0.3, 31, h.tenant.units[1]!.id)), ...(await mutate("move", 0.3, 32, h.tenant.units[1]!.id))].filter((t) => backup.has(t.id));
+    expect(changed.some((t) => t.action === "encrypted") && changed.some((t) => t.action === "moved")).toBe(true);
+    // Default copy folder names carry a time, and OneDrive refuses ":" in names.
+    const target = { unit, conflict: "skip" as const, copyFolder: "Restored by Holdfast (as of 2026-11-27 10:15 UTC)" };
+    for (const t of new Map(changed.map((c) => [c.id, c])).values()) {
+      const b = backup.get(t.id)!;
+      const was = before.find((f) => f.id === t.id)!;
+      const skipped = await onedrive.writeItem(target, b.item, contentOf(b.bytes, "application/octet-stream"));
+      expect(skipped, t.action).toMatchObject({ outcome: "skipped", externalId: t.id });
+      expect(skipped.reason, t.action).toMatch(/^the file was (moved to \/.+|changed|moved to \/.+ and changed) since; kept as it is$/);
+      const copied = await onedrive.writeItem({ ...target, conflict: "copy" }, b.item, contentOf(b.bytes, "application/octet-stream"));
+      expect(copied.outcome, t.action).toBe("copied");
+      expect((await truthOf(driveId)).find((f) => f.id === copied.externalId), t.action).toMatchObject({ path: `/Restored by Holdfast (as of 2026-11-27 10\u223615 UTC)${was.path}`, sha256: was.sha256 });
+      const replaced = await onedrive.writeItem({ ...target, conflict: "replace" }, b.item, contentOf(b.bytes, "application/octet-stream"));
+      expect(replaced, t.action).toMatchObject({ outcome: "replaced", externalId: t.id });
+      expect((await truthOf(driveId)).find((f) => f.id === t.id), t.action).toMatchObject({ path: was.path, sha256: was.sha256 });
+      expect(await onedrive.writeItem({ ...target, conflict: "replace" }, b.item, contentOf(b.bytes, "application/octet-stream")), t.action).toMatchObject({ outcome: "skipped", reason: "the file is in place, unchanged" });
+    }
   });
 
   it("sends large files through an upload session in 320 KiB-multiple slices, to another user's drive", async () => {

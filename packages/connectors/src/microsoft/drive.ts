@@ -12,7 +12,11 @@
 // - Restore: PUT root:/{path}:/content for small files (driveitem-put-content), an upload
 //   session for large ones (driveitem-createuploadsession: slices in multiples of 320 KiB,
 //   Content-Range, no Authorization on the upload URL), `@microsoft.graph.conflictBehavior`
-//   fail / rename / replace; folders by POST …/children.
+//   fail / rename / replace; folders by POST …/children. A file still in its drive is found by
+//   id (GET items/{id}) wherever it is now: unchanged → skipped; moved or changed since → `skip`
+//   keeps it, `copy` uploads the backed-up one under the copy folder, `replace` uploads it as a
+//   new version of the same item (PUT items/{id}/content, so the intruder's version stays in the
+//   version history) and moves it back (PATCH parentReference). A restore deletes nothing.
 // - SharePoint resource units: 1 per single item, download or delta page with a token; 2 per
 //   collection, first delta page or write; 5 per permissions read.
 import { Readable } from "node:stream";
@@ -22,7 +26,7 @@ import type { Change, ChangePage, Cursor, DiscoveredUnit, ItemContent, ItemDescr
 import type { MicrosoftConnectorConfig } from "./config";
 import { decodeDriveCursor, encodeCursor, type DriveCursor } from "./cursor";
 import type { GraphApi, GraphPage } from "./graph";
-import { drivePathAddress, folderPathOfParentReference, segment, splitPath, underCopyFolder } from "./paths";
+import { drivePathAddress, driveSafeName, folderPathOfParentReference, segment, splitPath, underCopyFolder } from "./paths";
 import { driveItemDescriptor, type GraphDriveItem } from "./transform";
 
 type Behavior = "fail" | "rename" | "replace";
@@ -173,8 +177,8 @@ export class DriveConnector implements UnitConnector {
     const segments = splitPath(item.path);
     if (segments.length === 0) throw new ConnectorError("invalid", "the drive root itself cannot be restored");
     const sameDrive = item.metadata.driveId === driveId;
-    const original = sameDrive ? segments : underCopyFolder(target.copyFolder, segments);
-    const copy = underCopyFolder(target.copyFolder, segments);
+    const copy = underCopyFolder(driveSafeName(target.copyFolder), segments);
+    const original = sameDrive ? segments : copy;
     if (item.kind === "folder") {
       const existed = await this.#ensureFolder(driveId, original, signal);
       return { outcome: sameDrive ? (existed ? "skipped" : "created") : "copied", ...(existed ? { reason: "the folder already exists" } : {}) };
@@ -183,25 +187,101 @@ export class DriveConnector implements UnitConnector {
     const size = content.size ?? item.size;
     // Small (or unknown-size) files are buffered once, so a conflict retry can send them again.
     const buffered = size === undefined || size <= this.#config.simpleUploadMaxBytes ? await collect(content.body, 250 * 1024 * 1024) : undefined;
-    const upload = (path: string[], behavior: Behavior) => (buffered ? this.#putSmallOrSession(driveId, path, buffered, behavior, signal) : this.#session(driveId, path, content.body, size as number, behavior, signal));
-    const first: Behavior = target.conflict === "replace" ? "replace" : "fail";
+    const upload = (address: string, behavior: Behavior) => (buffered ? this.#putSmallOrSession(driveId, address, buffered, behavior, signal) : this.#session(driveId, address, content.body, size as number, behavior, signal));
+
+    // In its own drive the file is found by id wherever it is now: ids survive moves and new versions.
+    const now = sameDrive ? await this.#itemById(driveId, item.externalId, signal) : undefined;
+    if (now) {
+      const at = [...(folderPathOfParentReference(now.parentReference?.path) ?? []), segment(now.name)];
+      const moved = at.join("/").toLowerCase() !== original.join("/").toLowerCase();
+      const same = sameContent(item, now);
+      if (!moved && same) return { outcome: "skipped", externalId: now.id, reason: "the file is in place, unchanged" };
+      const since = `the file was ${[moved ? `moved to /${at.join("/")}` : "", same ? "" : "changed"].filter(Boolean).join(" and ")} since`;
+      if (target.conflict === "skip") return { outcome: "skipped", externalId: now.id, reason: `${since}; kept as it is` };
+      if (target.conflict === "copy") {
+        const r = await upload(pathAddress(copy), "rename");
+        return { outcome: "copied", externalId: r.item.id, reason: since };
+      }
+      // Replace: the same item gets the backed-up bytes as a new version and goes back to its path.
+      if (!same) await upload(`items/${encodeURIComponent(now.id)}`, "replace");
+      if (moved && !(await this.#moveBack(driveId, now.id, original, signal))) {
+        const r = await upload(pathAddress(original), "replace");
+        return { outcome: "replaced", externalId: r.item.id, reason: `${since}; another file had taken its place at /${original.join("/")} and was overwritten (its earlier versions stay in its version history)` };
+      }
+      return { outcome: "replaced", externalId: now.id, reason: since };
+    }
+
+    // Gone from its drive (or restored into another one): written at its path; what is there decides.
     try {
-      const r = await upload(original, first);
+      const r = await upload(pathAddress(original), target.conflict === "replace" ? "replace" : "fail");
       if (!sameDrive) return { outcome: r.replaced ? "replaced" : "copied", externalId: r.item.id, reason: "restored to another drive" };
       return { outcome: r.replaced ? "replaced" : "created", externalId: r.item.id };
     } catch (e) {
       if (!isConnectorError(e, "conflict")) throw e;
-      const why = `a file already exists at /${original.join("/")}`;
-      if (target.conflict === "skip") return { outcome: "skipped", reason: why };
+      const there = await this.#itemAt(driveId, original, signal);
+      if (there && sameContent(item, there)) return { outcome: "skipped", externalId: there.id, reason: `a file with the same content is already at /${original.join("/")}` };
+      const why = `another file is at /${original.join("/")}`;
+      if (target.conflict === "skip") return { outcome: "skipped", reason: `${why}; kept as it is` };
       if (!buffered) throw new ConnectorError("conflict", `${why}; a large upload cannot be replayed as a copy`, { provider: "microsoft", cause: e });
-      const r = await upload(sameDrive ? copy : original, "rename");
+      const r = await upload(pathAddress(sameDrive ? copy : original), "rename");
       return { outcome: "copied", externalId: r.item.id, reason: why };
     }
   }
 
-  async #putSmallOrSession(driveId: string, path: string[], bytes: Buffer, behavior: Behavior, signal?: AbortSignal): Promise<{ item: GraphDriveItem; replaced: boolean }> {
-    if (bytes.length > this.#config.simpleUploadMaxBytes) return this.#session(driveId, path, toAsyncIterable(Readable.from([bytes])), bytes.length, behavior, signal);
-    const url = `/drives/${encodeURIComponent(driveId)}/root:/${drivePathAddress(path)}:/content?@microsoft.graph.conflictBehavior=${behavior}`;
+  /** The item with this id, or undefined when the drive no longer holds it. */
+  async #itemById(driveId: string, id: string, signal?: AbortSignal): Promise<GraphDriveItem | undefined> {
+    try {
+      const found = await this.#api.get<GraphDriveItem>(this.#api.sharePoint(1), `/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(id)}?$select=id,name,parentReference,file,cTag,deleted`, signal ? { signal } : {});
+      return found.deleted ? undefined : found;
+    } catch (e) {
+      if (isConnectorError(e, "not_found")) return undefined;
+      throw e;
+    }
+  }
+
+  /** The item at `path`, found by listing children one level at a time (names compare case-insensitively, as OneDrive's do). */
+  async #itemAt(driveId: string, path: readonly string[], signal?: AbortSignal): Promise<GraphDriveItem | undefined> {
+    let parent = "root";
+    let found: GraphDriveItem | undefined;
+    for (const name of path) {
+      const url = parent === "root" ? `/drives/${encodeURIComponent(driveId)}/root/children?$top=200` : `/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(parent)}/children?$top=200`;
+      let children: GraphDriveItem[];
+      try {
+        children = await this.#api.all<GraphDriveItem>(this.#api.sharePoint(2), url, signal);
+      } catch (e) {
+        if (isConnectorError(e, "not_found")) return undefined;
+        throw e;
+      }
+      found = children.find((c) => segment(c.name).toLowerCase() === name.toLowerCase());
+      if (!found) return undefined;
+      parent = found.id;
+    }
+    return found;
+  }
+
+  /** Moves the item back to `path` (driveItem: update parentReference and name); false when another item holds that name. */
+  async #moveBack(driveId: string, id: string, path: readonly string[], signal?: AbortSignal): Promise<boolean> {
+    const folders = path.slice(0, -1);
+    if (folders.length > 0) await this.#ensureFolder(driveId, folders, signal);
+    const parent = folders.length > 0 ? await this.#itemAt(driveId, folders, signal) : await this.#api.get<GraphDriveItem>(this.#api.sharePoint(1), `/drives/${encodeURIComponent(driveId)}/root?$select=id`, signal ? { signal } : {});
+    if (!parent) throw new ConnectorError("transient", `the folder /${folders.join("/")} vanished while a file was moved back into it`, { provider: "microsoft" });
+    try {
+      await this.#api.run(
+        this.#api.sharePoint(2),
+        (c) => this.#api.request(c, `/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(id)}`, signal ? { signal } : {}).patch({ parentReference: { id: parent.id }, name: path[path.length - 1], "@microsoft.graph.conflictBehavior": "fail" }) as Promise<unknown>,
+        signal,
+      );
+      return true;
+    } catch (e) {
+      if (isConnectorError(e, "conflict")) return false;
+      throw e;
+    }
+  }
+
+  /** `address`: `root:/{path}:` (a new file or the one at that path, by `behavior`) or `items/{id}` (a new version of that file). */
+  async #putSmallOrSession(driveId: string, address: string, bytes: Buffer, behavior: Behavior, signal?: AbortSignal): Promise<{ item: GraphDriveItem; replaced: boolean }> {
+    if (bytes.length > this.#config.simpleUploadMaxBytes) return this.#session(driveId, address, toAsyncIterable(Readable.from([bytes])), bytes.length, behavior, signal);
+    const url = `/drives/${encodeURIComponent(driveId)}/${address}/content?@microsoft.graph.conflictBehavior=${behavior}`;
     return this.#api.run(
       this.#api.sharePoint(2),
       async (c) => {
@@ -213,11 +293,10 @@ export class DriveConnector implements UnitConnector {
   }
 
   /** An upload session: slices of `uploadChunkBytes` (a multiple of 320 KiB), each PUT with its Content-Range. */
-  async #session(driveId: string, path: string[], body: AsyncIterable<Uint8Array>, size: number, behavior: Behavior, signal?: AbortSignal): Promise<{ item: GraphDriveItem; replaced: boolean }> {
-    const name = path[path.length - 1] as string;
+  async #session(driveId: string, address: string, body: AsyncIterable<Uint8Array>, size: number, behavior: Behavior, signal?: AbortSignal): Promise<{ item: GraphDriveItem; replaced: boolean }> {
     const session = await this.#api.run(
       this.#api.sharePoint(2),
-      (c) => this.#api.request(c, `/drives/${encodeURIComponent(driveId)}/root:/${drivePathAddress(path)}:/createUploadSession`, signal ? { signal } : {}).post({ item: { "@microsoft.graph.conflictBehavior": behavior, name } }) as Promise<{ uploadUrl?: string }>,
+      (c) => this.#api.request(c, `/drives/${encodeURIComponent(driveId)}/${address}/createUploadSession`, signal ? { signal } : {}).post({ item: { "@microsoft.graph.conflictBehavior": behavior } }) as Promise<{ uploadUrl?: string }>,
       signal,
     );
     const uploadUrl = session.uploadUrl;
@@ -241,7 +320,7 @@ export class DriveConnector implements UnitConnector {
           pending = pending.subarray(chunkBytes);
         }
       }
-      if (offset + pending.length !== size) throw new ConnectorError("invalid", `the content of /${path.join("/")} is ${offset + pending.length} bytes, not the ${size} its size promised`);
+      if (offset + pending.length !== size) throw new ConnectorError("invalid", `the content for ${address} is ${offset + pending.length} bytes, not the ${size} its size promised`);
       while (pending.length > 0) {
         const slice = pending.length > chunkBytes ? pending.subarray(0, chunkBytes) : pending;
         await send(slice);
@@ -277,6 +356,23 @@ export class DriveConnector implements UnitConnector {
     }
     return existed;
   }
+}
+
+/** A path address below the drive root: `root:/a/b%20c.txt:`. */
+const pathAddress = (path: readonly string[]) => `root:/${drivePathAddress(path)}:`;
+
+/**
+ * Whether the drive's item holds the backed-up content: by a hash both sides have (sha256 on
+ * personal OneDrive, quickXor on OneDrive for Business), else — the same item only — by cTag,
+ * which moves with content changes and nothing else.
+ */
+function sameContent(item: ItemDescriptor, now: GraphDriveItem): boolean {
+  const h = now.file?.hashes;
+  const m = item.metadata;
+  if (h?.sha256Hash && typeof m.sha256Hash === "string") return h.sha256Hash.toLowerCase() === m.sha256Hash.toLowerCase();
+  if (h?.quickXorHash && typeof m.quickXorHash === "string") return h.quickXorHash === m.quickXorHash;
+  if (h?.sha1Hash && typeof m.sha1Hash === "string") return h.sha1Hash.toLowerCase() === m.sha1Hash.toLowerCase();
+  return now.id === item.externalId && typeof now.cTag === "string" && now.cTag === m.cTag;
 }
 
 function permissionSummary(p: GraphPermission): Record<string, unknown> {

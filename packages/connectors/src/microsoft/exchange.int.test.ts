@@ -210,7 +210,7 @@ describe("transient failures", () => {
 });
 
 describe("restore", () => {
-  it("recreates deleted messages byte for byte in their folders, and applies skip / replace on conflicts", async () => {
+  it("recreates deleted messages byte for byte in their folders, and writes nothing for a message already there", async () => {
     const email = h.tenant.units[1]!.email;
     const unit = exchangeOf(email);
     const before = await manifestUnit(email);
@@ -230,16 +230,70 @@ describe("restore", () => {
     const key = (i: { folder: string; sha256: string; isRead: boolean; flagged: boolean }) => `${i.folder}|${i.sha256}|${i.isRead}|${i.flagged}`;
     expect(after.items.map(key).sort()).toEqual(before.items.map(key).sort());
 
-    // Conflicts: the same message again.
+    // The same message again (what the restore made: another id, the same MIME): nothing to write, whatever the policy.
     const again = backup.get(gone[0]!)!;
-    const skipped = await mail.writeItem(target, again.item, contentOf(again.bytes, "message/rfc822"));
-    expect(skipped.outcome).toBe("skipped");
-    expect(skipped.reason).toMatch(/Internet Message-ID/);
-    const replaced = await mail.writeItem({ ...target, conflict: "replace" }, again.item, contentOf(again.bytes, "message/rfc822"));
-    expect(replaced.outcome).toBe("replaced");
-    const final = await manifestUnit(email);
-    expect(final.items.map(key).sort()).toEqual(before.items.map(key).sort());
-    expect(final.items.some((i) => i.id === replaced.externalId)).toBe(true);
+    for (const conflict of ["skip", "copy", "replace"] as const) {
+      const r = await mail.writeItem({ ...target, conflict }, again.item, contentOf(again.bytes, "message/rfc822"));
+      expect(r, conflict).toMatchObject({ outcome: "skipped", reason: "the message is in the mailbox, unchanged" });
+    }
+    expect((await manifestUnit(email)).items.map(key).sort()).toEqual(before.items.map(key).sort());
+  });
+
+  it("a message moved or re-flagged since: skip keeps it, copy writes the backed-up one under the copy folder, replace puts it back", async () => {
+    const email = h.tenant.units[1]!.email;
+    const unit = exchangeOf(email);
+    const backup = new Map<string, { item: ItemDescriptor; bytes: Buffer }>();
+    for (const item of upserts((await drain(mail, unit, null)).changes)) backup.set(item.externalId, { item, bytes: (await sha256Of(await mail.readItem(unit, item))).bytes });
+    const before = await manifestUnit(email);
+    const moved = (await mutate("move", 0.3, 21, unit.externalId)).find((t) => backup.has(t.id));
+    if (!moved) throw new Error("the move mutation touched no backed-up message");
+    const b = backup.get(moved.id)!;
+    const was = before.items.find((i) => i.id === moved.id)!;
+    const target = { unit, conflict: "skip" as const, copyFolder: "Restored by Holdfast 2026-11-27" };
+
+    const skipped = await mail.writeItem(target, b.item, contentOf(b.bytes, "message/rfc822"));
+    expect(skipped).toMatchObject({ outcome: "skipped", externalId: moved.id });
+    expect(skipped.reason).toBe(`the message is still in the mailbox but was moved out of ${was.folder} since; kept as it is`);
+    const copied = await mail.writeItem({ ...target, conflict: "copy" }, b.item, contentOf(b.bytes, "message/rfc822"));
+    expect(copied.outcome).toBe("copied");
+    const afterCopy = await manifestUnit(email);
+    expect(afterCopy.items.find((i) => i.id === copied.externalId)).toMatchObject({ folder: `Restored by Holdfast 2026-11-27/${was.folder}`, sha256: was.sha256, isRead: was.isRead, flagged: was.flagged });
+    expect(afterCopy.items.find((i) => i.id === moved.id)?.folder).not.toBe(was.folder);
+
+    const replaced = await mail.writeItem({ ...target, conflict: "replace" }, b.item, contentOf(b.bytes, "message/rfc822"));
+    expect(replaced).toMatchObject({ outcome: "replaced", externalId: moved.id });
+    expect((await manifestUnit(email)).items.find((i) => i.id === moved.id)).toMatchObject({ folder: was.folder, sha256: was.sha256, isRead: was.isRead, flagged: was.flagged });
+
+    // Re-flagged (or read) since: replace sets the state back on the same message.
+    const edited = (await mutate("edit", 0.3, 22, unit.externalId)).find((t) => backup.has(t.id));
+    if (!edited) throw new Error("the edit mutation touched no backed-up message");
+    const e = backup.get(edited.id)!;
+    const state = before.items.find((i) => i.id === edited.id)!;
+    expect((await mail.writeItem(target, e.item, contentOf(e.bytes, "message/rfc822"))).reason).toMatch(/^the message is still in the mailbox but was (marked (un)?read|(un)?flagged) since; kept as it is$/);
+    expect(await mail.writeItem({ ...target, conflict: "replace" }, e.item, contentOf(e.bytes, "message/rfc822"))).toMatchObject({ outcome: "replaced", externalId: edited.id });
+    expect((await manifestUnit(email)).items.find((i) => i.id === edited.id)).toMatchObject({ folder: state.folder, isRead: state.isRead, flagged: state.flagged });
+  });
+
+  it("a ransomware copy that keeps the Message-ID is not the message: the original is restored beside it, under every policy", async () => {
+    const email = h.tenant.units[0]!.email;
+    const unit = exchangeOf(email);
+    const backup = new Map<string, { item: ItemDescriptor; bytes: Buffer }>();
+    for (const item of upserts((await drain(mail, unit, null)).changes)) backup.set(item.externalId, { item, bytes: (await sha256Of(await mail.readItem(unit, item))).bytes });
+    const before = await manifestUnit(email);
+    const encrypted = (await mutate("ransomware", 0.5, 23, unit.externalId)).filter((t) => backup.has(t.id));
+    expect(encrypted.length).toBeGreaterThanOrEqual(3);
+    const policies = ["skip", "copy", "replace"] as const;
+    for (const [i, conflict] of policies.entries()) {
+      const t = encrypted[i]!;
+      const b = backup.get(t.id)!;
+      const r = await mail.writeItem({ unit, conflict, copyFolder: "Restored by Holdfast 2026-11-27" }, b.item, contentOf(b.bytes, "message/rfc822"));
+      expect(r.outcome, conflict).toBe("created");
+      const now = await manifestUnit(email);
+      const was = before.items.find((x) => x.id === t.id)!;
+      expect(now.items.find((x) => x.id === r.externalId), conflict).toMatchObject({ folder: was.folder, sha256: was.sha256 });
+      // The intruder's copy is not deleted: a restore deletes nothing.
+      expect(now.items.some((x) => x.id === t.replacedBy), conflict).toBe(true);
+    }
   });
 
   it("a wrong client secret is reported as disconnected, without the secret", async () => {

@@ -11,9 +11,13 @@
 // - Restore: POST mailFolders/{id}/messages with the MIME base64-encoded as text/plain
 //   (https://learn.microsoft.com/graph/api/user-post-messages, "MIME format"; ≤ 4 MB per
 //   request). Exchange creates such messages as drafts (isDraft), a documented limitation.
+//   A message the mailbox still holds (its immutable id, or its Message-ID with the same MIME
+//   bytes) is never written twice: unchanged → skipped; moved or re-flagged since → `skip` keeps
+//   it as it is, `copy` writes the backed-up one under the copy folder, `replace` moves it back
+//   (message: move) and resets its read and follow-up state. A restore deletes nothing.
 import { Readable } from "node:stream";
 import { collect } from "../core/stream";
-import { ConnectorError } from "../core/errors";
+import { ConnectorError, isConnectorError } from "../core/errors";
 import type { Change, ChangePage, Cursor, DiscoveredUnit, ItemContent, ItemDescriptor, ListChangesOptions, RestoreTarget, UnitConnector, WriteResult } from "../core/types";
 import type { MicrosoftConnectorConfig } from "./config";
 import { decodeExchangeCursor, encodeCursor, type ExchangeCursor, type ExchangeRound } from "./cursor";
@@ -136,63 +140,109 @@ export class ExchangeConnector implements UnitConnector {
 
   async writeItem(target: RestoreTarget, item: ItemDescriptor, content: ItemContent, options: { signal?: AbortSignal } = {}): Promise<WriteResult> {
     const user = mailboxOf(target.unit);
+    const signal = options.signal;
     if (item.kind === "folder") {
       const folders = splitPath(item.path);
       const same = item.metadata.mailbox === user;
-      const id = await this.#ensureFolder(user, same ? folders : underCopyFolder(target.copyFolder, folders), options.signal);
-      return { outcome: same ? "created" : "copied", externalId: id };
+      const { id, created } = await this.#ensureFolder(user, same ? folders : underCopyFolder(target.copyFolder, folders), signal);
+      if (!same) return { outcome: "copied", externalId: id, reason: "restored to another mailbox" };
+      return created ? { outcome: "created", externalId: id } : { outcome: "skipped", externalId: id, reason: "the folder already exists" };
     }
     if (item.kind !== "message") throw new ConnectorError("unsupported", `an Exchange mailbox cannot hold a ${item.kind}`);
     const mime = await collect(content.body, MAX_MIME_BYTES);
-    const base64 = mime.toString("base64");
-    if (base64.length > MAX_MIME_REQUEST_BYTES) {
+    if (Math.ceil(mime.length / 3) * 4 > MAX_MIME_REQUEST_BYTES) {
       throw new ConnectorError("unsupported", `message of ${mime.length} bytes exceeds Graph's 4 MB limit for creating a message from MIME`, { provider: "microsoft" });
     }
     const folder = typeof item.metadata.folder === "string" && item.metadata.folder !== "" ? item.metadata.folder.split("/") : ["Inbox"];
     const sameMailbox = item.metadata.mailbox === user;
-    let dest = sameMailbox ? folder : underCopyFolder(target.copyFolder, folder);
-    let outcome: WriteResult["outcome"] = sameMailbox ? "created" : "copied";
-    let reason: string | undefined = sameMailbox ? undefined : "restored to another mailbox";
-    let replace: string[] = [];
-    const imid = typeof item.metadata.internetMessageId === "string" ? item.metadata.internetMessageId : undefined;
-    if (imid) {
-      const existing = await this.#byInternetMessageId(user, imid, options.signal);
-      if (existing.length > 0) {
-        const why = `a message with Internet Message-ID ${imid} is already in the mailbox`;
-        if (target.conflict === "skip") return { outcome: "skipped", reason: why };
-        if (target.conflict === "copy") {
-          if (sameMailbox) dest = underCopyFolder(target.copyFolder, folder);
-          outcome = "copied";
-          reason = why;
-        } else {
-          replace = existing;
-          outcome = "replaced";
-          reason = why;
-        }
-      }
+    const home = sameMailbox ? folder : underCopyFolder(target.copyFolder, folder);
+    const want = { isRead: typeof item.metadata.isRead === "boolean" ? item.metadata.isRead : undefined, flagged: typeof item.metadata.flagged === "boolean" ? item.metadata.flagged : undefined };
+    const imid = typeof item.metadata.internetMessageId === "string" && item.metadata.internetMessageId !== "" ? item.metadata.internetMessageId : undefined;
+
+    const existing = await this.#sameMessage(user, sameMailbox ? item.externalId : undefined, imid, mime, signal);
+    if (!existing) {
+      const created = await this.#create(user, home, mime, want, signal);
+      return sameMailbox ? { outcome: "created", externalId: created } : { outcome: "copied", externalId: created, reason: "restored to another mailbox" };
     }
-    const folderId = await this.#ensureFolder(user, dest, options.signal);
+    const homeId = (await this.#ensureFolder(user, home, signal)).id;
+    const changed: string[] = [];
+    if (existing.parentFolderId !== homeId) changed.push(`moved out of ${home.join("/")}`);
+    if (want.isRead !== undefined && existing.isRead !== want.isRead) changed.push(want.isRead ? "marked unread" : "marked read");
+    if (want.flagged !== undefined && existing.flagged !== want.flagged) changed.push(want.flagged ? "unflagged" : "flagged");
+    if (changed.length === 0) return { outcome: "skipped", externalId: existing.id, reason: "the message is in the mailbox, unchanged" };
+    const since = `the message is still in the mailbox but was ${changed.join(" and ")} since`;
+    if (target.conflict === "skip") return { outcome: "skipped", externalId: existing.id, reason: `${since}; kept as it is` };
+    if (target.conflict === "copy") {
+      const created = await this.#create(user, sameMailbox ? underCopyFolder(target.copyFolder, folder) : home, mime, want, signal);
+      return { outcome: "copied", externalId: created, reason: since };
+    }
+    // Replace: the same message goes back where it was, as it was (message: move keeps an immutable id).
+    let id = existing.id;
+    if (existing.parentFolderId !== homeId) {
+      const moved = await this.#api.run(
+        this.#api.mailbox(user),
+        (c) => this.#api.request(c, `${userPath(user)}/messages/${encodeURIComponent(id)}/move`, { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) }).post({ destinationId: homeId }) as Promise<GraphMessage>,
+        signal,
+      );
+      id = moved.id;
+    }
+    await this.#setState(user, id, existing, want, signal);
+    return { outcome: "replaced", externalId: id, reason: since };
+  }
+
+  /** Creates the message from its MIME in the folder at `path`, with its read and follow-up state; its new id. */
+  async #create(user: string, path: readonly string[], mime: Buffer, want: { isRead: boolean | undefined; flagged: boolean | undefined }, signal?: AbortSignal): Promise<string> {
+    const folderId = (await this.#ensureFolder(user, path, signal)).id;
     const created = await this.#api.run(
       this.#api.mailbox(user),
-      (c) => this.#api.request(c, `${userPath(user)}/mailFolders/${encodeURIComponent(folderId)}/messages`, { prefer: [IMMUTABLE_IDS], ...(options.signal ? { signal: options.signal } : {}) }).header("Content-Type", "text/plain").post(base64) as Promise<GraphMessage>,
-      options.signal,
+      (c) => this.#api.request(c, `${userPath(user)}/mailFolders/${encodeURIComponent(folderId)}/messages`, { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) }).header("Content-Type", "text/plain").post(mime.toString("base64")) as Promise<GraphMessage>,
+      signal,
     );
     // MIME carries no read or follow-up state: set them as they were (message: update).
-    const wantRead = typeof item.metadata.isRead === "boolean" ? item.metadata.isRead : undefined;
-    const wantFlag = typeof item.metadata.flagged === "boolean" ? item.metadata.flagged : undefined;
+    await this.#setState(user, created.id, { isRead: created.isRead ?? undefined, flagged: created.flag?.flagStatus === "flagged" }, want, signal);
+    return created.id;
+  }
+
+  async #setState(user: string, id: string, now: { isRead: boolean | undefined; flagged: boolean }, want: { isRead: boolean | undefined; flagged: boolean | undefined }, signal?: AbortSignal): Promise<void> {
     const patch: Record<string, unknown> = {};
-    if (wantRead !== undefined && created.isRead !== wantRead) patch.isRead = wantRead;
-    if (wantFlag !== undefined && (created.flag?.flagStatus === "flagged") !== wantFlag) patch.flag = { flagStatus: wantFlag ? "flagged" : "notFlagged" };
-    if (Object.keys(patch).length > 0) {
-      await this.#api.run(this.#api.mailbox(user), (c) => this.#api.request(c, `${userPath(user)}/messages/${encodeURIComponent(created.id)}`, { prefer: [IMMUTABLE_IDS] }).patch(patch) as Promise<unknown>, options.signal);
+    if (want.isRead !== undefined && now.isRead !== want.isRead) patch.isRead = want.isRead;
+    if (want.flagged !== undefined && now.flagged !== want.flagged) patch.flag = { flagStatus: want.flagged ? "flagged" : "notFlagged" };
+    if (Object.keys(patch).length === 0) return;
+    await this.#api.run(this.#api.mailbox(user), (c) => this.#api.request(c, `${userPath(user)}/messages/${encodeURIComponent(id)}`, { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) }).patch(patch) as Promise<unknown>, signal);
+  }
+
+  /**
+   * The backed-up message if the mailbox still holds it: by its own id (immutable ids survive
+   * moves), else a message with its Internet Message-ID and the same MIME bytes (one an earlier
+   * restore created). A message that only shares the Message-ID is another message: a ransomware
+   * copy keeps the headers and replaces the body, and must not stand in for the original.
+   */
+  async #sameMessage(user: string, id: string | undefined, imid: string | undefined, mime: Buffer, signal?: AbortSignal): Promise<{ id: string; parentFolderId: string | undefined; isRead: boolean | undefined; flagged: boolean } | undefined> {
+    const budget = this.#api.mailbox(user);
+    const state = (m: GraphMessage) => ({ id: m.id, parentFolderId: m.parentFolderId ?? undefined, isRead: m.isRead ?? undefined, flagged: m.flag?.flagStatus === "flagged" });
+    if (id) {
+      try {
+        return state(await this.#api.get<GraphMessage>(budget, `${userPath(user)}/messages/${encodeURIComponent(id)}?$select=id,parentFolderId,isRead,flag`, { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) }));
+      } catch (e) {
+        if (!isConnectorError(e, "not_found")) throw e;
+      }
     }
-    // Replace = the restored copy first, then the one it replaces: a failure in between never loses both.
-    for (const id of replace) {
-      await this.#api.run(this.#api.mailbox(user), (c) => this.#api.request(c, `${userPath(user)}/messages/${encodeURIComponent(id)}`).delete() as Promise<unknown>, options.signal).catch((e: unknown) => {
-        if (!(e instanceof ConnectorError && e.code === "not_found")) throw e;
+    if (!imid) return undefined;
+    for (const candidate of await this.#byInternetMessageId(user, imid, signal)) {
+      const bytes = await this.#api.run(
+        budget,
+        async (c) => {
+          const res = await this.#api.raw(c, (cl) => this.#api.request(cl, `${userPath(user)}/messages/${encodeURIComponent(candidate.id)}/$value`, { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) }));
+          return res.body ? collect(res.body as AsyncIterable<Uint8Array>, MAX_MIME_BYTES) : Buffer.alloc(0);
+        },
+        signal,
+      ).catch((e: unknown) => {
+        if (isConnectorError(e, "not_found")) return undefined;
+        throw e;
       });
+      if (bytes?.equals(mime)) return state(candidate);
     }
-    return { outcome, externalId: created.id, ...(reason ? { reason } : {}) };
+    return undefined;
   }
 
   /** Every folder of the mailbox with its path, parents before children. */
@@ -211,52 +261,55 @@ export class ExchangeConnector implements UnitConnector {
     return out;
   }
 
-  /** Finds (or creates) the folder at `path`, one level at a time. Matching is by display name, case-insensitive. */
-  async #ensureFolder(user: string, path: readonly string[], signal?: AbortSignal): Promise<string> {
+  /** Finds (or creates) the folder at `path`, one level at a time; `created`: the last level was made now. Matching is by display name, case-insensitive. */
+  async #ensureFolder(user: string, path: readonly string[], signal?: AbortSignal): Promise<{ id: string; created: boolean }> {
     if (path.length === 0) throw new ConnectorError("invalid", "a message cannot be restored outside a folder");
     const budget = this.#api.mailbox(user);
     let parentId: string | undefined;
+    let created = false;
     for (let i = 0; i < path.length; i++) {
       const key = `${user}\u0000${path.slice(0, i + 1).join("/").toLowerCase()}`;
       const cached = this.#folderIds.get(key);
       if (cached) {
         parentId = cached;
+        created = false;
         continue;
       }
       const name = path[i] as string;
       const base = parentId ? `${userPath(user)}/mailFolders/${encodeURIComponent(parentId)}/childFolders` : `${userPath(user)}/mailFolders`;
       const siblings = await this.#api.all<GraphMailFolder>(budget, `${base}?$top=250&includeHiddenFolders=true`, signal);
       let found = siblings.find((f) => segment(f.displayName).toLowerCase() === name.toLowerCase());
+      created = found === undefined;
       // mailFolder: create / childFolders: create (https://learn.microsoft.com/graph/api/user-post-mailfolders).
       // Paths carry "/" in names as U+2215; the folder gets its real name back.
       found ??= await this.#api.run(budget, (c) => this.#api.request(c, base).post({ displayName: name.replace(/\u2215/g, "/"), isHidden: false }) as Promise<GraphMailFolder>, signal);
       this.#folderIds.set(key, found.id);
       parentId = found.id;
     }
-    return parentId as string;
+    return { id: parentId as string, created };
   }
 
   /**
-   * Ids of the mailbox's messages with this Internet Message-ID ($filter on internetMessageId).
+   * The mailbox's messages with this Internet Message-ID ($filter on internetMessageId).
    * The equality is checked again here, so a server that ignores the filter costs more pages but
    * never a wrong answer.
    */
-  async #byInternetMessageId(user: string, imid: string, signal?: AbortSignal): Promise<string[]> {
+  async #byInternetMessageId(user: string, imid: string, signal?: AbortSignal): Promise<GraphMessage[]> {
     const budget = this.#api.mailbox(user);
-    const out: string[] = [];
+    const out: GraphMessage[] = [];
     let next: string | undefined;
     let first = true;
     while (first || next) {
       const page: GraphPage<GraphMessage> = await this.#api.run(
         budget,
         (c) => {
-          const r = first ? this.#api.request(c, `${userPath(user)}/messages`, { prefer: [IMMUTABLE_IDS] }).filter(`internetMessageId eq '${imid.replace(/'/g, "''")}'`).select("id,internetMessageId").top(1000) : this.#api.request(c, next as string, { prefer: [IMMUTABLE_IDS] });
+          const r = first ? this.#api.request(c, `${userPath(user)}/messages`, { prefer: [IMMUTABLE_IDS] }).filter(`internetMessageId eq '${imid.replace(/'/g, "''")}'`).select("id,internetMessageId,parentFolderId,isRead,flag").top(1000) : this.#api.request(c, next as string, { prefer: [IMMUTABLE_IDS] });
           return r.get() as Promise<GraphPage<GraphMessage>>;
         },
         signal,
       );
       first = false;
-      for (const m of page.value) if (m.internetMessageId === imid) out.push(m.id);
+      for (const m of page.value) if (m.internetMessageId === imid) out.push(m);
       next = page["@odata.nextLink"];
     }
     return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drivePathAddress, folderPathOfParentReference, joinPath, segment, splitPath, underCopyFolder } from "./paths";
+import { drivePathAddress, driveSafeName, folderPathOfParentReference, joinPath, segment, splitPath, underCopyFolder } from "./paths";
 
 describe("paths", () => {
   it("builds splittable paths from names", () => {
@@ -26,5 +26,11 @@ describe("paths", () => {
     expect(underCopyFolder("Restored by Holdfast 2026-11-27", ["Inbox", "Projects"])).toEqual(["Restored by Holdfast 2026-11-27", "Inbox", "Projects"]);
     expect(underCopyFolder("/Restores/2026\\11", [])).toEqual(["Restores", "2026", "11"]);
     expect(() => underCopyFolder(" / ", ["Inbox"])).toThrow(/copyFolder/);
+  });
+
+  it("makes our own folder names acceptable to OneDrive, which refuses \" * : < > ? |", () => {
+    expect(driveSafeName("Restored by Holdfast (as of 2026-11-27 10:15 UTC)")).toBe("Restored by Holdfast (as of 2026-11-27 10\u223615 UTC)");
+    expect(driveSafeName('a"b*c<d>e?f|g')).toBe("a_b_c_d_e_f_g");
+    expect(driveSafeName("Restores/2026")).toBe("Restores/2026");
   });
 });

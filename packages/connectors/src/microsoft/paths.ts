@@ -52,3 +52,11 @@ export function underCopyFolder(copyFolder: string, folders: readonly string[]):
   if (root.length === 0) throw new ConnectorError("invalid", "copyFolder must name a folder (e.g. \"Restored by Holdfast 2026-11-27\")");
   return [...root, ...folders];
 }
+
+/**
+ * A folder name OneDrive accepts, for names we make (the copy folder, whose default carries a
+ * time): `:` → `∶` (U+2236), the other characters OneDrive refuses (" * < > ? |) → `_`.
+ */
+export function driveSafeName(name: string): string {
+  return name.replace(/:/g, "\u2236").replace(/["*<>?|]/g, "_");
+}

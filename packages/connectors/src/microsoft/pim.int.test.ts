@@ -99,7 +99,7 @@ describe("calendar", () => {
     expect(isConnectorError(err, "resync_required")).toBe(true);
   });
 
-  it("restores deleted events with the same content, and skips ones that still exist", async () => {
+  it("restores deleted events with the same content, skips unchanged ones, and replace updates a changed one in place", async () => {
     const unit = unitOf("ms-calendar", 0);
     const backup = new Map<string, { item: ItemDescriptor; bytes: Buffer }>();
     for (const e of upserts((await drain(calendar, unit, null)).changes)) backup.set(e.externalId, { item: e, bytes: (await readJson(calendar, unit, e)).bytes });
@@ -114,7 +114,19 @@ describe("calendar", () => {
     expect(gone.some((id) => (JSON.parse(backup.get(id)!.bytes.toString("utf8")) as EventJson).type === "seriesMaster")).toBe(true);
     expect((await truth(0)).calendar.items.map((e) => e.sha256).sort()).toEqual(before);
     const still = [...backup.values()].find((b) => !gone.includes(b.item.externalId))!;
-    expect((await calendar.writeItem(target, still.item, contentOf(still.bytes, "application/json"))).outcome).toBe("skipped");
+    expect(await calendar.writeItem(target, still.item, contentOf(still.bytes, "application/json"))).toMatchObject({ outcome: "skipped", reason: "the event is in place, unchanged" });
+
+    // Changed since (the ransomware overwrote subject, body and location): skip keeps it; replace updates the same event back.
+    const prior = new Map((await truth(0)).calendar.items.map((e) => [e.id, e.sha256]));
+    const hit = (await mutate("ransomware", 0.3, 6, 0, "calendar")).map((t) => t.id).filter((id) => backup.has(id) && !gone.includes(id));
+    expect(hit.length).toBeGreaterThan(0);
+    for (const id of hit) {
+      const b = backup.get(id)!;
+      expect(await calendar.writeItem(target, b.item, contentOf(b.bytes, "application/json"))).toMatchObject({ outcome: "skipped", reason: "the event was changed since; kept as it is" });
+      expect(await calendar.writeItem({ ...target, conflict: "replace" }, b.item, contentOf(b.bytes, "application/json"))).toMatchObject({ outcome: "replaced", externalId: id });
+    }
+    const after = new Map((await truth(0)).calendar.items.map((e) => [e.id, e.sha256]));
+    expect(hit.map((id) => after.get(id))).toEqual(hit.map((id) => prior.get(id)));
   });
 });
 
@@ -135,7 +147,7 @@ describe("contacts", () => {
     }
   });
 
-  it("incremental after mutations, then restores deleted contacts with their photos; replace swaps a changed one", async () => {
+  it("incremental after mutations, then restores deleted contacts with their photos; replace updates a changed one in place", async () => {
     const unit = unitOf("ms-contacts", 1);
     const first = await drain(contacts, unit, null);
     const backup = new Map<string, { item: ItemDescriptor; bytes: Buffer }>();
@@ -156,8 +168,8 @@ describe("contacts", () => {
     }
     for (const id of edited) {
       const b = backup.get(id)!;
-      expect((await contacts.writeItem(target, b.item, contentOf(b.bytes, "application/json"))).outcome).toBe("skipped");
-      expect((await contacts.writeItem({ ...target, conflict: "replace" }, b.item, contentOf(b.bytes, "application/json"))).outcome).toBe("replaced");
+      expect(await contacts.writeItem(target, b.item, contentOf(b.bytes, "application/json"))).toMatchObject({ outcome: "skipped", reason: "the contact was changed since; kept as it is" });
+      expect(await contacts.writeItem({ ...target, conflict: "replace" }, b.item, contentOf(b.bytes, "application/json"))).toMatchObject({ outcome: "replaced", externalId: id });
     }
     expect((await truth(1)).contacts.items.map((c) => `${c.sha256}|${(c as { photoSha256?: string }).photoSha256 ?? ""}`).sort()).toEqual(before);
 

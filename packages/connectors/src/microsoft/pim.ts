@@ -17,6 +17,10 @@
 //   as `contactFolders/{id}/contacts/delta`; other contact folders are not enumerated yet.
 // - 410 / syncStateNotFound → resync; `Prefer: IdType="ImmutableId"`.
 // - Restore: POST events / POST contacts (+ PUT photo/$value); a restored item gets a new id.
+//   One still in its mailbox is compared field by field with the backed-up one: unchanged →
+//   skipped; changed → `skip` keeps it, `copy` creates the backed-up one beside it, `replace`
+//   updates it in place (PATCH; it keeps its id). A restore deletes nothing. The photo is not
+//   compared (reading it costs a request per contact); `replace` puts the backed-up one back.
 import { ConnectorError, isConnectorError } from "../core/errors";
 import { collect } from "../core/stream";
 import type { Change, ChangePage, Cursor, DiscoveredUnit, ItemContent, ItemDescriptor, ListChangesOptions, RestoreTarget, UnitConnector, WriteResult } from "../core/types";
@@ -121,31 +125,51 @@ abstract class PimConnector implements UnitConnector {
   async writeItem(target: RestoreTarget, item: ItemDescriptor, content: ItemContent, options: { signal?: AbortSignal } = {}): Promise<WriteResult> {
     const user = mailboxOf(target.unit);
     const signal = options.signal;
-    const resource = await parseJsonContent(content, this.kind === "ms-calendar" ? "event" : "contact");
+    const what = this.kind === "ms-calendar" ? "event" : "contact";
+    const resource = await parseJsonContent(content, what);
+    const wanted = this.body(resource);
     const sameMailbox = item.metadata.mailbox === user;
-    let existing = false;
-    if (sameMailbox) {
-      try {
-        await this.api.get(this.api.mailbox(user), `${this.collection(user)}/${encodeURIComponent(item.externalId)}?$select=id`, { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) });
-        existing = true;
-      } catch (e) {
-        if (!isConnectorError(e, "not_found")) throw e;
+    const current = sameMailbox ? await this.#current(user, item.externalId, signal) : undefined;
+    if (current) {
+      const now = this.body(current);
+      if (sameFields(now, wanted)) return { outcome: "skipped", externalId: item.externalId, reason: `the ${what} is in place, unchanged` };
+      const since = `the ${what} was changed since`;
+      if (target.conflict === "skip") return { outcome: "skipped", externalId: item.externalId, reason: `${since}; kept as it is` };
+      if (target.conflict === "replace") {
+        // The same item gets the backed-up fields back (event / contact: update): it keeps its id,
+        // and fields the backed-up one did not have are cleared.
+        const patch: Record<string, unknown> = { ...wanted };
+        for (const k of Object.keys(now)) if (!(k in wanted)) patch[k] = null;
+        await this.api.run(this.api.mailbox(user), (c) => this.api.request(c, `${this.collection(user)}/${encodeURIComponent(item.externalId)}`, { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) }).patch(patch) as Promise<unknown>, signal);
+        await this.afterCreate(user, item.externalId, resource, signal);
+        return { outcome: "replaced", externalId: item.externalId, reason: since };
       }
     }
-    const what = this.kind === "ms-calendar" ? "event" : "contact";
-    if (existing && target.conflict === "skip") return { outcome: "skipped", reason: `the ${what} still exists` };
-    const created = await this.api.run(this.api.mailbox(user), (c) => this.api.request(c, this.collection(user), { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) }).post(this.body(resource)) as Promise<{ id: string }>, signal);
+    const created = await this.api.run(this.api.mailbox(user), (c) => this.api.request(c, this.collection(user), { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) }).post(wanted) as Promise<{ id: string }>, signal);
     await this.afterCreate(user, created.id, resource, signal);
-    if (existing && target.conflict === "replace") {
-      // The restored copy exists first; only then does the one it replaces go.
-      await this.api.run(this.api.mailbox(user), (c) => this.api.request(c, `${this.collection(user)}/${encodeURIComponent(item.externalId)}`, signal ? { signal } : {}).delete() as Promise<unknown>, signal).catch((e: unknown) => {
-        if (!isConnectorError(e, "not_found")) throw e;
-      });
-      return { outcome: "replaced", externalId: created.id, reason: `the ${what} still existed` };
-    }
-    if (existing) return { outcome: "copied", externalId: created.id, reason: `the ${what} still exists; restored next to it` };
+    if (current) return { outcome: "copied", externalId: created.id, reason: `the ${what} was changed since; restored next to it` };
     return sameMailbox ? { outcome: "created", externalId: created.id } : { outcome: "copied", externalId: created.id, reason: "restored to another mailbox" };
   }
+
+  /** The item as the mailbox has it now, or undefined when it is gone. */
+  async #current(user: string, id: string, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    try {
+      return await this.api.get<Record<string, unknown>>(this.api.mailbox(user), `${this.collection(user)}/${encodeURIComponent(id)}`, { prefer: [IMMUTABLE_IDS], ...(signal ? { signal } : {}) });
+    } catch (e) {
+      if (isConnectorError(e, "not_found")) return undefined;
+      throw e;
+    }
+  }
+}
+
+/** The restorable fields of two resources are equal (JSON with sorted keys: key order is not content). */
+function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v && typeof v === "object") return Object.fromEntries(Object.keys(v as Record<string, unknown>).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    return v;
+  };
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 export class CalendarConnector extends PimConnector {
