@@ -175,7 +175,9 @@ function readMbox(buf: Buffer): { from: string; message: Buffer }[] {
 
 describe("mbox", () => {
   it("is one mboxrd file whose messages unquote to the stored bytes", async () => {
-    const { report, path } = await exportToFile("mbox", [...refsOf("mail", MAIL), refsOf("events", EVENTS)[0] as ExportRef], "mail.mbox");
+    // A folder in the selection (a mailbox's folders are items) adds nothing and fails nothing.
+    const folder = refsOf("files", FILES)[0] as ExportRef;
+    const { report, path } = await exportToFile("mbox", [...refsOf("mail", MAIL), refsOf("events", EVENTS)[0] as ExportRef, folder], "mail.mbox");
     const messages = readMbox(await readFile(path));
     expect(messages.map((m) => m.from)).toEqual([
       "From sender1@example.org Tue Mar  5 09:01:00 2024",
@@ -189,8 +191,10 @@ describe("mbox", () => {
     const raw = (await readFile(path)).toString("latin1");
     expect(raw).toContain("\r\n>From now on we meet on Mondays.");
     expect(raw).toContain("\r\n>>From the archive");
-    expect(report.exported).toBe(4);
+    expect(report.exported).toBe(5); // the four messages and the folder
     expect(report.items[4]).toMatchObject({ status: "failed", reason: expect.stringMatching(/not a message \(kind event\)/) as unknown });
+    expect(report.items[5]).toMatchObject({ status: "exported", kind: "folder", bytes: 0 });
+    expect(report.failed).toBe(1);
   });
 });
 

@@ -45,6 +45,9 @@ export function textExport(opts: TextExportOptions): { stream: Readable; report:
     const { meta } = await openItem(opts.vault, ref);
     const base = { ref, kind: meta.kind, name: itemName(meta, ref.vaultPath) };
     const want = KIND[opts.format];
+    // A folder in the selection (a mailbox's folders, a calendar) has no bytes of its own in a
+    // single-file format: its contents are the items exported beside it.
+    if (meta.kind === "folder") return { ...base, status: "exported", bytes: 0 };
     if (meta.kind !== want) throw new ItemExportError(`not a ${want} (kind ${meta.kind}); ${opts.format} exports ${want}s only`);
     if (opts.format === "mbox") {
       const body = await openBody(opts.vault, ref);

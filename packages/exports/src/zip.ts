@@ -92,7 +92,7 @@ export function zipExport(opts: ZipExportOptions): { stream: Readable; report: P
   const exportOne = async (ref: ExportRef): Promise<ItemOutcome> => {
     const { item, meta } = await openItem(opts.vault, ref);
     const base = { ref, kind: meta.kind, name: itemName(meta, ref.vaultPath) };
-    if (opts.format === "eml-zip" && meta.kind !== "message") throw new ItemExportError(`not a mail message (kind ${meta.kind}); export it as zip`);
+    if (opts.format === "eml-zip" && meta.kind !== "message" && meta.kind !== "folder") throw new ItemExportError(`not a mail message (kind ${meta.kind}); export it as zip`);
     if (meta.kind === "folder") {
       const dir = sanitisePath(folderSegments(meta));
       if (dir === "") return { ...base, status: "exported", bytes: 0 };

@@ -57,7 +57,8 @@ function toRestore(r: RestoreJobRow): Restore {
 }
 
 export function defaultCopyFolder(asOf: Date): string {
-  return `Restored by Holdfast (as of ${asOf.toISOString().slice(0, 16).replace("T", " ")} UTC)`;
+  // "10.15", not "10:15": OneDrive and SharePoint refuse ":" in a folder name.
+  return `Restored by Holdfast (as of ${asOf.toISOString().slice(0, 16).replace("T", " ").replace(":", ".")} UTC)`;
 }
 
 /** Records a restore request; the caller starts its workflow. Audited with what and where. */
