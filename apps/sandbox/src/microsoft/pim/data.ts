@@ -42,12 +42,22 @@ const TOPICS = ["Budget review", "Weekly sync", "Customer call", "Design critiqu
 const ROOMS = ["Room 1.01", "Room 2.14", "Teams meeting", "Cafeteria", "Client office", "Room 3.02"];
 const COMPANIES = ["Contoso", "Fabrikam", "Northwind Traders", "Tailspin Toys", "Wingtip Toys", "Litware", "Adventure Works"];
 const TITLES = ["Account Manager", "CFO", "Buyer", "Lawyer", "Architect", "Recruiter", "Consultant"];
-const WINDOW_START = Date.UTC(2024, 6, 1);
+const DAY = 86_400_000;
+
+/**
+ * Today (UTC midnight): seeded events are dated relative to it, not to a fixed year. Graph's
+ * calendarView delta covers a window around now, so events seeded at fixed dates would slide out
+ * of every client's window as the calendar moves on (and a test would find no events to back up).
+ */
+export function pimToday(now = Date.now()): number {
+  return Math.floor(now / DAY) * DAY;
+}
 
 export function seedEvents(seed: number, userIndex: number, owner: EmailAddress, colleagues: EmailAddress[], count: number): { createdAt: number; data: EventData }[] {
   return Array.from({ length: count }, (_, i) => {
     const rng = Rng.from("ms-event", seed, userIndex, i);
-    const day = WINDOW_START + rng.int(365) * 86_400_000;
+    // Over the year that ended about six months ago: within any sensible sync window.
+    const day = pimToday() - 540 * DAY + rng.int(365) * DAY;
     const start = day + (8 + rng.int(9)) * 3_600_000 + rng.pick([0, 30]) * 60_000;
     const attendees = colleagues.filter((c) => c.address !== owner.address && rng.chance(0.4)).slice(0, 4);
     const topic = rng.pick(TOPICS);

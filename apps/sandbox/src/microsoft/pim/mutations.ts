@@ -6,7 +6,7 @@
 // photo dropped); create = new contacts. Selection is hash(seed, kind, id) < fraction.
 import { chosen, Rng } from "../../data/random";
 import type { MutationInput, TouchedItem } from "../../tenants";
-import { photoBytes, type ContactData, type EventData } from "./data";
+import { photoBytes, pimToday, type ContactData, type EventData } from "./data";
 import type { PimStore } from "./store";
 
 const opaque = (rng: Rng, n: number) => rng.bytes(n).toString("base64");
@@ -17,7 +17,7 @@ export function mutatePim(calendar: PimStore<EventData>, contacts: PimStore<Cont
     const n = (size: number) => (input.fraction > 0 ? Math.max(1, Math.round(input.fraction * size)) : 0);
     for (let k = 0, count = n(calendar.size); k < count; k++) {
       const rng = Rng.from("ms-event-create", input.seed, unit, k);
-      const start = Date.UTC(2025, 0, 6) + rng.int(60) * 86_400_000 + (9 + rng.int(8)) * 3_600_000;
+      const start = pimToday() - 30 * 86_400_000 + rng.int(60) * 86_400_000 + (9 + rng.int(8)) * 3_600_000;
       const e = calendar.create({ subject: `New meeting ${input.seed}-${k + 1}`, body: { contentType: "text", content: `Created by mutation ${input.seed}` }, location: "Teams meeting", start, end: start + 3_600_000, isAllDay: false, attendees: [], organizer: { name: unit, address: unit }, recurrence: null });
       touched.push({ unit, id: e.id, action: "created", service: "calendar" });
     }

@@ -1,8 +1,9 @@
 // One user's Outlook calendar or contacts: a keyed collection with Exchange-style change
 // tracking for Graph's delta queries (event: delta, contact: delta). Seeded items are a pure
-// function of (seed, user, i), materialized on first use (the counts are small); every change
+// function of (seed, user, i) and the day, materialized on first use (the counts are small); every change
 // takes the next value of a sequence, deletions leave tombstones, and a token older than the
 // retained tombstones (or expired through the control API) is answered 410 syncStateNotFound.
+import { pimToday } from "./data";
 export interface PimItem<T> {
   id: string;
   /** Insertion order, the tie-breaker between items with the same sequence. */
@@ -36,8 +37,8 @@ export class PimStore<T> {
   private seqValue = 1;
   private floorSeq = 0;
   private nextOrd = 0;
-  /** Logical clock for changes, so mutations stay deterministic. */
-  private clock = Date.UTC(2025, 0, 1);
+  /** Logical clock for changes (from today's midnight, after every seeded creation), so mutations stay deterministic within a day. */
+  private clock = pimToday();
 
   constructor(
     private readonly makeId: (ord: number) => string,
