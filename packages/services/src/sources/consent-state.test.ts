@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { hashNonce, newConsentState, nonceMatches, parseConsentState, pkceFor } from "./consent-state";
+import { hashNonce, newConsentState, nonceMatches, parseConsentState, pkceFor, stateHash } from "./consent-state";
 
 describe("consent state", () => {
   it("round-trips tenant, source and nonce, and stores only the nonce's hash", () => {
@@ -10,8 +10,24 @@ describe("consent state", () => {
     expect(s.state).toBe(`${tenantId}.${sourceId}.${s.nonce}`);
     expect(s.nonceHash).toBe(createHash("sha256").update(s.nonce).digest("hex"));
     expect(s.state).not.toContain(s.nonceHash);
-    expect(parseConsentState(s.state)).toEqual({ tenantId, sourceId, nonce: s.nonce });
+    expect(parseConsentState(s.state)).toEqual({ tenantId, sourceId, nonce: s.nonce, origin: "api" });
     expect(nonceMatches(s.nonce, s.nonceHash)).toBe(true);
+  });
+
+  it("marks the console's states, and binds the mark into the stored hash", () => {
+    const tenantId = randomUUID();
+    const sourceId = randomUUID();
+    const s = newConsentState(tenantId, sourceId, "console");
+    expect(s.state).toBe(`${tenantId}.${sourceId}.${s.nonce}.console`);
+    const parsed = parseConsentState(s.state);
+    expect(parsed).toEqual({ tenantId, sourceId, nonce: s.nonce, origin: "console" });
+    expect(stateHash({ nonce: s.nonce, origin: "console" })).toBe(s.nonceHash);
+    // Stripping the mark in transit (or adding it to an API state) gives a hash that matches nothing stored.
+    const stripped = parseConsentState(s.state.replace(/\.console$/, ""));
+    expect(stripped?.origin).toBe("api");
+    expect(stateHash(stripped ?? { nonce: "", origin: "api" })).not.toBe(s.nonceHash);
+    const api = newConsentState(tenantId, sourceId);
+    expect(stateHash({ nonce: api.nonce, origin: "console" })).not.toBe(api.nonceHash);
   });
 
   it("is different every time", () => {
@@ -24,7 +40,7 @@ describe("consent state", () => {
     const t = randomUUID();
     const s = randomUUID();
     const nonce = randomBytes(32).toString("base64url");
-    for (const bad of ["", "x", `${t}.${s}`, `${t}.${s}.${nonce}.extra`, `not-a-uuid.${s}.${nonce}`, `${t}.${s}.short`, `${t}.${s}.${nonce.slice(0, 42)}!`]) {
+    for (const bad of ["", "x", `${t}.${s}`, `${t}.${s}.${nonce}.extra`, `${t}.${s}.${nonce}.console.console`, `${t}.${s}.console`, `not-a-uuid.${s}.${nonce}`, `${t}.${s}.short`, `${t}.${s}.${nonce.slice(0, 42)}!`]) {
       expect(parseConsentState(bad)).toBeNull();
     }
   });

@@ -14,7 +14,7 @@ import { startRun } from "../catalogue/start-run";
 import { finishRun } from "../catalogue/finish-run";
 import { audit, type TenantContext } from "../context";
 import { unavailable, validation } from "../errors";
-import { hashNonce, parseConsentState, pkceFor, type ConsentState } from "./consent-state";
+import { parseConsentState, pkceFor, stateHash, type ConsentState } from "./consent-state";
 import { googleAdminOf, redirectUriFor, type OnboardingOptions } from "./create";
 import { sourceDetails, type SourceViewOptions } from "./detail";
 import { graphDispatcher, onboardingThrottle, type ProviderApps } from "./provider-apps";
@@ -43,7 +43,7 @@ async function consumeState(db: TenantContext["db"], s: ConsentState, now: Date)
     tx
       .update(sources)
       .set({ consentStateHash: null, consentExpiresAt: null })
-      .where(and(eq(sources.id, s.sourceId), eq(sources.tenantId, s.tenantId), eq(sources.consentStateHash, hashNonce(s.nonce)), gt(sources.consentExpiresAt, now), ne(sources.status, "connected")))
+      .where(and(eq(sources.id, s.sourceId), eq(sources.tenantId, s.tenantId), eq(sources.consentStateHash, stateHash(s)), gt(sources.consentExpiresAt, now), ne(sources.status, "connected")))
       .returning(),
   );
   if (!row) throw validation(INVALID_STATE);

@@ -11,7 +11,7 @@ import { verifyGoogleDelegation } from "@holdfast/connectors/google/onboarding";
 import { and, eq, sources, tenantVaults, withTenant, type Source as SourceRow, type Tx } from "@holdfast/db";
 import { audit, requireRole, type TenantContext } from "../context";
 import { conflict, preconditionFailed, validation } from "../errors";
-import { CONSENT_TTL_MS, newConsentState, pkceFor } from "./consent-state";
+import { CONSENT_TTL_MS, newConsentState, pkceFor, type ConsentOrigin } from "./consent-state";
 import { findSource } from "./guards";
 import { onboardingThrottle, type ProviderApps } from "./provider-apps";
 import { sourceCredentialsPurpose } from "./register";
@@ -30,6 +30,8 @@ export interface OnboardingOptions {
   /** Provider apps and endpoints (default: providerAppsConfig() from the environment). */
   apps?: ProviderApps;
   now?: Date;
+  /** The console asks for links whose callback sends the browser back into it; API callers get JSON. */
+  origin?: ConsentOrigin;
 }
 
 export const redirectUriFor = (publicUrl: string) => `${publicUrl.replace(/\/+$/, "")}${CONSENT_CALLBACK_PATH}`;
@@ -123,7 +125,7 @@ export async function createSource(ctx: TenantContext, raw: CreateSourceInput, o
   }
   displayName ??= "Microsoft 365";
   const schedule = input.schedule ?? { timesPerDay: 3, jitterMinutes: 30, timezone: "UTC", paused: false };
-  const consent = newConsentState(ctx.tenantId, id);
+  const consent = newConsentState(ctx.tenantId, id, opts.origin);
   const expiresAt = new Date(now.getTime() + CONSENT_TTL_MS);
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const [row] = await tx
@@ -160,7 +162,7 @@ export async function requestSourceConsent(ctx: TenantContext, sourceId: string,
     const before = await findSource(tx, ctx.tenantId, sourceId);
     if (before.status === "connected") throw conflict(`Source ${sourceId} is connected; there is nothing to consent to`);
     await requireVault(tx, ctx.tenantId);
-    const consent = newConsentState(ctx.tenantId, sourceId);
+    const consent = newConsentState(ctx.tenantId, sourceId, opts.origin);
     const expiresAt = new Date(now.getTime() + CONSENT_TTL_MS);
     const [row] = await tx
       .update(sources)

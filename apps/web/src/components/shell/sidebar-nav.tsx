@@ -15,6 +15,7 @@ export function navItems(orgId: string): NavItem[] {
   const base = `/o/${orgId}`;
   return [
     { label: "Overview", href: base, icon: "home", exact: true },
+    { label: "Sources", href: `${base}/sources`, icon: "database" },
     { label: "Members", href: `${base}/members`, icon: "users" },
     { label: "API keys", href: `${base}/api-keys`, icon: "key" },
     { label: "Audit log", href: `${base}/audit`, icon: "audit" },
@@ -45,13 +46,6 @@ export function SidebarNav({ orgId, onNavigate }: { orgId: string; onNavigate?: 
             </li>
           );
         })}
-        <li>
-          <span aria-disabled="true" className="flex cursor-default items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium text-slate-400">
-            <Icon name="database" className="size-5 text-slate-300" />
-            Sources
-            <span className="ml-auto rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-500">Soon</span>
-          </span>
-        </li>
       </ul>
     </nav>
   );

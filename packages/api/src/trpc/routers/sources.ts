@@ -39,17 +39,20 @@ export const sourcesRouter = router({
     .output(SourceDetail)
     .query(({ ctx, input }) => getSource(ctx.tenant, input.id, sourceView)),
 
-  /** Registers the source and returns where to send the provider's admin. */
+  /**
+   * Registers the source and returns where to send the provider's admin. The link is the
+   * console's: its callback sends the browser back to the source's page (ADR 0011, addendum).
+   */
   create: tenantProcedure
     .input(z.object({ source: CreateSourceInput }))
     .output(SourceConsent)
-    .mutation(({ ctx, input }) => createSource(ctx.tenant, input.source, { publicUrl: publicUrlOf(ctx) })),
+    .mutation(({ ctx, input }) => createSource(ctx.tenant, input.source, { publicUrl: publicUrlOf(ctx), origin: "console" })),
 
-  /** A fresh consent URL for a pending, revoked or disconnected source. */
+  /** A fresh consent URL for a pending, revoked or disconnected source (the console's, like `create`). */
   consentUrl: tenantProcedure
     .input(ById)
     .output(SourceConsent)
-    .mutation(({ ctx, input }) => requestSourceConsent(ctx.tenant, input.id, { publicUrl: publicUrlOf(ctx) })),
+    .mutation(({ ctx, input }) => requestSourceConsent(ctx.tenant, input.id, { publicUrl: publicUrlOf(ctx), origin: "console" })),
 
   update: tenantProcedure
     .input(ById.extend({ changes: UpdateSourceInput }))

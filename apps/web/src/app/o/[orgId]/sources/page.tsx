@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import { Icon } from "~/components/icons";
+import { ButtonLink } from "~/components/ui/button";
+import { PageHeader } from "~/components/ui/card";
+import { atLeast } from "~/lib/roles";
+import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
+import { getOrgContext } from "~/server/viewer";
+import { SourcesView } from "./sources-view";
+
+export const metadata: Metadata = { title: "Sources" };
+
+export default async function SourcesPage({ params }: { params: Promise<{ orgId: string }> }) {
+  const { orgId } = await params;
+  const { role } = await getOrgContext(orgId);
+  const canConnect = atLeast(role, "admin");
+  await getQueryClient().prefetchQuery(trpc.sources.list.queryOptions({ orgId }));
+  return (
+    <>
+      <PageHeader
+        title="Sources"
+        description="The Google Workspace and Microsoft 365 accounts Holdfast backs up, and how their last backups went."
+        actions={
+          canConnect ? (
+            <ButtonLink href={`/o/${orgId}/sources/connect`}>
+              <Icon name="plus" className="size-4" />
+              Connect a source
+            </ButtonLink>
+          ) : null
+        }
+      />
+      <HydrateClient>
+        <SourcesView orgId={orgId} canConnect={canConnect} />
+      </HydrateClient>
+    </>
+  );
+}
