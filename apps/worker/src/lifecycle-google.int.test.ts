@@ -30,10 +30,10 @@ import {
   mailboxOf,
   mutate,
   perItemReads,
-  recordRequests,
   type LifecycleManifest,
   type Touched,
 } from "../test/google-lifecycle";
+import { recordRequests } from "../test/request-log";
 import { sha256, startWorkerStack, unzipAll, type ConnectedSource, type WorkerStack } from "../test/stack";
 
 let s: WorkerStack;

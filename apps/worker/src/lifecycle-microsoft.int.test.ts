@@ -24,13 +24,13 @@ import {
   missingFrom,
   mutate,
   pathShape,
-  recordRequests,
   serviceOf,
   unitOf,
   type MsLifecycleManifest,
   type MsUnit,
   type Touched,
 } from "../test/microsoft-lifecycle";
+import { recordRequests } from "../test/request-log";
 import { sha256, startWorkerStack, unzipAll, type ConnectedSource, type WorkerStack } from "../test/stack";
 
 let stack: WorkerStack;

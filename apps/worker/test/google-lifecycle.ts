@@ -4,6 +4,7 @@
 import type { TestDatabase } from "@holdfast/db/testing";
 import { expect } from "vitest";
 import type { Control } from "./drill";
+import type { LoggedRequest } from "./request-log";
 
 export const FOLDER_MIME = "application/vnd.google-apps.folder";
 
@@ -47,26 +48,6 @@ export const isFile = (i: DriveItem): boolean => i.mimeType !== FOLDER_MIME;
 /** The sandbox control API's mutation endpoint, answering the items it touched. */
 export async function mutate(control: Control, sandboxTenantId: string, input: { kind: string; fraction: number; seed: number; units: string[]; service?: string }): Promise<Touched[]> {
   return (await control<{ touched: Touched[] }>("POST", `/_control/tenants/${sandboxTenantId}/mutations`, input)).touched;
-}
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  user?: string;
-  status: number;
-}
-
-/** Records the provider traffic of `fn` with the sandbox's request log (paths without query strings). */
-export async function recordRequests<T>(control: Control, fn: () => Promise<T>): Promise<{ result: T; requests: LoggedRequest[] }> {
-  await control("POST", "/_control/requests", {});
-  try {
-    const result = await fn();
-    const log = await control<{ dropped: number; requests: LoggedRequest[] }>("GET", "/_control/requests");
-    expect(log.dropped, "the request log kept every request").toBe(0);
-    return { result, requests: log.requests };
-  } finally {
-    await control("DELETE", "/_control/requests");
-  }
 }
 
 /**

@@ -2,6 +2,7 @@
 // (messages with folder and MIME hash, OneDrive files with path and content hash, events and
 // contacts with their digests), the mutations' answers, and the request log.
 import type { Control } from "./drill";
+import type { LoggedRequest } from "./request-log";
 
 export interface MsMessage {
   id: string;
@@ -77,26 +78,6 @@ export function missingFrom(want: Map<string, number>, have: Map<string, number>
 
 export const messageKey = (m: Pick<MsMessage, "folder" | "sha256">): string => `${m.folder} ${m.sha256}`;
 export const fileKey = (f: Pick<MsFile, "path" | "sha256">): string => `${f.path} ${f.sha256}`;
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  user?: string;
-  status: number;
-}
-
-/** Records the sandbox's traffic while `fn` runs; the recording is cleared afterwards. */
-export async function recordRequests<T>(control: Control, fn: () => Promise<T>): Promise<{ result: T; requests: LoggedRequest[] }> {
-  await control("POST", "/_control/requests", {});
-  try {
-    const result = await fn();
-    const log = await control<{ requests: LoggedRequest[]; dropped: number }>("GET", "/_control/requests");
-    if (log.dropped > 0) throw new Error(`the request log dropped ${log.dropped} entries`);
-    return { result, requests: log.requests };
-  } finally {
-    await control("DELETE", "/_control/requests");
-  }
-}
 
 /** A path's shape for reports: GUIDs, Graph ids, drive ids, site ids (`host,guid,guid`) and UPNs replaced by `{id}`. */
 export function pathShape(path: string): string {

@@ -3,20 +3,9 @@
 // provider asked for. The provider's side of the wire is the honest place to look: it sees every
 // request whatever path it took through our throttle, our retries or gaxios/Graph-client retries.
 
-/** One entry of the sandbox's request log (apps/sandbox/src/control/request-log.ts). */
-export interface LoggedRequest {
-  seq: number;
-  method: string;
-  path: string;
-  provider?: string;
-  tenant?: string;
-  user?: string;
-  at: number;
-  end: number;
-  status: number;
-  retryAfter?: string;
-  fault?: string;
-}
+import type { LoggedRequest } from "@holdfast/sandbox";
+
+export type { LoggedRequest };
 
 /**
  * The provider's unit of accounting a Retry-After applies to, as the providers document it:

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
-import { Icon } from "~/components/icons";
-import { ButtonLink } from "~/components/ui/button";
 import { PageHeader } from "~/components/ui/card";
 import { atLeast } from "~/lib/roles";
 import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
 import { getOrgContext } from "~/server/viewer";
+import { ConnectSourceButton } from "./connect-button";
 import { SourcesView } from "./sources-view";
 
 export const metadata: Metadata = { title: "Sources" };
@@ -21,10 +20,7 @@ export default async function SourcesPage({ params }: { params: Promise<{ orgId:
         description="The Google Workspace and Microsoft 365 accounts Holdfast backs up, and how their last backups went."
         actions={
           canConnect ? (
-            <ButtonLink href={`/o/${orgId}/sources/connect`}>
-              <Icon name="plus" className="size-4" />
-              Connect a source
-            </ButtonLink>
+            <ConnectSourceButton orgId={orgId} />
           ) : null
         }
       />

@@ -5,7 +5,6 @@ import type { SourceDetail } from "@holdfast/services";
 import { Icon } from "~/components/icons";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { ButtonLink } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { LocalTime } from "~/components/ui/local-time";
@@ -13,6 +12,7 @@ import { ListSkeleton } from "~/components/ui/spinner";
 import { errorMessage } from "~/lib/errors";
 import { formatCount, isRunning, PROVIDER_LABEL, runStatus, SOURCE_STATUS } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
+import { ConnectSourceButton } from "./connect-button";
 
 function LastRun({ run }: { run: SourceDetail["lastRun"] }) {
   if (!run) return <span className="text-slate-500">No backup yet</span>;
@@ -99,10 +99,7 @@ export function SourcesView({ orgId, canConnect }: { orgId: string; canConnect: 
           title="Nothing is backed up yet"
           actions={
             canConnect ? (
-              <ButtonLink href={`/o/${orgId}/sources/connect`}>
-                <Icon name="plus" className="size-4" />
-                Connect a source
-              </ButtonLink>
+              <ConnectSourceButton orgId={orgId} />
             ) : null
           }
         >
