@@ -7,9 +7,10 @@
 // (Drive, OneDrive, Exchange folders) are already entries and are not repeated here.
 //
 // Cost: a loose index scan over the distinct parent paths below the folder (one index probe per
-// distinct path, on item_versions_browse_idx), then one bounded probe per child for a version
-// current at `asOf`. It relies on `parent_path` comparing byte-wise (COLLATE "C", migration 0014)
-// so that "everything under /A/" is the range ["/A/", "/A0").
+// distinct path, on item_versions_browse_idx), then per child that is not a folder item, a probe
+// for a version current at `asOf` below it (quick unless every version below is newer than
+// `asOf`: then it reads them all). It relies on `parent_path` comparing byte-wise (COLLATE "C",
+// migration 0014) so that "everything under /A/" is the range ["/A/", "/A0").
 import { sql, type Tx } from "@holdfast/db";
 
 /** At most this many distinct paths are walked; beyond it the listing says it is incomplete. */
@@ -58,15 +59,15 @@ export async function childFolders(tx: Tx, tenantId: string, unitId: string, fol
   const at = asOf.toISOString();
   const live = await tx.execute<{ path: string }>(sql`
     select c.path from jsonb_array_elements_text(${JSON.stringify(children)}::jsonb) as c(path)
-     where exists (
+     where not exists (
+             select 1 from item_versions f
+              where f.unit_id = ${unitId} and f.tenant_id = ${tenantId} and f.parent_path = ${folder} and f.kind = 'folder' and f.path = c.path
+                and f.captured_at <= ${at}::timestamptz and (f.superseded_at is null or f.superseded_at > ${at}::timestamptz))
+       and exists (
              select 1 from item_versions v
               where v.unit_id = ${unitId} and v.tenant_id = ${tenantId}
                 and (v.parent_path = c.path or (v.parent_path >= c.path || '/' and v.parent_path < c.path || '0'))
                 and v.captured_at <= ${at}::timestamptz and (v.superseded_at is null or v.superseded_at > ${at}::timestamptz))
-       and not exists (
-             select 1 from item_versions f
-              where f.unit_id = ${unitId} and f.tenant_id = ${tenantId} and f.parent_path = ${folder} and f.kind = 'folder' and f.path = c.path
-                and f.captured_at <= ${at}::timestamptz and (f.superseded_at is null or f.superseded_at > ${at}::timestamptz))
      order by c.path`);
   return { folders: live.rows.map((r) => ({ path: r.path, name: r.path.slice(start.length) })), complete };
 }
