@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { catalogueRouter } from "./routers/catalogue";
+import { dashboardRouter } from "./routers/dashboard";
 import { exportsRouter } from "./routers/exports";
 import { sourcesRouter } from "./routers/sources";
 import { authRouter } from "./routers/auth";
@@ -19,6 +20,7 @@ export const appRouter = router({
   sources: sourcesRouter,
   catalogue: catalogueRouter,
   exports: exportsRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

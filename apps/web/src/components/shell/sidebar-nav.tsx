@@ -16,6 +16,8 @@ export function navItems(orgId: string): NavItem[] {
   return [
     { label: "Overview", href: base, icon: "home", exact: true },
     { label: "Sources", href: `${base}/sources`, icon: "database" },
+    { label: "Browse & restore", href: `${base}/browse`, icon: "search" },
+    { label: "Jobs", href: `${base}/jobs`, icon: "activity" },
     { label: "Members", href: `${base}/members`, icon: "users" },
     { label: "API keys", href: `${base}/api-keys`, icon: "key" },
     { label: "Audit log", href: `${base}/audit`, icon: "audit" },

@@ -66,7 +66,8 @@ function gone(err: ExportExpiredError): Response {
   return jsonResponse(410, { error: { code: "gone", message: err.message } }, "");
 }
 
-async function download(ctx: TenantContext, exportId: string): Promise<Response> {
+/** The finished export's archive as a response (410 once expired); every download is audited. */
+export async function download(ctx: TenantContext, exportId: string): Promise<Response> {
   try {
     return attachment(await openExportDownload(ctx, exportId));
   } catch (err) {
@@ -76,6 +77,23 @@ async function download(ctx: TenantContext, exportId: string): Promise<Response>
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One item version's own bytes: runs (or reuses) an `original` export and waits up to `waitMs` for
+ * the worker; past that answers 202 with the job, to be downloaded from the export later.
+ */
+export async function itemContent(ctx: TenantContext, jobs: JobsPort | undefined, input: { itemId: string; versionId?: string }, waitMs = ITEM_CONTENT_WAIT_MS): Promise<Response> {
+  const { export: job, started } = await requestItemContent(ctx, input);
+  if (started) await startExport(ctx, jobs, job.id);
+  const deadline = Date.now() + waitMs;
+  let current = job;
+  for (let wait = 100; current.status === "queued" || current.status === "running"; wait = Math.min(wait * 2, 1000)) {
+    if (Date.now() >= deadline) return jsonResponse(202, { jobId: current.id, status: current.status }, "");
+    await sleep(wait);
+    current = await getExport(ctx, job.id);
+  }
+  return download(ctx, current.id);
+}
 
 export const ItemContentQuery = z.object({ version: z.uuid({ error: "must be an item version id (a UUID)" }).optional().describe("An item version id; default: the item's latest version") });
 
@@ -160,17 +178,6 @@ export const exportRoutes: readonly Route[] = [
     contentType: "application/octet-stream",
     response: { status: 200, description: "The item's content", schema: z.string() },
     errors: [400, 403, 404, 409, 410, 503],
-    handle: async (ctx, { params, query }, env) => {
-      const { export: job, started } = await requestItemContent(ctx, { itemId: params.id, ...(query.version ? { versionId: query.version } : {}) });
-      if (started) await startExport(ctx, env.jobs, job.id);
-      const deadline = Date.now() + ITEM_CONTENT_WAIT_MS;
-      let current = job;
-      for (let wait = 100; current.status === "queued" || current.status === "running"; wait = Math.min(wait * 2, 1000)) {
-        if (Date.now() >= deadline) return jsonResponse(202, { jobId: current.id, status: current.status }, "");
-        await sleep(wait);
-        current = await getExport(ctx, job.id);
-      }
-      return download(ctx, current.id);
-    },
+    handle: async (ctx, { params, query }, env) => itemContent(ctx, env.jobs, { itemId: params.id, ...(query.version ? { versionId: query.version } : {}) }),
   }),
 ];
