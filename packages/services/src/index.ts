@@ -45,6 +45,7 @@ export { syncDiscoveredUnits } from "./sources/sync-units";
 export { setUnitProtection } from "./sources/set-protection";
 export { setUnitCursor } from "./sources/set-cursor";
 export { listUnits } from "./sources/list-units";
+export { getUnit, type UnitWithSource } from "./sources/get-unit";
 export {
   StartRunInput,
   FinishRunInput,

@@ -5,6 +5,7 @@ import {
   findItems,
   FindItemsInput,
   getJob,
+  getUnit,
   getRestore,
   ItemPage,
   ItemVersion,
@@ -23,14 +24,47 @@ import {
   requestRestoreJob,
   RestoreItemPage,
   RestoreJobView,
+  search,
+  SearchInput,
+  SearchPage,
   SnapshotPage,
+  SourceDetail,
+  Unit,
 } from "@holdfast/services";
 import { backupWorkflowIds } from "@holdfast/workflows/contracts";
 import { z } from "zod";
 import { router, tenantProcedure } from "../init";
 import { ById } from "../schemas";
 
+/** One unit as the console's browse pages show it: with its source and its last restore point. */
+export const CatalogueUnit = Unit.extend({
+  source: SourceDetail.pick({ id: true, displayName: true, provider: true }),
+  /** When the unit's newest committed snapshot was taken; null before its first backup. */
+  lastBackupAt: z.string().datetime().nullable(),
+});
+export type CatalogueUnit = z.infer<typeof CatalogueUnit>;
+
 export const catalogueRouter = router({
+  /** One unit with its source and last backup (browse page header, restore wizard). */
+  unit: tenantProcedure
+    .input(ById)
+    .output(CatalogueUnit)
+    .query(({ ctx, input }) => getUnit(ctx.tenant, input.id)),
+
+  /**
+   * Search every version with the console's filters (text, kinds, folder, item date range,
+   * sender/owner, deleted only), in one unit (`unitIds`) or the whole organisation. Units are
+   * checked first, so another organisation's unit id is NOT_FOUND rather than an empty page.
+   */
+  search: tenantProcedure
+    .input(SearchInput)
+    .output(SearchPage)
+    .query(async ({ ctx, input }) => {
+      const { orgId: _orgId, ...query } = input;
+      for (const unitId of new Set(query.unitIds ?? [])) await listSnapshots(ctx.tenant, { unitId, limit: 1 });
+      return search(ctx.tenant, query);
+    }),
+
   jobs: router({
     get: tenantProcedure
       .input(ById)
