@@ -22,7 +22,12 @@ const config: NextConfig = {
   },
   // `pnpm lint` runs ESLint with the shared preset; the build does not repeat it.
   eslint: { ignoreDuringBuilds: true },
-  headers: () => Promise.resolve([{ source: "/:path*", headers: securityHeaders }]),
+  headers: () =>
+    Promise.resolve([
+      { source: "/:path*", headers: securityHeaders },
+      // Item previews are framed by our own item page and send no referrer (a later rule overrides the same key).
+      { source: "/o/:orgId/items/:itemId/preview", headers: [{ key: "X-Frame-Options", value: "SAMEORIGIN" }, { key: "Referrer-Policy", value: "no-referrer" }] },
+    ]),
 };
 
 export default config;
