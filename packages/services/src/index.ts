@@ -104,4 +104,5 @@ export { nextLocalTime } from "./sources/next-run";
 // maintenance (worker): runs left open by a dead workflow, expired archives and idempotency records
 export { abandonRun, closeFinishedRunSnapshots, openRunsOfSource, type OpenRun } from "./maintenance/abandoned-runs";
 export { IDEMPOTENCY_RECORD_TTL_MS, purgeExpiredIdempotencyKeys, sweepExpiredExports, tenantsDueForMaintenance, type ExportSweepResult } from "./maintenance/sweeps";
+export * from "./dashboard/index";
 export * from "./preview/index";

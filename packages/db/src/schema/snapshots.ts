@@ -32,6 +32,8 @@ export const snapshots = pgTable(
     uniqueIndex("snapshots_unit_seq_key").on(t.unitId, t.seq),
     uniqueIndex("snapshots_unit_run_key").on(t.unitId, t.runId),
     index("snapshots_tenant_id_idx").on(t.tenantId),
+    // The dashboard's history: a tenant's snapshots committed in a window of days.
+    index("snapshots_tenant_committed_idx").on(t.tenantId, t.committedAt),
     tenantPolicy("snapshots"),
   ],
 ).enableRLS();

@@ -1,25 +1,33 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { DashboardView } from "~/components/dashboard/dashboard-view";
 import { Icon, type IconName } from "~/components/icons";
 import { Alert } from "~/components/ui/alert";
 import { RoleBadge } from "~/components/ui/badge";
 import { ButtonLink } from "~/components/ui/button";
-import { Card, CardHeader, PageHeader } from "~/components/ui/card";
-import { EmptyState } from "~/components/ui/empty-state";
+import { PageHeader } from "~/components/ui/card";
 import { atLeast, ROLE_DESCRIPTION } from "~/lib/roles";
-import { serverCaller } from "~/server/trpc";
+import { getQueryClient, HydrateClient, serverCaller, trpc } from "~/server/trpc";
 import { getOrgContext } from "~/server/viewer";
 
 export const metadata: Metadata = { title: "Overview" };
 
-function Stat({ label, value, icon, hint }: { label: string; value: string | number; icon: IconName; hint?: string }) {
+function TeamStat({ label, value, icon, href }: { label: string; value: string | number; icon: IconName; href?: string }) {
   return (
-    <div className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-5">
-      <div className="flex items-center justify-between">
-        <dt className="text-sm font-medium text-slate-500">{label}</dt>
-        <Icon name={icon} className="hidden size-5 shrink-0 text-slate-400 sm:block" />
-      </div>
-      <dd className="mt-2 text-2xl font-semibold sm:mt-3 sm:text-3xl tracking-tight text-slate-900">{value}</dd>
-      {hint ? <dd className="mt-1 text-xs text-slate-500">{hint}</dd> : null}
+    <div className="inline-flex items-center gap-2">
+      <dt className="inline-flex items-center gap-2 text-slate-500">
+        <Icon name={icon} className="size-4 shrink-0 text-slate-400" />
+        {label}
+      </dt>
+      <dd className="font-semibold text-slate-900">
+        {href ? (
+          <Link href={href} className="rounded-sm underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600">
+            {value}
+          </Link>
+        ) : (
+          value
+        )}
+      </dd>
     </div>
   );
 }
@@ -33,12 +41,14 @@ export default async function OverviewPage({ params }: { params: Promise<{ orgId
     caller.members.list({ orgId }),
     admin ? caller.members.invitations({ orgId }) : Promise.resolve(null),
     admin ? caller.apiKeys.list({ orgId }) : Promise.resolve(null),
+    // The overview renders with its data; a failure here leaves the client to show the error state.
+    getQueryClient().prefetchQuery(trpc.dashboard.summary.queryOptions({ orgId })),
   ]);
   const activeKeys = apiKeys?.filter((k) => !k.revokedAt && (!k.expiresAt || new Date(k.expiresAt) > new Date())).length;
   const base = `/o/${orgId}`;
 
   return (
-    <div className="space-y-8">
+    <div className="space-y-6 sm:space-y-8">
       <PageHeader
         title={organization.name}
         description={
@@ -65,42 +75,21 @@ export default async function OverviewPage({ params }: { params: Promise<{ orgId
         </Alert>
       ) : null}
 
-      <section aria-labelledby="at-a-glance">
-        <h2 id="at-a-glance" className="sr-only">
-          At a glance
+      <HydrateClient>
+        <DashboardView orgId={orgId} canConnect={admin} />
+      </HydrateClient>
+
+      <section aria-labelledby="team-heading" className="rounded-xl bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200 sm:px-6">
+        <h2 id="team-heading" className="sr-only">
+          Team
         </h2>
-        <dl className="grid grid-cols-2 gap-3 sm:gap-4 xl:grid-cols-4">
-          <Stat label="Members" value={members.length} icon="users" hint={`${members.filter((m) => m.mfaEnabled).length} with two-factor on`} />
-          {invitations ? <Stat label="Pending invitations" value={invitations.length} icon="mail" /> : null}
-          {activeKeys !== undefined ? <Stat label="Active API keys" value={activeKeys} icon="key" /> : null}
-          <Stat label="Protected sources" value={0} icon="database" hint="Connectors arrive soon" />
+        <dl className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
+          <TeamStat label="Members" value={members.length} icon="users" href={`${base}/members`} />
+          <TeamStat label="With two-factor on" value={members.filter((m) => m.mfaEnabled).length} icon="shield" />
+          {invitations ? <TeamStat label="Pending invitations" value={invitations.length} icon="mail" href={`${base}/members`} /> : null}
+          {activeKeys !== undefined ? <TeamStat label="Active API keys" value={activeKeys} icon="key" href={`${base}/api-keys`} /> : null}
         </dl>
       </section>
-
-      <Card aria-labelledby="sources-heading">
-        <CardHeader id="sources-heading" title="Sources" description="The accounts Holdfast backs up into your vault." />
-        <EmptyState
-          icon="cloud"
-          title="No sources yet — connectors arrive soon"
-          actions={
-            admin ? (
-              <>
-                <ButtonLink href={`${base}/members`} variant="secondary">
-                  <Icon name="users" className="size-4" />
-                  Invite your team
-                </ButtonLink>
-                <ButtonLink href={`${base}/api-keys`} variant="secondary">
-                  <Icon name="key" className="size-4" />
-                  Create an API key
-                </ButtonLink>
-              </>
-            ) : undefined
-          }
-        >
-          Google Workspace, Microsoft 365, Salesforce and AWS connectors are on their way. Each backup will be an immutable snapshot in a vault at a second provider.
-          {admin ? " Meanwhile, invite the people who will manage backups and set up API access." : ""}
-        </EmptyState>
-      </Card>
     </div>
   );
 }

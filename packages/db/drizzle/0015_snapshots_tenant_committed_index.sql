@@ -1,0 +1,1 @@
+CREATE INDEX "snapshots_tenant_committed_idx" ON "snapshots" USING btree ("tenant_id","committed_at");
