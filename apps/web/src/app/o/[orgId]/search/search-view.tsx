@@ -1,0 +1,211 @@
+"use client";
+// Search across every captured version, with filters from the URL. Each result is one version
+// (the same item can appear once per version); selected results are restored as of one instant
+// that every one of them was current at, or the viewer is told to restore them separately.
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { ItemVersion } from "@holdfast/services";
+import { ItemIcon } from "~/components/catalogue/icons";
+import { SearchForm } from "~/components/catalogue/search-form";
+import { Icon } from "~/components/icons";
+import { Alert } from "~/components/ui/alert";
+import { Badge } from "~/components/ui/badge";
+import { Button } from "~/components/ui/button";
+import { Card } from "~/components/ui/card";
+import { EmptyState } from "~/components/ui/empty-state";
+import { LocalTime, useTimeZoneName } from "~/components/ui/local-time";
+import { ListSkeleton } from "~/components/ui/spinner";
+import { asOfForSelection, browseHref, ITEM_KIND_LABEL, isSearchable, itemDate, itemDisplayName, itemHref, restoreHref, searchInputOf, senderOf, type SearchQuery } from "~/lib/catalogue";
+import { errorMessage } from "~/lib/errors";
+import { formatBytes } from "~/lib/sources";
+import { useTRPC } from "~/trpc/react";
+
+const PAGE = 50;
+const CHECKBOX = "mt-0.5 size-4 shrink-0 rounded border-slate-300 text-brand-700 focus:ring-brand-600";
+
+function ResultRow({ orgId, v, checked, onToggle }: { orgId: string; v: ItemVersion; checked: boolean; onToggle: (on: boolean) => void }) {
+  const name = itemDisplayName(v);
+  const date = itemDate(v);
+  const sender = senderOf(v);
+  return (
+    <li className={checked ? "bg-brand-50/60" : "hover:bg-slate-50"}>
+      <div className="flex items-start gap-3 px-4 py-3 sm:px-6">
+        <input type="checkbox" className={CHECKBOX} checked={checked} onChange={(e) => onToggle(e.target.checked)} aria-label={`Select ${name}`} />
+        <ItemIcon version={v} />
+        <div className="min-w-0 flex-1">
+          <p className="flex flex-wrap items-center gap-2">
+            <Link href={itemHref(orgId, v.itemId, v.id)} className="min-w-0 truncate text-sm font-medium text-slate-900 hover:text-brand-700 hover:underline">
+              {name}
+            </Link>
+            {v.itemDeletedAt ? <Badge tone="danger">Deleted</Badge> : null}
+            {v.supersededAt && !v.itemDeletedAt ? <Badge tone="neutral">Older version</Badge> : null}
+          </p>
+          <p className="mt-0.5 flex flex-wrap gap-x-4 gap-y-0.5 text-xs text-slate-500 sm:text-sm">
+            <Link href={browseHref(orgId, v.unitId, { path: v.parentPath, asOf: v.capturedAt })} className="min-w-0 truncate hover:text-brand-700 hover:underline" title={`Open ${v.parentPath} as it was then`}>
+              <span className="sr-only">In folder </span>
+              {v.parentPath}
+            </Link>
+            <span>{ITEM_KIND_LABEL[v.kind]}</span>
+            {sender ? (
+              <span className="min-w-0 truncate" title={sender}>
+                {v.kind === "message" ? "From " : v.kind === "event" ? "Organiser " : "Owner "}
+                {sender}
+              </span>
+            ) : null}
+            {date ? (
+              <span>
+                <span className="sr-only">Date </span>
+                <LocalTime iso={date} />
+              </span>
+            ) : null}
+            {v.size !== null && v.kind !== "folder" ? <span className="tabular-nums">{formatBytes(v.size)}</span> : null}
+          </p>
+          <p className="mt-0.5 text-xs text-slate-500">
+            Captured <LocalTime iso={v.capturedAt} />
+            {v.itemDeletedAt ? (
+              <>
+                {" · deleted at the source "}
+                <LocalTime iso={v.itemDeletedAt} />
+              </>
+            ) : v.supersededAt ? (
+              <>
+                {" · replaced "}
+                <LocalTime iso={v.supersededAt} />
+              </>
+            ) : null}
+          </p>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+const REFUSAL = {
+  empty: "Select at least one result.",
+  units: "The selected results come from different accounts. One restore covers one account: restore each account's results separately.",
+  times: "The selected versions were never all current at the same moment, so no single point in time restores them as they are. Restore them separately.",
+} as const;
+
+export function SearchView({ orgId, query }: { orgId: string; query: SearchQuery }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const tz = useTimeZoneName();
+  const [selected, setSelected] = useState<Map<string, ItemVersion>>(new Map());
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const searchable = isSearchable(query);
+  const unit = useQuery({ ...trpc.catalogue.unit.queryOptions({ orgId, id: query.unit ?? "" }), enabled: Boolean(query.unit) });
+  const results = useInfiniteQuery({
+    ...trpc.catalogue.search.infiniteQueryOptions({ orgId, ...searchInputOf(query, tz), limit: PAGE }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    enabled: searchable,
+  });
+  const items = results.data?.pages.flatMap((p) => p.items) ?? [];
+  const selection = [...selected.values()];
+
+  function go(mode: "restore" | "export") {
+    const rule = asOfForSelection(selection);
+    if (!rule.ok) {
+      setRefusal(REFUSAL[rule.reason]);
+      return;
+    }
+    setRefusal(null);
+    router.push(restoreHref(orgId, { unitId: rule.unitId, asOf: rule.asOf, items: [...new Set(selection.map((v) => v.itemId))], mode }));
+  }
+
+  return (
+    <div className="space-y-4">
+      <Card>
+        <div className="px-4 py-4 sm:px-6">
+          <SearchForm orgId={orgId} initial={query} withFilters unitName={unit.data?.displayName} />
+        </div>
+      </Card>
+
+      {!searchable ? (
+        <Card>
+          <EmptyState icon="search" title="Search every backed-up version">
+            Type words from a subject, file name or sender, or tick “Deleted items only”. Every word must match; the last one may be the beginning of a word.
+          </EmptyState>
+        </Card>
+      ) : (
+        <Card>
+          <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-100 px-4 py-3 sm:px-6">
+            <p className="text-sm text-slate-600" aria-live="polite">
+              {results.isPending ? "Searching…" : `${items.length}${results.hasNextPage ? "+" : ""} ${items.length === 1 ? "result" : "results"}`}
+              {query.unit ? (
+                <>
+                  {" in "}
+                  <span className="font-medium text-slate-800">{unit.data?.displayName ?? "one account"}</span>
+                </>
+              ) : (
+                " across the organisation"
+              )}
+              {selection.length ? ` · ${selection.length} selected` : ""}
+            </p>
+            <div className="flex w-full gap-2 sm:ml-auto sm:w-auto">
+              <Button size="sm" disabled={selection.length === 0} onClick={() => go("restore")} className="flex-1 sm:flex-none">
+                <Icon name="restore" className="size-4" />
+                Restore selected
+              </Button>
+              <Button variant="secondary" size="sm" disabled={selection.length === 0} onClick={() => go("export")} className="flex-1 sm:flex-none">
+                <Icon name="download" className="size-4" />
+                Export selected
+              </Button>
+            </div>
+          </div>
+          {refusal ? (
+            <div className="px-4 pt-4 sm:px-6">
+              <Alert tone="warning" title="These cannot be restored together">
+                {refusal}
+              </Alert>
+            </div>
+          ) : null}
+
+          {results.isPending ? (
+            <ListSkeleton rows={5} label="Searching" />
+          ) : results.isError ? (
+            <div className="p-4 sm:p-6">
+              <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void results.refetch()}>Try again</Button>}>
+                {errorMessage(results.error)}
+              </Alert>
+            </div>
+          ) : items.length === 0 ? (
+            <EmptyState icon="search" title="No results — try fewer words or remove filters">
+              Search looks at names, subjects, folders and senders of every version ever backed up{query.unit ? " in this account" : ""}.
+            </EmptyState>
+          ) : (
+            <>
+              <ul aria-label="Search results" className="divide-y divide-slate-100">
+                {items.map((v) => (
+                  <ResultRow
+                    key={v.id}
+                    orgId={orgId}
+                    v={v}
+                    checked={selected.has(v.id)}
+                    onToggle={(on) => {
+                      setRefusal(null);
+                      setSelected((prev) => {
+                        const next = new Map(prev);
+                        if (on) next.set(v.id, v);
+                        else next.delete(v.id);
+                        return next;
+                      });
+                    }}
+                  />
+                ))}
+              </ul>
+              <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-100 px-4 py-3 sm:px-6">
+                <p className="text-sm text-slate-500">Newest capture first{query.from || query.to ? " (newest item date first with a date range)" : ""}</p>
+                {results.hasNextPage ? (
+                  <Button variant="secondary" size="sm" onClick={() => void results.fetchNextPage()} loading={results.isFetchingNextPage}>
+                    Load more
+                  </Button>
+                ) : null}
+              </div>
+            </>
+          )}
+        </Card>
+      )}
+    </div>
+  );
+}
