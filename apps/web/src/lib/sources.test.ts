@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { consentLandingUrl, consoleConsentTarget } from "../server/consent-landing";
-import { formatBytes, formatDuration, runRates } from "./sources";
+import { describeSchedule, formatBytes, formatDuration, runRates, scheduleTimes, TIMES_PER_DAY } from "./sources";
 
 const org = "0b7d3c1e-6f7a-4c5b-9d3e-2a1b0c9d8e7f";
 const src = "5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716";
@@ -55,5 +55,21 @@ describe("formatting", () => {
     expect(formatBytes(1_400_000)).toBe("1.4 MB");
     expect(formatDuration(40)).toBe("40 s");
     expect(formatDuration(65 * 60)).toBe("1 h 5 min");
+  });
+});
+
+describe("schedules", () => {
+  it("starts at 01:00 and spreads runs evenly over the local day", () => {
+    expect(scheduleTimes(1)).toEqual(["01:00"]);
+    expect(scheduleTimes(3)).toEqual(["01:00", "09:00", "17:00"]);
+    expect(scheduleTimes(24)).toHaveLength(24);
+    expect(scheduleTimes(24)[23]).toBe("00:00");
+  });
+  it("offers only counts that divide the day into whole hours", () => {
+    for (const n of TIMES_PER_DAY) expect(24 % n).toBe(0);
+  });
+  it("describes a schedule in words", () => {
+    expect(describeSchedule({ timesPerDay: 1, timezone: "UTC" })).toBe("One backup a day (UTC)");
+    expect(describeSchedule({ timesPerDay: 3, timezone: "Europe/Paris" })).toBe("3 backups a day, every 8 h (Europe/Paris)");
   });
 });

@@ -99,3 +99,24 @@ export function runRates(job: Pick<Job, "progress" | "startedAt" | "finishedAt">
   const secondsLeft = total !== null && itemsPerSecond && itemsPerSecond > 0 && !job.finishedAt ? Math.max(0, (total - itemsDone) / itemsPerSecond) : null;
   return { fraction, itemsPerSecond, bytesPerSecond, secondsLeft };
 }
+
+/** The choices offered for a source's schedule (divisors of 24, so runs are evenly spaced). */
+export const TIMES_PER_DAY = [1, 2, 3, 4, 6, 8, 12, 24] as const;
+
+/**
+ * The schedule's local start times as "HH:MM": the first at 01:00, the rest spread evenly over
+ * the day — the same rule as the worker's Temporal schedule (workflows/src/schedules.ts).
+ */
+export function scheduleTimes(timesPerDay: number): string[] {
+  const step = 1440 / timesPerDay;
+  return Array.from({ length: timesPerDay }, (_, i) => {
+    const at = Math.round(60 + i * step) % 1440;
+    return `${String(Math.floor(at / 60)).padStart(2, "0")}:${String(at % 60).padStart(2, "0")}`;
+  });
+}
+
+/** One line for a schedule: "3 backups a day, every 8 hours (Europe/Paris)". */
+export function describeSchedule(s: { timesPerDay: number; timezone: string }): string {
+  if (s.timesPerDay === 1) return `One backup a day (${s.timezone})`;
+  return `${s.timesPerDay} backups a day, every ${formatDuration((24 / s.timesPerDay) * 3600)} (${s.timezone})`;
+}

@@ -15,6 +15,7 @@ import { errorMessage, isNotFound } from "~/lib/errors";
 import { formatBytes, formatCount, isRunning, needsConsent, PROVIDER_LABEL, SOURCE_STATUS } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 import { BackupProgress } from "./backup-progress";
+import { SettingsCard } from "./settings-card";
 import { UnitsCard } from "./units-card";
 
 export type ConsentOutcome = "declined" | "failed" | "unavailable";
@@ -201,6 +202,7 @@ export function SourceView({ orgId, sourceId, canManage, canBackUp, justConnecte
       {/* "Done": shown once there is something protected to speak of, not while the first backup is still running. */}
       {s.status === "connected" && (!running || s.lastSuccessfulBackupAt) ? <Protected source={s} /> : null}
       <UnitsCard orgId={orgId} source={s} canManage={canManage} refreshing={running} />
+      <SettingsCard key={s.id} orgId={orgId} source={s} canManage={canManage} />
     </div>
   );
 }
