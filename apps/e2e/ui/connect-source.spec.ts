@@ -7,7 +7,7 @@
 // what is protected and when the next run is.
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { fitsViewport, screenshotAtWidths, signUpInConsole } from "../src/console";
+import { fitsViewport, followLink, screenshotAtWidths, signUpInConsole } from "../src/console";
 import { control, type Json } from "../src/partner";
 import { e2eState } from "../src/tenants";
 
@@ -135,9 +135,5 @@ test("an admin connects Google Workspace in the browser, approves on the provide
 
   // Keyboard: the row is a link that Enter follows.
   await page.setViewportSize({ width: 1280, height: 900 });
-  const link = row.getByRole("link");
-  await link.focus();
-  await expect(link).toBeFocused();
-  await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(new RegExp(`/o/${orgId}/sources/${sourceId}$`), { timeout: 30_000 });
+  await followLink(page, row.getByRole("link"), new RegExp(`/o/${orgId}/sources/${sourceId}$`), "enter");
 });

@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { HydrationMark } from "~/components/hydration-mark";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
 
@@ -16,6 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en-GB">
       <body className="min-h-dvh font-sans">
         <TRPCReactProvider>{children}</TRPCReactProvider>
+        <HydrationMark />
       </body>
     </html>
   );

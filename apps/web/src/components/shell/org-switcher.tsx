@@ -20,7 +20,6 @@ export function OrgSwitcher({ organizations, currentId }: { organizations: Organ
         onClick={toggle}
         aria-expanded={open}
         aria-controls={listId}
-        aria-label={`Organisation: ${current.name}. Switch organisation`}
         className="flex w-full items-center gap-3 rounded-lg bg-white px-3 py-2 text-left shadow-sm ring-1 ring-slate-200 hover:bg-slate-50"
       >
         <span aria-hidden="true" className="flex size-8 shrink-0 items-center justify-center rounded-md bg-brand-100 text-sm font-semibold text-brand-800">
@@ -29,6 +28,7 @@ export function OrgSwitcher({ organizations, currentId }: { organizations: Organ
         <span className="min-w-0 flex-1">
           <span className="block truncate text-sm font-medium text-slate-900">{current.name}</span>
           <span className="block text-xs text-slate-500">{ROLE_LABEL[current.role]}</span>
+          <span className="sr-only">: switch organisation</span>
         </span>
         <Icon name="chevronUpDown" className="size-4 shrink-0 text-slate-400" />
       </button>

@@ -26,7 +26,8 @@ export function UserMenu({ user, placement = "up", compact = false }: { user: Sh
         onClick={toggle}
         aria-expanded={open}
         aria-controls={menuId}
-        aria-label={`Account menu for ${display}`}
+        // Compact: only the initials show, so the name is given; otherwise it is the visible text (axe: label-content-name-mismatch).
+        aria-label={compact ? `Account menu for ${display}` : undefined}
         className={cn("flex items-center gap-3 rounded-lg text-left hover:bg-slate-100", compact ? "p-1" : "w-full px-2 py-2")}
       >
         <span aria-hidden="true" className="flex size-8 shrink-0 items-center justify-center rounded-full bg-slate-800 text-xs font-semibold text-white">
@@ -36,6 +37,7 @@ export function UserMenu({ user, placement = "up", compact = false }: { user: Sh
           <span className="min-w-0 flex-1">
             <span className="block truncate text-sm font-medium text-slate-900">{display}</span>
             {user.name ? <span className="block truncate text-xs text-slate-500">{user.email}</span> : null}
+            <span className="sr-only">: account menu</span>
           </span>
         )}
       </button>

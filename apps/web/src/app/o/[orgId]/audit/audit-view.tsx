@@ -175,7 +175,7 @@ export function AuditView({ orgId }: { orgId: string }) {
                 Load more
               </Button>
             ) : (
-              <p className="text-sm text-slate-400">End of log</p>
+              <p className="text-sm text-slate-500">End of log</p>
             )}
           </div>
         </>
