@@ -124,7 +124,7 @@ export function JobsView({ orgId, initialKind }: { orgId: string; initialKind: J
                 Load more
               </Button>
             ) : (
-              <p className="text-sm text-slate-400">That is every job</p>
+              <p className="text-sm text-slate-500">That is every job</p>
             )}
           </div>
         </>
