@@ -1,8 +1,6 @@
-import { formatsFor } from "@holdfast/services";
 import { describe, expect, it } from "vitest";
 import {
   defaultCopyFolder,
-  exportFormatsFor,
   fromLocalInput,
   isWholeUnit,
   jobRates,
@@ -40,11 +38,6 @@ describe("job words", () => {
     expect(jobTitle("export", null)).toBe("Export");
   });
 
-  it("offers the same export formats as the services", () => {
-    for (const kind of ["gmail", "exchange", "drive", "shared-drive", "onedrive", "sharepoint", "s3-bucket", "salesforce-org", "calendar", "ms-calendar", "contacts", "ms-contacts"] as const) {
-      expect(exportFormatsFor(kind)).toEqual(formatsFor(kind));
-    }
-  });
 });
 
 describe("jobRates", () => {

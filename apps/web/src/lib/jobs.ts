@@ -1,6 +1,7 @@
 // How backup, restore and export jobs read in the console, and the restore wizard's query string:
 // words, tones, numbers and URLs only. What a job is and does comes from the services through tRPC.
 import type { ExportFormat, JobKind, RestoreItem, Unit } from "@holdfast/services";
+import { formatsFor } from "@holdfast/services/export-formats";
 import type { Tone } from "./sources";
 
 // ---- status and outcome words -----------------------------------------------------------------
@@ -51,24 +52,8 @@ export function jobTitle(kind: JobKind, subject: string | null | undefined): str
 
 // ---- export formats ---------------------------------------------------------------------------
 
-/** Mirrors the services' formatsFor (a test keeps them equal) without pulling server code into the client. */
-const FORMATS_BY_KIND: Record<Unit["kind"], readonly ExportFormat[]> = {
-  gmail: ["eml-zip", "mbox"],
-  exchange: ["eml-zip", "mbox"],
-  drive: ["zip"],
-  "shared-drive": ["zip"],
-  onedrive: ["zip"],
-  sharepoint: ["zip"],
-  "s3-bucket": ["zip"],
-  "salesforce-org": ["zip"],
-  calendar: ["ics"],
-  "ms-calendar": ["ics"],
-  contacts: ["vcf"],
-  "ms-contacts": ["vcf"],
-};
-
 export function exportFormatsFor(kind: Unit["kind"]): readonly ExportFormat[] {
-  return FORMATS_BY_KIND[kind];
+  return formatsFor(kind);
 }
 
 export const EXPORT_FORMAT_LABEL: Record<ExportFormat, string> = {
