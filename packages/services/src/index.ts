@@ -1,10 +1,12 @@
 export * from "./errors";
 export * from "./types";
-export { audit, requireRole, type Actor, type TenantContext } from "./context";
+export { audit, isSelfService, requireRole, requireUnitAccess, unitScope, type Actor, type SelfServiceScope, type TenantContext } from "./context";
 export { createOrganization, type CreateOrganizationInput } from "./organizations/create";
 export { getOrganization } from "./organizations/get";
 export { listMyOrganizations } from "./organizations/list-mine";
-export { resolveUserRole } from "./access/resolve-user";
+export { resolveUserAccess, resolveUserRole, listSelfServiceGrants, type UserAccess, type SelfServiceGrant } from "./access/resolve-user";
+export { signInWithIdentity, IdentityClaims, type IdentityUser } from "./users/sign-in-with-identity";
+export { getSelfServiceSettings, setSelfServiceSettings, type SelfServiceSettings } from "./self-service/settings";
 export { authenticateApiKey, type ApiKeyPrincipal } from "./access/authenticate-api-key";
 export { signUp } from "./users/sign-up";
 export { verifyCredentials, MAX_FAILURES_PER_ACCOUNT, type Credentials } from "./users/verify-credentials";
@@ -46,6 +48,7 @@ export { setUnitProtection } from "./sources/set-protection";
 export { setUnitCursor } from "./sources/set-cursor";
 export { listUnits } from "./sources/list-units";
 export { getUnit, type UnitWithSource } from "./sources/get-unit";
+export { listOwnUnits } from "./self-service/own-units";
 export {
   StartRunInput,
   FinishRunInput,

@@ -16,7 +16,8 @@ export const Organization = z.object({
 });
 export type Organization = z.infer<typeof Organization>;
 
-export const OrganizationMembership = Organization.extend({ role: Role });
+/** `selfService`: not a member; the user signed in with a protected directory and sees only their own data (ADR 0016). */
+export const OrganizationMembership = Organization.extend({ role: Role, selfService: z.boolean() });
 export type OrganizationMembership = z.infer<typeof OrganizationMembership>;
 
 export const Member = z.object({

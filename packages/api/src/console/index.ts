@@ -2,7 +2,7 @@
 // a browser fetches directly. The tenant is resolved the way tRPC's tenantProcedure does it (a
 // non-member gets 404, like an organisation that does not exist), errors map through the REST
 // table, and every response carries the request id.
-import { resolveUserRole, type TenantContext } from "@holdfast/services";
+import { resolveUserAccess, type TenantContext } from "@holdfast/services";
 import type { Database } from "@holdfast/db";
 import { childLogger } from "@holdfast/logger";
 import type { JobsPort } from "../jobs/port";
@@ -36,9 +36,17 @@ export async function consoleRoute(req: Request, orgId: string, deps: ConsoleRou
     return jsonResponse(401, { error: { code: "unauthorized", message: "Sign in to continue" } }, requestId);
   }
   try {
-    const role = await resolveUserRole(deps.db, deps.userId, orgId);
+    const access = await resolveUserAccess(deps.db, deps.userId, orgId);
     const ip = forwardedIp(req);
-    const tenant: TenantContext = { db: deps.db, tenantId: orgId, actor: { type: "user", id: deps.userId }, role, requestId, ...(ip ? { ip } : {}) };
+    const tenant: TenantContext = {
+      db: deps.db,
+      tenantId: orgId,
+      actor: { type: "user", id: deps.userId },
+      role: access.role,
+      ...(access.selfService ? { selfService: access.selfService } : {}),
+      requestId,
+      ...(ip ? { ip } : {}),
+    };
     return withId(await handle({ tenant, requestId, ...(deps.jobs ? { jobs: deps.jobs } : {}) }));
   } catch (err) {
     return withId(toErrorResponse(err, requestId, log.child({ userId: deps.userId, orgId })));

@@ -3,7 +3,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import { resolveUserRole, type TenantContext } from "@holdfast/services";
+import { resolveUserAccess, type TenantContext, type UserAccess } from "@holdfast/services";
 import type { TrpcContext } from "./context";
 import { asDomainError, formatError, mapProcedureError } from "./errors";
 
@@ -50,9 +50,9 @@ export const TenantInput = z.object({ orgId: z.string().min(1).max(100) });
  * the same as an organisation that does not exist, so ids cannot be probed.
  */
 export const tenantProcedure = protectedProcedure.input(TenantInput).use(async ({ ctx, input, next, path }) => {
-  let role: TenantContext["role"];
+  let access: UserAccess;
   try {
-    role = await resolveUserRole(ctx.db, ctx.userId, input.orgId);
+    access = await resolveUserAccess(ctx.db, ctx.userId, input.orgId);
   } catch (err) {
     const domain = asDomainError(err);
     if (domain?.code !== "NOT_FOUND") throw err;
@@ -63,7 +63,8 @@ export const tenantProcedure = protectedProcedure.input(TenantInput).use(async (
     db: ctx.db,
     tenantId: input.orgId,
     actor: { type: "user", id: ctx.userId },
-    role,
+    role: access.role,
+    ...(access.selfService ? { selfService: access.selfService } : {}),
     requestId: ctx.requestId,
     ip: ctx.ip,
   };

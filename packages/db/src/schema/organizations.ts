@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, boolean, index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { appRole, currentTenant, currentUser } from "./_rls";
 
 export const organizationKind = pgEnum("organization_kind", ["customer", "partner"]);
@@ -12,6 +12,8 @@ export const organizations = pgTable(
     name: text("name").notNull(),
     kind: organizationKind("kind").notNull().default("customer"),
     parentId: uuid("parent_id").references((): AnyPgColumn => organizations.id, { onDelete: "restrict" }),
+    /** End users of a protected directory may sign in with it and restore their own data (ADR 0016). */
+    selfServiceEnabled: boolean("self_service_enabled").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -57,6 +57,8 @@ export const units = pgTable(
   (t) => [
     uniqueIndex("units_source_kind_external_key").on(t.sourceId, t.kind, t.externalId),
     index("units_tenant_id_idx").on(t.tenantId),
+    // Self-service: a directory user's units (ADR 0016).
+    index("units_source_owner_idx").on(t.sourceId, t.ownerExternalId),
     tenantPolicy("units"),
   ],
 ).enableRLS();

@@ -34,4 +34,26 @@ export const loginAttempts = pgTable(
   (t) => [index("login_attempts_key_time_idx").on(t.key, t.attemptedAt)],
 );
 
+/**
+ * A person's identity at a directory Holdfast protects (Sign in with Google / Microsoft). Matched on
+ * the directory's stable ids, never on email: `directoryId` is the Workspace domain (`hd`) or the
+ * Entra tenant id (`tid`), `subject` the directory user id (Google `sub`, Entra `oid`), which is
+ * what discovery records as a unit's `owner_external_id`. Global like users (not tenant-owned).
+ */
+export const userIdentities = pgTable(
+  "user_identities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider", { enum: ["google", "microsoft"] }).notNull(),
+    directoryId: text("directory_id").notNull(),
+    subject: text("subject").notNull(),
+    email: text("email").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("user_identities_provider_directory_subject_key").on(t.provider, t.directoryId, t.subject), index("user_identities_user_id_idx").on(t.userId)],
+);
+
 export type User = typeof users.$inferSelect;
+export type UserIdentity = typeof userIdentities.$inferSelect;

@@ -1,5 +1,5 @@
 import { and, asc, browseRank, eq, items, itemVersions, sql, withTenant } from "@holdfast/db";
-import { requireRole, type TenantContext } from "../context";
+import { requireUnitAccess, type TenantContext } from "../context";
 import { findUnit } from "../sources/guards";
 import { currentAt } from "./as-of";
 import { childFolders } from "./folders";
@@ -12,7 +12,7 @@ import { BrowseInput, type BrowsePage } from "./types";
  */
 export async function browse(ctx: TenantContext, raw: BrowseInput, now = new Date()): Promise<BrowsePage> {
   const input = BrowseInput.parse(raw);
-  requireRole(ctx, "viewer", "Browsing backups");
+  requireUnitAccess(ctx, "viewer", "Browsing backups", [input.unitId]);
   const path = normaliseFolder(input.path);
   const asOf = input.asOf ?? now;
   const rank = browseRank(itemVersions.kind);

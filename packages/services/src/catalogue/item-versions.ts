@@ -1,16 +1,17 @@
 import { and, asc, eq, isUuid, items, itemVersions, withTenant } from "@holdfast/db";
-import { requireRole, type TenantContext } from "../context";
+import { requireUnitAccess, unitScope, type TenantContext } from "../context";
 import { notFound } from "../errors";
 import { toItemVersion } from "./map";
 import type { ItemVersion } from "./types";
 
-/** Every version of one item, oldest first. */
+/** Every version of one item, oldest first. A self-service person sees only items of their own units. */
 export async function listItemVersions(ctx: TenantContext, itemId: string): Promise<ItemVersion[]> {
-  requireRole(ctx, "viewer", "Listing an item's versions");
+  requireUnitAccess(ctx, "viewer", "Listing an item's versions", []);
+  const scope = unitScope(ctx);
   if (!isUuid(itemId)) throw notFound("Item");
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const [item] = await tx.select().from(items).where(and(eq(items.id, itemId), eq(items.tenantId, ctx.tenantId)));
-    if (!item) throw notFound("Item");
+    if (!item || (scope && !scope.includes(item.unitId))) throw notFound("Item");
     const rows = await tx
       .select()
       .from(itemVersions)

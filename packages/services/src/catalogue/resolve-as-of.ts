@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, items, itemVersions, or, sql, withTenant } from "@holdfast/db";
 import type { SQL } from "drizzle-orm";
-import { requireRole, type TenantContext } from "../context";
+import { requireUnitAccess, type TenantContext } from "../context";
 import { findUnit } from "../sources/guards";
 import { currentAt, underFolder } from "./as-of";
 import { decodeCursor, encodeCursor, normaliseFolder, toItemVersion } from "./map";
@@ -13,7 +13,7 @@ import { ResolveAsOfInput, type ResolvedPage } from "./types";
  */
 export async function resolveAsOf(ctx: TenantContext, raw: ResolveAsOfInput): Promise<ResolvedPage> {
   const input = ResolveAsOfInput.parse(raw);
-  requireRole(ctx, "operator", "Resolving a restore selection");
+  requireUnitAccess(ctx, "operator", "Resolving a restore selection", [input.unitId]);
   const after = input.cursor ? decodeCursor(input.cursor, ["string", "string"]) : null;
   const selectors: SQL[] = [];
   if (input.itemIds?.length) selectors.push(inArray(itemVersions.itemId, input.itemIds));

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isUuid, items, itemVersions, sql, withTenant } from "@holdfast/db";
-import { requireRole, type TenantContext } from "../context";
+import { requireUnitAccess, unitScope, type TenantContext } from "../context";
 import { validation } from "../errors";
 import { decodeCursor, encodeCursor, normaliseFolder, toItemVersion } from "./map";
 import { SearchInput, type SearchPage } from "./types";
@@ -33,11 +33,16 @@ const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(
  * subject and sender through the GIN-indexed `search_tsv`; `sender` matches the sender/organiser/
  * owner address exactly or by prefix; `deletedOnly` returns the version each deleted item had
  * last. The matching ids come from `holdfast_catalogue_search` (tenant-bound definer function: under RLS the non-leakproof `@@`
- * could not use the index, ADR 0008); the rows themselves are read under RLS.
+ * could not use the index, ADR 0008); the rows themselves are read under RLS. A self-service
+ * person searches only their own units: the organisation-wide search is narrowed to them, and
+ * naming another unit is NOT_FOUND (ADR 0016).
  */
 export async function search(ctx: TenantContext, raw: SearchInput): Promise<SearchPage> {
   const input = SearchInput.parse(raw);
-  requireRole(ctx, "viewer", "Searching backups");
+  requireUnitAccess(ctx, "viewer", "Searching backups", input.unitIds ?? []);
+  const scope = unitScope(ctx);
+  if (scope?.length === 0) return { items: [], nextCursor: null };
+  const unitIds = input.unitIds?.length ? input.unitIds : scope;
   const terms = searchTerms(input.text ?? "");
   const sender = input.sender?.toLowerCase() ?? null;
   const after = input.cursor ? decodeCursor(input.cursor, ["string", "string"]) : null;
@@ -49,7 +54,7 @@ export async function search(ctx: TenantContext, raw: SearchInput): Promise<Sear
         ${terms.length > 0 ? toPrefixQuery(terms) : null}::text,
         ${sender}::text,
         ${sender !== null && FULL_ADDRESS.test(sender)},
-        ${input.unitIds?.length ? sql`${`{${input.unitIds.join(",")}}`}::uuid[]` : sql`null::uuid[]`},
+        ${unitIds?.length ? sql`${`{${unitIds.join(",")}}`}::uuid[]` : sql`null::uuid[]`},
         ${input.kinds?.length ? sql`${`{${input.kinds.join(",")}}`}::text[]` : sql`null::text[]`},
         ${folder && folder !== "/" ? folder : null}::text,
         ${input.from?.toISOString() ?? null}::timestamptz,
@@ -66,7 +71,7 @@ export async function search(ctx: TenantContext, raw: SearchInput): Promise<Sear
             .select({ v: itemVersions, deletedAt: items.deletedAt })
             .from(itemVersions)
             .innerJoin(items, eq(items.id, itemVersions.itemId))
-            .where(and(eq(itemVersions.tenantId, ctx.tenantId), inArray(itemVersions.id, ids)));
+            .where(and(eq(itemVersions.tenantId, ctx.tenantId), inArray(itemVersions.id, ids), scope ? inArray(itemVersions.unitId, [...scope]) : undefined));
     const byId = new Map(rows.map((r) => [r.v.id, r]));
     const ordered = ids.flatMap((id) => byId.get(id) ?? []);
     const page = ordered.slice(0, input.limit);

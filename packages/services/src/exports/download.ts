@@ -1,9 +1,11 @@
 // Downloading a finished export: the caller's tenant, the archive still kept, the download audited.
+// A self-service person downloads only the exports they requested (ADR 0016).
 // The bytes come from the exports store (written there by the worker), never from the vault.
 import type { Readable } from "node:stream";
 import { withTenant } from "@holdfast/db";
-import { audit, requireRole, type TenantContext } from "../context";
+import { audit, requireUnitAccess, type TenantContext } from "../context";
 import { conflict } from "../errors";
+import { ownJobsOnly } from "../jobs/scope";
 import { fileNameOf, findExportRow, isExpired } from "./map";
 import { exportsStore, type ExportsStore } from "./store";
 
@@ -21,8 +23,8 @@ export interface ExportDownload {
 }
 
 export async function openExportDownload(ctx: TenantContext, exportId: string, store: ExportsStore = exportsStore()): Promise<ExportDownload> {
-  requireRole(ctx, "operator", "Downloading an export");
-  const row = await withTenant(ctx.db, ctx.tenantId, (tx) => findExportRow(tx, ctx.tenantId, exportId));
+  requireUnitAccess(ctx, "operator", "Downloading an export", []);
+  const row = await withTenant(ctx.db, ctx.tenantId, (tx) => findExportRow(tx, ctx.tenantId, exportId, ownJobsOnly(ctx)));
   if (row.status === "queued" || row.status === "running") throw conflict(`Export ${row.id} is ${row.status}; download it once it has completed`);
   if (isExpired(row)) throw new ExportExpiredError(`Export ${row.id} expired at ${row.exportExpiresAt?.toISOString()} and its archive was deleted; request a new export`);
   if (row.status !== "completed" && row.status !== "completed_with_errors") throw conflict(`Export ${row.id} ${row.status}${row.summary ? `: ${row.summary}` : ""}; there is nothing to download`);

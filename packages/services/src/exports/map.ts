@@ -1,5 +1,6 @@
 // Export job rows as the API shows them, and the lookups every export verb shares.
 import { and, eq, inArray, isUuid, restoreJobItems, restoreJobs, sql, type RestoreJob as RestoreJobRow, type Tx } from "@holdfast/db";
+import type { SQL } from "drizzle-orm";
 import { notFound } from "../errors";
 import { iso, isoOrNull } from "../types";
 import type { Export } from "./types";
@@ -42,13 +43,16 @@ export function toExport(r: ExportRow, exported: number, now = new Date()): Expo
   };
 }
 
-/** An export job of this tenant; anything else (another tenant's, a restore, not a uuid) is 404. */
-export async function findExportRow(tx: Tx, tenantId: string, exportId: string): Promise<ExportRow> {
+/**
+ * An export job of this tenant; anything else (another tenant's, a restore, not a uuid) is 404.
+ * `only` narrows further (a self-service person's own jobs, `ownJobsOnly`).
+ */
+export async function findExportRow(tx: Tx, tenantId: string, exportId: string, only?: SQL): Promise<ExportRow> {
   if (!isUuid(exportId)) throw notFound("Export");
   const [row] = await tx
     .select()
     .from(restoreJobs)
-    .where(and(eq(restoreJobs.id, exportId), eq(restoreJobs.tenantId, tenantId), eq(restoreJobs.kind, "export")));
+    .where(and(eq(restoreJobs.id, exportId), eq(restoreJobs.tenantId, tenantId), eq(restoreJobs.kind, "export"), only));
   if (!row || row.format === null) throw notFound("Export");
   return row as ExportRow;
 }

@@ -1,14 +1,16 @@
-// Reading export jobs: one, the latest, and each item's outcome.
+// Reading export jobs: one, the latest, and each item's outcome. A self-service person sees only
+// the exports they requested (ADR 0016).
 import { and, asc, desc, eq, restoreJobItems, restoreJobs, withTenant } from "@holdfast/db";
-import { requireRole, type TenantContext } from "../context";
+import { requireUnitAccess, type TenantContext } from "../context";
+import { ownJobsOnly } from "../jobs/scope";
 import { iso } from "../types";
 import { exportedCounts, findExportRow, toExport, type ExportRow } from "./map";
 import { ListExportsInput, type Export, type ExportItemOutcome } from "./types";
 
 export async function getExport(ctx: TenantContext, exportId: string): Promise<Export> {
-  requireRole(ctx, "viewer", "Viewing an export");
+  requireUnitAccess(ctx, "viewer", "Viewing an export", []);
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
-    const row = await findExportRow(tx, ctx.tenantId, exportId);
+    const row = await findExportRow(tx, ctx.tenantId, exportId, ownJobsOnly(ctx));
     const counts = await exportedCounts(tx, ctx.tenantId, [row.id]);
     return toExport(row, counts.get(row.id) ?? 0);
   });
@@ -17,12 +19,12 @@ export async function getExport(ctx: TenantContext, exportId: string): Promise<E
 /** The organisation's exports, newest first. */
 export async function listExports(ctx: TenantContext, raw: ListExportsInput = {}): Promise<Export[]> {
   const input = ListExportsInput.parse(raw);
-  requireRole(ctx, "viewer", "Viewing exports");
+  requireUnitAccess(ctx, "viewer", "Viewing exports", []);
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const rows = (await tx
       .select()
       .from(restoreJobs)
-      .where(and(eq(restoreJobs.tenantId, ctx.tenantId), eq(restoreJobs.kind, "export")))
+      .where(and(eq(restoreJobs.tenantId, ctx.tenantId), eq(restoreJobs.kind, "export"), ownJobsOnly(ctx)))
       .orderBy(desc(restoreJobs.createdAt), desc(restoreJobs.id))
       .limit(input.limit)) as ExportRow[];
     const counts = await exportedCounts(tx, ctx.tenantId, rows.map((r) => r.id));
@@ -32,10 +34,10 @@ export async function listExports(ctx: TenantContext, raw: ListExportsInput = {}
 
 /** Every item's outcome in an export (exported, or failed with the reason), in path order. */
 export async function listExportItems(ctx: TenantContext, exportId: string, opts: { limit?: number; offset?: number } = {}): Promise<ExportItemOutcome[]> {
-  requireRole(ctx, "viewer", "Viewing an export");
+  requireUnitAccess(ctx, "viewer", "Viewing an export", []);
   const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
-    await findExportRow(tx, ctx.tenantId, exportId);
+    await findExportRow(tx, ctx.tenantId, exportId, ownJobsOnly(ctx));
     const rows = await tx
       .select({ path: restoreJobItems.path, externalId: restoreJobItems.externalId, outcome: restoreJobItems.outcome, reason: restoreJobItems.reason, at: restoreJobItems.at })
       .from(restoreJobItems)

@@ -1,8 +1,10 @@
-// Export requests: recorded by a member (operator and up) and audited; the caller then starts the
+// Export requests: recorded by a member (operator and up), or by a self-service person for their
+// own units (ADR 0016), and audited; the caller then starts the
 // `exportJob` workflow, which the worker carries out (only the worker opens the vault).
 import { and, desc, eq, gt, inArray, isNull, items, itemVersions, or, restoreJobs, sql, withTenant, type Tx } from "@holdfast/db";
-import { audit, requireRole, type TenantContext } from "../context";
+import { audit, requireUnitAccess, unitScope, type TenantContext } from "../context";
 import { notFound, validation } from "../errors";
+import { ownJobsOnly } from "../jobs/scope";
 import { findUnit } from "../sources/guards";
 import { formatsFor } from "./formats";
 import { exportedCounts, findExportRow, toExport, type ExportRow } from "./map";
@@ -37,7 +39,7 @@ async function insertExport(tx: Tx, ctx: TenantContext, values: { sourceId: stri
  */
 export async function requestExport(ctx: TenantContext, raw: RequestExportInput): Promise<Export> {
   const input = RequestExportInput.parse(raw);
-  requireRole(ctx, "operator", "Exporting data");
+  requireUnitAccess(ctx, "operator", "Exporting data", [input.unitId]);
   const asOf = new Date(input.asOf);
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const unit = await findUnit(tx, ctx.tenantId, input.unitId);
@@ -69,10 +71,11 @@ export async function requestExport(ctx: TenantContext, raw: RequestExportInput)
  */
 export async function requestItemContent(ctx: TenantContext, raw: RequestItemContentInput): Promise<{ export: Export; started: boolean }> {
   const input = RequestItemContentInput.parse(raw);
-  requireRole(ctx, "operator", "Downloading an item's content");
+  requireUnitAccess(ctx, "operator", "Downloading an item's content", []);
+  const scope = unitScope(ctx);
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const [item] = await tx.select().from(items).where(and(eq(items.id, input.itemId), eq(items.tenantId, ctx.tenantId)));
-    if (!item) throw notFound("Item");
+    if (!item || (scope && !scope.includes(item.unitId))) throw notFound("Item");
     const [version] = await tx
       .select()
       .from(itemVersions)
@@ -96,6 +99,8 @@ export async function requestItemContent(ctx: TenantContext, raw: RequestItemCon
           eq(restoreJobs.asOf, asOf),
           sql`${restoreJobs.selection} = ${JSON.stringify({ itemIds: [item.id] })}::jsonb`,
           inArray(restoreJobs.status, ["running", "completed"]),
+          // Self-service reuses only its own exports: it could not download anyone else's.
+          ownJobsOnly(ctx),
           or(isNull(restoreJobs.exportExpiresAt), gt(restoreJobs.exportExpiresAt, sql`now() + interval '10 minutes'`)),
         ),
       )
@@ -113,9 +118,9 @@ export async function requestItemContent(ctx: TenantContext, raw: RequestItemCon
 
 /** The job runner refused to start the export: it is marked failed (with why) so it does not sit queued. */
 export async function abandonExport(ctx: TenantContext, exportId: string, reason: string): Promise<void> {
-  requireRole(ctx, "operator", "Exporting data");
+  requireUnitAccess(ctx, "operator", "Exporting data", []);
   await withTenant(ctx.db, ctx.tenantId, async (tx) => {
-    await findExportRow(tx, ctx.tenantId, exportId);
+    await findExportRow(tx, ctx.tenantId, exportId, ownJobsOnly(ctx));
     const updated = await tx
       .update(restoreJobs)
       .set({ status: "failed", summary: `could not be started: ${reason}`.slice(0, 2000), finishedAt: new Date() })

@@ -1,7 +1,8 @@
 import { and, asc, backupRuns, eq, inArray, isUuid, restoreJobItems, restoreJobs, runIssues, sql, withTenant, type Tx } from "@holdfast/db";
-import { requireRole, type TenantContext } from "../context";
+import { isSelfService, requireUnitAccess, type TenantContext } from "../context";
 import { notFound } from "../errors";
 import { backupJob, restoreJob } from "./map";
+import { ownJobsOnly } from "./scope";
 import { MAX_JOB_WARNINGS, type Job, type JobWarning } from "./types";
 
 const WARNING_OUTCOMES = ["failed", "skipped"] as const;
@@ -23,13 +24,14 @@ export async function restoreCounts(tx: Tx, tenantId: string, restoreIds: string
 
 /**
  * One job by id: a backup run (its issues are its warnings) or a restore or export job (its failed
- * and skipped items are). Ids of another organisation are not found.
+ * and skipped items are). Ids of another organisation are not found; so, for a self-service
+ * person, are backups and every restore or export they did not request (ADR 0016).
  */
 export async function getJob(ctx: TenantContext, jobId: string): Promise<Job> {
-  requireRole(ctx, "viewer", "Viewing a job");
+  requireUnitAccess(ctx, "viewer", "Viewing a job", []);
   if (!isUuid(jobId)) throw notFound("Job");
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
-    const [run] = await tx.select().from(backupRuns).where(and(eq(backupRuns.id, jobId), eq(backupRuns.tenantId, ctx.tenantId)));
+    const [run] = isSelfService(ctx) ? [] : await tx.select().from(backupRuns).where(and(eq(backupRuns.id, jobId), eq(backupRuns.tenantId, ctx.tenantId)));
     if (run) {
       const issues = await tx
         .select()
@@ -46,7 +48,7 @@ export async function getJob(ctx: TenantContext, jobId: string): Promise<Job> {
       }));
       return { ...backupJob(run), warnings };
     }
-    const [job] = await tx.select().from(restoreJobs).where(and(eq(restoreJobs.id, jobId), eq(restoreJobs.tenantId, ctx.tenantId)));
+    const [job] = await tx.select().from(restoreJobs).where(and(eq(restoreJobs.id, jobId), eq(restoreJobs.tenantId, ctx.tenantId), ownJobsOnly(ctx)));
     if (!job) throw notFound("Job");
     const counts = (await restoreCounts(tx, ctx.tenantId, [job.id])).get(job.id) ?? { done: 0, warnings: 0 };
     const items = await tx

@@ -1,11 +1,12 @@
 import { and, backupRuns, desc, eq, restoreJobs, sql, withTenant } from "@holdfast/db";
 import type { SQL } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "../catalogue/map";
-import { requireRole, type TenantContext } from "../context";
+import { isSelfService, requireUnitAccess, type TenantContext } from "../context";
 import { validation } from "../errors";
 import { findSource } from "../sources/guards";
 import { restoreCounts } from "./get-job";
 import { backupJob, restoreJob } from "./map";
+import { ownJobsOnly } from "./scope";
 import { ListJobsInput, type JobListItem, type JobPage } from "./types";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -24,17 +25,20 @@ function newerFirst(a: { at: bigint; id: string }, b: { at: bigint; id: string }
 /**
  * Backups, restores and exports of the organisation (or one source), newest first. Each table is
  * read by keyset from the cursor and the two merged, so pages stay stable as new jobs arrive.
+ * A self-service person sees only the restores and exports they requested (ADR 0016).
  */
 export async function listJobs(ctx: TenantContext, raw: ListJobsInput): Promise<JobPage> {
   const input = ListJobsInput.parse(raw);
-  requireRole(ctx, "viewer", "Listing jobs");
+  requireUnitAccess(ctx, "viewer", "Listing jobs", []);
+  const selfService = isSelfService(ctx);
   const after = input.cursor ? decodeCursor(input.cursor, ["string", "string"]) : null;
   if (after && (!MICROS.test(String(after[0])) || !UUID.test(String(after[1])))) throw validation("cursor must be a cursor returned by a previous page");
   const [afterAt, afterId] = after ? [String(after[0]), String(after[1])] : [null, null];
-  const wantBackups = !input.kind || input.kind === "backup";
+  const wantBackups = !selfService && (!input.kind || input.kind === "backup");
   const wantRestores = !input.kind || input.kind !== "backup";
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
-    if (input.sourceId) await findSource(tx, ctx.tenantId, input.sourceId);
+    // Self-service: the source only narrows their own jobs; whether it exists is not theirs to learn.
+    if (input.sourceId && !selfService) await findSource(tx, ctx.tenantId, input.sourceId);
     const rows: { at: bigint; id: string; job: () => JobListItem }[] = [];
     if (wantBackups) {
       const runs = await tx
@@ -60,6 +64,7 @@ export async function listJobs(ctx: TenantContext, raw: ListJobsInput): Promise<
             eq(restoreJobs.tenantId, ctx.tenantId),
             input.sourceId ? eq(restoreJobs.sourceId, input.sourceId) : undefined,
             input.kind && input.kind !== "backup" ? eq(restoreJobs.kind, input.kind) : undefined,
+            ownJobsOnly(ctx),
             afterAt && afterId ? sql`(${restoreJobs.createdAt}, ${restoreJobs.id}) < (${atMicros(afterAt)}, ${afterId}::uuid)` : undefined,
           ),
         )

@@ -1,12 +1,14 @@
-// Restore jobs: requested by a member (operator and up), run by the worker (system actor), each
-// item's outcome recorded and shown. The selection is resolved from the catalogue as of the
-// job's time, page by page, when the job runs.
+// Restore jobs: requested by a member (operator and up) or, for their own units and back to where
+// the data came from, by a self-service person (ADR 0016); run by the worker (system actor), each
+// item's outcome recorded and shown. A self-service person sees only the restores they requested.
+// The selection is resolved from the catalogue as of the job's time, page by page, when the job runs.
 import { and, asc, eq, inArray, items, RESTORE_STATUSES, restoreJobItems, restoreJobs, sql, withTenant, type RestoreJob as RestoreJobRow } from "@holdfast/db";
 import { z } from "zod";
 import { resolveAsOf } from "../catalogue/resolve-as-of";
-import { audit, requireRole, type TenantContext } from "../context";
+import { audit, isSelfService, requireUnitAccess, type TenantContext } from "../context";
 import { conflict, forbidden, notFound, validation } from "../errors";
 import { decodeCursor, encodeCursor } from "../catalogue/map";
+import { ownJobsOnly } from "../jobs/scope";
 import { findUnit } from "../sources/guards";
 
 export const RequestRestoreInput = z.object({
@@ -64,7 +66,12 @@ export function defaultCopyFolder(asOf: Date): string {
 /** Records a restore request; the caller starts its workflow. Audited with what and where. */
 export async function requestRestore(ctx: TenantContext, raw: RequestRestoreInput): Promise<Restore> {
   const input = RequestRestoreInput.parse(raw);
-  requireRole(ctx, "operator", "Restoring data");
+  requireUnitAccess(ctx, "operator", "Restoring data", [input.unitId]);
+  // Self-service restores go back where the data came from: writing into another person's mailbox
+  // or drive is an administrator's decision.
+  if (isSelfService(ctx) && input.targetUnitId && input.targetUnitId !== input.unitId) {
+    throw forbidden("With self-service access you can restore only to the original location; restoring into another user's account needs an administrator of this organisation");
+  }
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const unit = await findUnit(tx, ctx.tenantId, input.unitId);
     const target = input.targetUnitId ? await findUnit(tx, ctx.tenantId, input.targetUnitId) : unit;
@@ -72,8 +79,12 @@ export async function requestRestore(ctx: TenantContext, raw: RequestRestoreInpu
     if (target.sourceId !== unit.sourceId) throw validation("Restoring into another organisation's source is not supported");
     if (input.itemIds?.length) {
       // Items the caller cannot see are not found; the caller's own items of another unit are a mistake to name.
+      // A self-service person sees only this unit's items, so any other item is not found.
       const wanted = [...new Set(input.itemIds)];
-      const found = await tx.select({ id: items.id, unitId: items.unitId }).from(items).where(and(eq(items.tenantId, ctx.tenantId), inArray(items.id, wanted)));
+      const found = await tx
+        .select({ id: items.id, unitId: items.unitId })
+        .from(items)
+        .where(and(eq(items.tenantId, ctx.tenantId), inArray(items.id, wanted), isSelfService(ctx) ? eq(items.unitId, unit.id) : undefined));
       const missing = wanted.find((id) => !found.some((f) => f.id === id));
       if (missing) throw notFound(`Item ${missing}`);
       const elsewhere = found.find((f) => f.unitId !== unit.id);
@@ -99,14 +110,17 @@ export async function requestRestore(ctx: TenantContext, raw: RequestRestoreInpu
   });
 }
 
-/** A restore or export job by id (the worker's verbs serve both kinds); `kind` narrows it to one. */
+/**
+ * A restore or export job by id (the worker's verbs serve both kinds); `kind` narrows it to one.
+ * For a self-service person only the jobs they requested exist.
+ */
 async function findJob(ctx: TenantContext, restoreId: string, kind?: RestoreJobRow["kind"]): Promise<RestoreJobRow> {
   if (!z.string().uuid().safeParse(restoreId).success) throw notFound("Restore");
   const [row] = await withTenant(ctx.db, ctx.tenantId, (tx) =>
     tx
       .select()
       .from(restoreJobs)
-      .where(and(eq(restoreJobs.id, restoreId), eq(restoreJobs.tenantId, ctx.tenantId), kind ? eq(restoreJobs.kind, kind) : undefined)),
+      .where(and(eq(restoreJobs.id, restoreId), eq(restoreJobs.tenantId, ctx.tenantId), kind ? eq(restoreJobs.kind, kind) : undefined, ownJobsOnly(ctx))),
   );
   if (!row) throw notFound("Restore");
   return row;
@@ -114,12 +128,12 @@ async function findJob(ctx: TenantContext, restoreId: string, kind?: RestoreJobR
 
 /** A restore job (exports are not restores: their ids are not found here). */
 export async function getRestore(ctx: TenantContext, restoreId: string): Promise<Restore> {
-  requireRole(ctx, "viewer", "Viewing a restore");
+  requireUnitAccess(ctx, "viewer", "Viewing a restore", []);
   return toRestore(await findJob(ctx, restoreId, "restore"));
 }
 
 export async function listRestoreItems(ctx: TenantContext, restoreId: string, opts: { limit?: number; offset?: number } = {}) {
-  requireRole(ctx, "viewer", "Viewing a restore");
+  requireUnitAccess(ctx, "viewer", "Viewing a restore", []);
   await findJob(ctx, restoreId, "restore");
   const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
   return withTenant(ctx.db, ctx.tenantId, (tx) =>
@@ -157,7 +171,7 @@ export type RestoreItemPage = z.infer<typeof RestoreItemPage>;
 /** Each item's outcome in a restore, in path order, a page at a time (a stable keyset cursor). */
 export async function listRestoreItemPage(ctx: TenantContext, restoreId: string, raw: ListRestoreItemsInput = {}): Promise<RestoreItemPage> {
   const input = ListRestoreItemsInput.parse(raw);
-  requireRole(ctx, "viewer", "Viewing a restore");
+  requireUnitAccess(ctx, "viewer", "Viewing a restore", []);
   await findJob(ctx, restoreId, "restore");
   const after = input.cursor ? decodeCursor(input.cursor, ["string", "string"]) : null;
   if (after && !z.string().uuid().safeParse(after[1]).success) throw validation("cursor must be a cursor returned by a previous page");
@@ -189,7 +203,8 @@ export async function listRestoreItemPage(ctx: TenantContext, restoreId: string,
  * the job ends failed with the reason, so it never sits queued with nothing behind it.
  */
 export async function failUnstartedRestore(ctx: TenantContext, restoreId: string, reason: string): Promise<void> {
-  requireRole(ctx, "operator", "Restoring data");
+  // Self-service: the job must be one they requested (findJob sees no other).
+  requireUnitAccess(ctx, "operator", "Restoring data", []);
   const job = await findJob(ctx, restoreId);
   if (job.status !== "queued") throw conflict(`${job.kind === "export" ? "Export" : "Restore"} ${restoreId} is already ${job.status}`);
   await withTenant(ctx.db, ctx.tenantId, async (tx) => {

@@ -4,6 +4,8 @@ import { findSource } from "./guards";
 import { toUnit } from "./map";
 import type { Unit } from "./types";
 
+// Member-only: listing a source's units is reached from the source pages and the sources list,
+// which self-service never sees; a self-service person lists their own units with listOwnUnits.
 export async function listUnits(ctx: TenantContext, sourceId: string): Promise<Unit[]> {
   requireRole(ctx, "viewer", "Listing units");
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {

@@ -18,6 +18,8 @@ function decodeCursor(cursor: string): Key {
   throw validation("cursor: must be a nextCursor returned by a previous page");
 }
 
+// Member-only: listing a source's units is reached from the source pages and the sources list,
+// which self-service never sees; a self-service person lists their own units with listOwnUnits.
 /** A source's units by kind and name, a page at a time (keyset: stable while units are added). */
 export async function listSourceUnits(ctx: TenantContext, sourceId: string, raw: ListSourceUnitsInput): Promise<UnitPage> {
   const input = ListSourceUnitsInput.parse(raw);
