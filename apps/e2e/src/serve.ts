@@ -155,7 +155,8 @@ await waitFor("sandbox", `${state.sandboxUrl}/_control/health`, 120_000);
 // Holdfast's Microsoft app registration, as an operator makes it for production: application
 // permissions for discovery (sites), backup and restore of every unit kind. (The sandbox's
 // built-in development client is granted mail, files and users only, which discovery outgrows.)
-const callbacks = ["127.0.0.1", "localhost"].map((h) => `http://${h}:${E2E_PORT}/api/v1/sources/consent/callback`);
+// It also signs people in ("Sign in with Microsoft", next-auth's callback).
+const callbacks = ["127.0.0.1", "localhost"].flatMap((h) => [`http://${h}:${E2E_PORT}/api/v1/sources/consent/callback`, `http://${h}:${E2E_PORT}/api/auth/callback/microsoft`]);
 const registered = await fetch(`${state.sandboxUrl}/_control/oauth-clients`, {
   method: "POST",
   headers: { "content-type": "application/json" },

@@ -259,3 +259,44 @@ export function exportsConfig(env: Env = process.env): { bucket: string; ttlDays
     secretAccessKey: own ? (e.HOLDFAST_EXPORTS_SECRET_ACCESS_KEY as string) : vault.secretAccessKey,
   };
 }
+
+/**
+ * "Sign in with Google / Microsoft": the OpenID Connect discovery documents and Holdfast's apps
+ * there, the same apps the onboarding consent uses (providerAppsConfig). Microsoft signs people in
+ * through the `organizations` endpoint (work accounts of any tenant, never personal ones). In
+ * sandbox mode both point at apps/sandbox and its development clients; in real mode a provider is
+ * offered only when its client id and secret are set, so a deployment without one still signs
+ * people in with a password.
+ */
+export function signInProvidersConfig(env: Env = process.env): {
+  google?: { wellKnown: string; clientId: string; clientSecret: string };
+  microsoft?: { wellKnown: string; clientId: string; clientSecret: string };
+} {
+  const providers = providersConfig(env);
+  if (providers.sandboxUrl) {
+    const apps = providerAppsConfig(env);
+    return {
+      google: { wellKnown: `${providers.sandboxUrl}/google/.well-known/openid-configuration`, clientId: apps.google.clientId, clientSecret: apps.google.clientSecret },
+      microsoft: { wellKnown: `${providers.sandboxUrl}/microsoft/organizations/v2.0/.well-known/openid-configuration`, clientId: apps.microsoft.clientId, clientSecret: apps.microsoft.clientSecret },
+    };
+  }
+  const optional = z.string().min(1).optional();
+  const e = parse("sign-in providers", {
+    HOLDFAST_GOOGLE_CLIENT_ID: optional,
+    HOLDFAST_GOOGLE_CLIENT_SECRET: optional,
+    HOLDFAST_MICROSOFT_CLIENT_ID: optional,
+    HOLDFAST_MICROSOFT_CLIENT_SECRET: optional,
+  }, env);
+  const pair = (idKey: string, id: string | undefined, secretKey: string, secret: string | undefined) => {
+    if (id && secret) return { clientId: id, clientSecret: secret };
+    if (id || secret) throw new ConfigError(`Invalid sign-in providers configuration: ${id ? secretKey : idKey} is not set`);
+    return undefined;
+  };
+  const google = pair("HOLDFAST_GOOGLE_CLIENT_ID", e.HOLDFAST_GOOGLE_CLIENT_ID, "HOLDFAST_GOOGLE_CLIENT_SECRET", e.HOLDFAST_GOOGLE_CLIENT_SECRET);
+  const microsoft = pair("HOLDFAST_MICROSOFT_CLIENT_ID", e.HOLDFAST_MICROSOFT_CLIENT_ID, "HOLDFAST_MICROSOFT_CLIENT_SECRET", e.HOLDFAST_MICROSOFT_CLIENT_SECRET);
+  return {
+    ...(google ? { google: { wellKnown: "https://accounts.google.com/.well-known/openid-configuration", ...google } } : {}),
+    // openid-client recognises this discovery URL and checks each ID token's issuer against its own tenant.
+    ...(microsoft ? { microsoft: { wellKnown: "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration", ...microsoft } } : {}),
+  };
+}

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard, AuthLayout } from "~/components/auth-layout";
 import { safeCallbackUrl } from "~/lib/format";
-import { currentUserId } from "~/server/auth";
+import { currentUserId, identitySignInProviders } from "~/server/auth";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -14,12 +14,17 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await currentUserId()) redirect(callbackUrl);
   const error = typeof params.error === "string" ? params.error : null;
+  const identityProviders = identitySignInProviders();
   const signUpHref = callbackUrl === "/" ? "/sign-up" : `/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}`;
   return (
     <AuthLayout>
       <AuthCard
         title="Sign in to Holdfast"
-        description="Welcome back. Use the email address and password you signed up with."
+        description={
+          identityProviders.length
+            ? "Welcome back. Use your email address and password, or your organisation's account."
+            : "Welcome back. Use the email address and password you signed up with."
+        }
         footer={
           <>
             New to Holdfast?{" "}
@@ -29,7 +34,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </>
         }
       >
-        <SignInForm callbackUrl={callbackUrl} initialError={error} />
+        <SignInForm callbackUrl={callbackUrl} initialError={error} identityProviders={identityProviders} />
       </AuthCard>
     </AuthLayout>
   );
