@@ -14,7 +14,10 @@ export default async function Home() {
   if (first) redirect(`/o/${first.id}`);
   return (
     <AuthLayout>
-      <AuthCard title="You are not in an organisation" description="You were removed from every organisation you belonged to. Ask an admin for a new invitation link, then open it while signed in.">
+      <AuthCard
+        title="You are not in an organisation"
+        description="Nothing here is yours yet. An admin can invite you: open their invitation link while signed in. If you signed in with Google or Microsoft, your own backed-up data appears here once your organisation protects your account with Holdfast and allows self-service."
+      >
         <SignOutButton variant="secondary" className="w-full" />
       </AuthCard>
     </AuthLayout>

@@ -67,6 +67,9 @@ export const AUDIT_ACTIONS: { value: string; label: string }[] = [
   { value: "member.removed", label: "Member removed" },
   { value: "api_key.created", label: "API key created" },
   { value: "api_key.revoked", label: "API key revoked" },
+  { value: "user.signed_in_with_identity", label: "Signed in with Google or Microsoft (self-service)" },
+  { value: "organization.self_service_enabled", label: "End-user self-service switched on" },
+  { value: "organization.self_service_disabled", label: "End-user self-service switched off" },
 ];
 
 export function auditActionLabel(action: string): string {

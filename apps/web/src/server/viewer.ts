@@ -21,3 +21,17 @@ export const getOrgContext = cache(async (orgId: string) => {
   }
   return { ...viewer, organization, role: organization.role };
 });
+
+/**
+ * The organisation in the URL, for pages only members may see (overview, sources, members, API keys,
+ * audit, settings). A self-service viewer gets the same 404 as a stranger (ADR 0016): these pages do
+ * not exist for them, and the services would refuse every call on them anyway.
+ */
+export const requireMemberOrg = cache(async (orgId: string) => {
+  const context = await getOrgContext(orgId);
+  if (context.organization.selfService) {
+    (await serverContext()).log.warn({ userId: context.userId, orgId, reason: "member-only page, self-service access" }, "tenant access denied");
+    notFound();
+  }
+  return context;
+});

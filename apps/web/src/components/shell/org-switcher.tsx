@@ -7,6 +7,16 @@ import { ROLE_LABEL } from "~/lib/roles";
 import { Icon } from "../icons";
 import { usePopover } from "./use-popover";
 
+/** What the viewer is there: their role, or, for self-service (not a member, ADR 0016), "your data". */
+function accessLabel(o: OrganizationMembership): string {
+  return o.selfService ? "Self-service · your data" : ROLE_LABEL[o.role];
+}
+
+/** Where switching to an organisation lands: self-service people have no overview, only their data. */
+function homeOf(o: OrganizationMembership): string {
+  return o.selfService ? `/o/${o.id}/browse` : `/o/${o.id}`;
+}
+
 export function OrgSwitcher({ organizations, currentId }: { organizations: OrganizationMembership[]; currentId: string }) {
   const { open, toggle, close, rootRef, buttonRef } = usePopover();
   const listId = useId();
@@ -27,7 +37,7 @@ export function OrgSwitcher({ organizations, currentId }: { organizations: Organ
         </span>
         <span className="min-w-0 flex-1">
           <span className="block truncate text-sm font-medium text-slate-900">{current.name}</span>
-          <span className="block text-xs text-slate-500">{ROLE_LABEL[current.role]}</span>
+          <span className="block text-xs text-slate-500">{accessLabel(current)}</span>
           <span className="sr-only">: switch organisation</span>
         </span>
         <Icon name="chevronUpDown" className="size-4 shrink-0 text-slate-400" />
@@ -39,14 +49,14 @@ export function OrgSwitcher({ organizations, currentId }: { organizations: Organ
             {organizations.map((o) => (
               <li key={o.id}>
                 <Link
-                  href={`/o/${o.id}`}
+                  href={homeOf(o)}
                   onClick={() => close()}
                   aria-current={o.id === current.id ? "true" : undefined}
                   className={cn("flex items-center gap-3 rounded-md px-3 py-2 text-sm hover:bg-slate-100", o.id === current.id && "bg-slate-50")}
                 >
                   <span className="min-w-0 flex-1">
                     <span className="block truncate font-medium text-slate-900">{o.name}</span>
-                    <span className="block text-xs text-slate-500">{ROLE_LABEL[o.role]}</span>
+                    <span className="block text-xs text-slate-500">{accessLabel(o)}</span>
                   </span>
                   {o.id === current.id ? <Icon name="check" className="size-4 text-brand-700" /> : null}
                 </Link>

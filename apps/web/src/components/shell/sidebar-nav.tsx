@@ -2,34 +2,15 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "~/lib/cn";
-import { Icon, type IconName } from "../icons";
+import { Icon } from "../icons";
+import { navItems, type NavAccess } from "./nav-items";
 
-interface NavItem {
-  label: string;
-  href: string;
-  icon: IconName;
-  exact?: boolean;
-}
-
-export function navItems(orgId: string): NavItem[] {
-  const base = `/o/${orgId}`;
-  return [
-    { label: "Overview", href: base, icon: "home", exact: true },
-    { label: "Sources", href: `${base}/sources`, icon: "database" },
-    { label: "Browse & restore", href: `${base}/browse`, icon: "search" },
-    { label: "Jobs", href: `${base}/jobs`, icon: "activity" },
-    { label: "Members", href: `${base}/members`, icon: "users" },
-    { label: "API keys", href: `${base}/api-keys`, icon: "key" },
-    { label: "Audit log", href: `${base}/audit`, icon: "audit" },
-  ];
-}
-
-export function SidebarNav({ orgId, onNavigate }: { orgId: string; onNavigate?: () => void }) {
+export function SidebarNav({ orgId, access, onNavigate }: { orgId: string; access: NavAccess; onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Console">
       <ul className="space-y-1">
-        {navItems(orgId).map((item) => {
+        {navItems(orgId, access).map((item) => {
           const active = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
           return (
             <li key={item.href}>
@@ -49,6 +30,12 @@ export function SidebarNav({ orgId, onNavigate }: { orgId: string; onNavigate?: 
           );
         })}
       </ul>
+      {access.selfService ? (
+        <p className="mt-4 flex items-start gap-2 rounded-lg bg-slate-50 px-3 py-2 text-xs text-slate-600 ring-1 ring-slate-200">
+          <Icon name="shield" className="mt-px size-4 shrink-0 text-slate-400" />
+          Self-service: your own data only
+        </p>
+      ) : null}
     </nav>
   );
 }

@@ -15,6 +15,7 @@ import {
   listItemVersions,
   listJobs,
   ListJobsInput,
+  listOwnUnits,
   listRestoreItemPage,
   ListRestoreItemsInput,
   listSnapshots,
@@ -50,6 +51,12 @@ export const catalogueRouter = router({
     .input(ById)
     .output(CatalogueUnit)
     .query(({ ctx, input }) => getUnit(ctx.tenant, input.id)),
+
+  /**
+   * The units the signed-in person owns in this organisation (self-service browse, ADR 0016), one
+   * flat list with each unit's source and last backup. Members are refused: they browse by source.
+   */
+  ownUnits: tenantProcedure.output(z.array(CatalogueUnit)).query(({ ctx }) => listOwnUnits(ctx.tenant)),
 
   /**
    * Search every version with the console's filters (text, kinds, folder, item date range,

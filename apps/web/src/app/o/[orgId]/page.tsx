@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { DashboardView } from "~/components/dashboard/dashboard-view";
 import { Icon, type IconName } from "~/components/icons";
 import { Alert } from "~/components/ui/alert";
@@ -35,6 +36,8 @@ function TeamStat({ label, value, icon, href }: { label: string; value: string |
 export default async function OverviewPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
   const { organization, role, profile } = await getOrgContext(orgId);
+  // Self-service people have no overview (it counts members, keys and every source): their home is their own data.
+  if (organization.selfService) redirect(`/o/${orgId}/browse`);
   const caller = await serverCaller();
   const admin = atLeast(role, "admin");
   const [members, invitations, apiKeys] = await Promise.all([

@@ -3,14 +3,14 @@ import { Card, PageHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { atLeast } from "~/lib/roles";
 import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
-import { getOrgContext } from "~/server/viewer";
+import { requireMemberOrg } from "~/server/viewer";
 import { ApiKeysView } from "./api-keys-view";
 
 export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { role } = await getOrgContext(orgId);
+  const { role } = await requireMemberOrg(orgId);
   const header = <PageHeader title="API keys" description="Keys let scripts and other systems use the Holdfast REST API as this organisation, with the role you choose." />;
   if (!atLeast(role, "admin")) {
     return (

@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import { Card, PageHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { atLeast } from "~/lib/roles";
-import { getOrgContext } from "~/server/viewer";
+import { requireMemberOrg } from "~/server/viewer";
 import { AuditView } from "./audit-view";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { role } = await getOrgContext(orgId);
+  const { role } = await requireMemberOrg(orgId);
   const header = (
     <PageHeader title="Audit log" description="Every sign-in, membership change and key operation in this organisation. Entries are hash-chained and cannot be edited or deleted." />
   );

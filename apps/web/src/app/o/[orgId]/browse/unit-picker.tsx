@@ -1,7 +1,8 @@
 "use client";
 // Every source's units, grouped by source, with a filter box. One list named "Units" holds them
 // all (each source a group inside it), so "the units" is one thing for keyboard and screen-reader
-// users as for the end-to-end tests.
+// users as for the end-to-end tests. A self-service person gets one flat list of their own units
+// instead (OwnUnitPicker): they have no sources to group by (ADR 0016).
 import { useQueries, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useMemo, useState } from "react";
@@ -173,6 +174,56 @@ export function UnitPicker({ orgId }: { orgId: string }) {
           <SourceGroup key={s.id} orgId={orgId} source={s} filter={filter} />
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** A self-service person's own units: one flat list named "Units", newest backup shown per unit. */
+export function OwnUnitPicker({ orgId }: { orgId: string }) {
+  const trpc = useTRPC();
+  const [filter, setFilter] = useState("");
+  const own = useQuery(trpc.catalogue.ownUnits.queryOptions({ orgId }));
+
+  if (own.isPending) {
+    return (
+      <Card>
+        <ListSkeleton rows={3} label="Loading your data" />
+      </Card>
+    );
+  }
+  if (own.isError) {
+    return (
+      <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void own.refetch()}>Try again</Button>}>
+        {errorMessage(own.error)}
+      </Alert>
+    );
+  }
+  if (own.data.length === 0) {
+    return (
+      <Card>
+        <EmptyState icon="cloud" title="No backed-up data of yours yet">
+          Your organisation backs up mailboxes, drives and calendars on a schedule. Once yours has been backed up, it appears here, ready to browse, restore or download.
+        </EmptyState>
+      </Card>
+    );
+  }
+  const shown = own.data.filter((u) => unitMatches(u, filter, UNIT_KIND_LABEL[u.kind]));
+  return (
+    <div className="space-y-4">
+      {own.data.length > 5 ? (
+        <TextField label="Filter units" type="text" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name or kind (mailbox, drive…)" className="max-w-md" autoComplete="off" />
+      ) : null}
+      <Card as="div">
+        {shown.length === 0 ? (
+          <p className="px-4 py-4 text-sm text-slate-500 sm:px-6">None of your units matches “{filter.trim()}”.</p>
+        ) : (
+          <ul aria-label="Units" className="divide-y divide-slate-100">
+            {shown.map((u) => (
+              <UnitRow key={u.id} orgId={orgId} unit={u} lastBackupAt={u.lastBackupAt ?? undefined} />
+            ))}
+          </ul>
+        )}
+      </Card>
     </div>
   );
 }

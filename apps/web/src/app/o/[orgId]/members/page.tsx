@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import { PageHeader } from "~/components/ui/card";
 import { atLeast } from "~/lib/roles";
 import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
-import { getOrgContext } from "~/server/viewer";
+import { requireMemberOrg } from "~/server/viewer";
 import { MembersView } from "./members-view";
 
 export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { role, userId } = await getOrgContext(orgId);
+  const { role, userId } = await requireMemberOrg(orgId);
   const qc = getQueryClient();
   await Promise.all([
     qc.prefetchQuery(trpc.members.list.queryOptions({ orgId })),

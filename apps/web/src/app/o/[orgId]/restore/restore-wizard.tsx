@@ -1,5 +1,5 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useState, type ReactNode } from "react";
 import type { ExportFormat, Unit } from "@holdfast/services";
@@ -154,12 +154,38 @@ function What({ state, unit, sourceName }: { state: WizardState; unit: Unit; sou
   );
 }
 
-export function RestoreWizard({ orgId, initial, canRestore, roleLabel }: { orgId: string; initial: WizardState; canRestore: boolean; roleLabel: string }) {
+/**
+ * The other active units of the same source and kind, which a member may restore into. Read only
+ * for members: a self-service restore goes back to the person's own account (ADR 0016).
+ */
+function useRestoreTargets(orgId: string, unit: Unit | undefined, enabled: boolean) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  return useQuery({
+    queryKey: ["holdfast", "restore-targets", orgId, unit?.sourceId, unit?.kind],
+    enabled: enabled && !!unit,
+    staleTime: 60_000,
+    queryFn: async (): Promise<Unit[]> => {
+      if (!unit) return [];
+      const units: Unit[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await qc.fetchQuery(trpc.sources.units.queryOptions({ orgId, id: unit.sourceId, page: { kind: unit.kind, limit: 500, ...(cursor ? { cursor } : {}) } }));
+        units.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return units;
+    },
+  });
+}
+
+export function RestoreWizard({ orgId, initial, canRestore, roleLabel, selfService = false }: { orgId: string; initial: WizardState; canRestore: boolean; roleLabel: string; selfService?: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const tz = useTimeZoneName();
-  const dir = useUnitDirectory(orgId);
-  const [state, setState] = useState<WizardState>(initial);
+  const dir = useUnitDirectory(orgId, { unitIds: [initial.unitId] });
+  // A link may ask for "another user's account"; self-service cannot restore there, so it starts at the original place.
+  const [state, setState] = useState<WizardState>(() => (selfService && initial.to === "unit" ? { ...initial, to: "original", target: null } : initial));
   const [asOfInput, setAsOfInput] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const set = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
@@ -172,9 +198,10 @@ export function RestoreWizard({ orgId, initial, canRestore, roleLabel }: { orgId
 
   const unit = dir.data?.unit(state.unitId);
   const source = dir.data?.source(unit?.sourceId);
+  const targets = useRestoreTargets(orgId, unit, !selfService);
   const siblings = useMemo(
-    () => (unit && dir.data ? dir.data.units.filter((u) => u.id !== unit.id && u.sourceId === unit.sourceId && u.kind === unit.kind && u.state === "active") : []),
-    [dir.data, unit],
+    () => (unit && targets.data ? targets.data.filter((u) => u.id !== unit.id && u.sourceId === unit.sourceId && u.kind === unit.kind && u.state === "active") : []),
+    [targets.data, unit],
   );
   const formats = unit ? exportFormatsFor(unit.kind) : [];
   const format: ExportFormat | null = state.format && formats.includes(state.format) ? state.format : (formats[0] ?? null);
@@ -301,17 +328,27 @@ export function RestoreWizard({ orgId, initial, canRestore, roleLabel }: { orgId
         </Section>
 
         <Section title="Where to">
-          <RadioGroup label="Restore to">
+          <RadioGroup label="Restore to" description={selfService ? "Self-service restores go back to your own account, or download as a file." : undefined}>
             <Radio name="to" value="original" checked={state.to === "original"} onChange={() => set({ to: "original", mode: "restore" })} label="Original location" help={`Back into ${name}, where each item was.`} />
-            <Radio
-              name="to"
-              value="unit"
-              checked={state.to === "unit"}
-              onChange={() => set({ to: "unit", mode: "restore", target: state.target ?? siblings[0]?.id ?? null })}
-              label="Another user's account"
-              disabled={siblings.length === 0}
-              help={siblings.length === 0 ? `There is no other ${UNIT_KIND_LABEL[unit.kind].toLowerCase()} in this source to restore into.` : `Into another ${UNIT_KIND_LABEL[unit.kind].toLowerCase()} of the same source, in a folder of its own.`}
-            />
+            {selfService ? null : (
+              <Radio
+                name="to"
+                value="unit"
+                checked={state.to === "unit"}
+                onChange={() => set({ to: "unit", mode: "restore", target: state.target ?? siblings[0]?.id ?? null })}
+                label="Another user's account"
+                disabled={siblings.length === 0}
+                help={
+                  targets.isPending
+                    ? "Looking for the other accounts of this source…"
+                    : targets.isError
+                      ? `The other accounts could not be listed: ${errorMessage(targets.error)}`
+                      : siblings.length === 0
+                        ? `There is no other ${UNIT_KIND_LABEL[unit.kind].toLowerCase()} in this source to restore into.`
+                        : `Into another ${UNIT_KIND_LABEL[unit.kind].toLowerCase()} of the same source, in a folder of its own.`
+                }
+              />
+            )}
             <Radio name="to" value="download" checked={state.to === "download"} onChange={() => set({ to: "download", mode: "export" })} label="Download as a file" help="An archive you download from the job's page; nothing in any account changes." />
           </RadioGroup>
           {state.to === "unit" ? (

@@ -25,7 +25,20 @@ import { useTRPC } from "~/trpc/react";
 const PAGE = 50;
 const CHECKBOX = "mt-0.5 size-4 shrink-0 rounded border-slate-300 text-brand-700 focus:ring-brand-600";
 
-function ResultRow({ orgId, v, checked, onToggle }: { orgId: string; v: ItemVersion; checked: boolean; onToggle: (on: boolean) => void }) {
+/** Which account an organisation-wide result comes from (one cached lookup per unit, shared by its rows). */
+function AccountName({ orgId, unitId }: { orgId: string; unitId: string }) {
+  const trpc = useTRPC();
+  const unit = useQuery({ ...trpc.catalogue.unit.queryOptions({ orgId, id: unitId }), staleTime: 5 * 60_000 });
+  if (!unit.data) return null;
+  return (
+    <span className="min-w-0 truncate font-medium text-slate-600" title={unit.data.displayName}>
+      <span className="sr-only">Account </span>
+      {unit.data.displayName}
+    </span>
+  );
+}
+
+function ResultRow({ orgId, v, checked, onToggle, showAccount }: { orgId: string; v: ItemVersion; checked: boolean; onToggle: (on: boolean) => void; showAccount: boolean }) {
   const name = itemDisplayName(v);
   const date = itemDate(v);
   const sender = senderOf(v);
@@ -43,6 +56,7 @@ function ResultRow({ orgId, v, checked, onToggle }: { orgId: string; v: ItemVers
             {v.supersededAt && !v.itemDeletedAt ? <Badge tone="neutral">Older version</Badge> : null}
           </p>
           <p className="mt-0.5 flex flex-wrap gap-x-4 gap-y-0.5 text-xs text-slate-500 sm:text-sm">
+            {showAccount ? <AccountName orgId={orgId} unitId={v.unitId} /> : null}
             <Link href={browseHref(orgId, v.unitId, { path: v.parentPath, asOf: v.capturedAt })} className="min-w-0 truncate hover:text-brand-700 hover:underline" title={`Open ${v.parentPath} as it was then`}>
               <span className="sr-only">In folder </span>
               {v.parentPath}
@@ -181,6 +195,7 @@ export function SearchView({ orgId, query }: { orgId: string; query: SearchQuery
                     key={v.id}
                     orgId={orgId}
                     v={v}
+                    showAccount={!query.unit}
                     checked={selected.has(v.id)}
                     onToggle={(on) => {
                       setRefusal(null);

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { PageHeader } from "~/components/ui/card";
 import { atLeast } from "~/lib/roles";
 import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
-import { getOrgContext } from "~/server/viewer";
+import { requireMemberOrg } from "~/server/viewer";
 import { ConnectSourceButton } from "./connect-button";
 import { SourcesView } from "./sources-view";
 
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Sources" };
 
 export default async function SourcesPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { role } = await getOrgContext(orgId);
+  const { role } = await requireMemberOrg(orgId);
   const canConnect = atLeast(role, "admin");
   await getQueryClient().prefetchQuery(trpc.sources.list.queryOptions({ orgId }));
   return (

@@ -11,6 +11,7 @@ import { ItemIcon, UnitIcon } from "~/components/catalogue/icons";
 import { PointInTimeDialog } from "~/components/catalogue/point-in-time-dialog";
 import { SearchForm } from "~/components/catalogue/search-form";
 import { Icon } from "~/components/icons";
+import { useOrgAccess } from "~/components/shell/org-access";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Button, ButtonLink } from "~/components/ui/button";
@@ -144,6 +145,7 @@ function ListingRow({ orgId, unitId, asOf, row, checked, onToggle }: { orgId: st
 
 export function FolderView({ orgId, unitId, path, asOf }: { orgId: string; unitId: string; path: string; asOf?: string }) {
   const trpc = useTRPC();
+  const selfService = useOrgAccess(orgId)?.selfService ?? false;
   const router = useRouter();
   const [choosing, setChoosing] = useState(false);
   const [selected, setSelected] = useState<Map<string, Row>>(new Map());
@@ -216,7 +218,7 @@ export function FolderView({ orgId, unitId, path, asOf }: { orgId: string; unitI
       <p className="mb-3">
         <Link href={`/o/${orgId}/browse`} className="inline-flex items-center gap-1 text-sm font-medium text-slate-600 hover:text-brand-700">
           <Icon name="chevronLeft" className="size-4" />
-          All accounts
+          {selfService ? "All your accounts" : "All accounts"}
         </Link>
       </p>
       <PageHeader

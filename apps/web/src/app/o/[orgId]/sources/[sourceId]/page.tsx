@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { atLeast } from "~/lib/roles";
 import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
-import { getOrgContext } from "~/server/viewer";
+import { requireMemberOrg } from "~/server/viewer";
 import { SourceView, type ConsentOutcome } from "./source-view";
 
 export const metadata: Metadata = { title: "Source" };
@@ -11,7 +11,7 @@ const OUTCOMES = new Set<ConsentOutcome>(["declined", "failed", "unavailable"]);
 export default async function SourcePage({ params, searchParams }: { params: Promise<{ orgId: string; sourceId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { orgId, sourceId } = await params;
   const query = await searchParams;
-  const { role } = await getOrgContext(orgId);
+  const { role } = await requireMemberOrg(orgId);
   // The view shows loading, not-found and error states itself; prefetching only saves a round trip.
   await getQueryClient().prefetchQuery(trpc.sources.get.queryOptions({ orgId, id: sourceId }));
   const consent = typeof query.consent === "string" && OUTCOMES.has(query.consent as ConsentOutcome) ? (query.consent as ConsentOutcome) : null;

@@ -4,14 +4,14 @@ import { Card, PageHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { atLeast } from "~/lib/roles";
 import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
-import { getOrgContext } from "~/server/viewer";
+import { requireMemberOrg } from "~/server/viewer";
 import { ConnectView } from "./connect-view";
 
 export const metadata: Metadata = { title: "Connect a source" };
 
 export default async function ConnectSourcePage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { role } = await getOrgContext(orgId);
+  const { role } = await requireMemberOrg(orgId);
   const header = (
     <PageHeader
       title="Connect a source"

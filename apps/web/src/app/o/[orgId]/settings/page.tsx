@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { PageHeader } from "~/components/ui/card";
+import { atLeast } from "~/lib/roles";
+import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
+import { requireMemberOrg } from "~/server/viewer";
+import { SelfServiceCard } from "./self-service-card";
+
+export const metadata: Metadata = { title: "Settings" };
+
+/**
+ * The organisation's settings. Members only (a self-service viewer gets a 404); every member may
+ * read them, only admins and owners change them (the service refuses anyone else as well).
+ */
+export default async function SettingsPage({ params }: { params: Promise<{ orgId: string }> }) {
+  const { orgId } = await params;
+  const { organization, role } = await requireMemberOrg(orgId);
+  const canManage = atLeast(role, "admin");
+  // The card shows its own loading and error states; prefetching only saves a round trip.
+  await getQueryClient().prefetchQuery(trpc.organization.selfService.queryOptions({ orgId }));
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description={canManage ? `How ${organization.name} works for the people it protects.` : `How ${organization.name} works for the people it protects. Only an admin or owner can change these.`}
+      />
+      <HydrateClient>
+        <div className="space-y-6">
+          <SelfServiceCard orgId={orgId} canManage={canManage} />
+        </div>
+      </HydrateClient>
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { navItems } from "./nav-items";
+
+const labels = (items: { label: string }[]) => items.map((i) => i.label);
+
+describe("navItems", () => {
+  it("gives a self-service person only their data, search and jobs, whatever role the row carries", () => {
+    for (const role of ["viewer", "owner"] as const) {
+      const items = navItems("org-1", { role, selfService: true });
+      expect(labels(items)).toEqual(["My data", "Search", "Jobs"]);
+      expect(items.map((i) => i.href)).toEqual(["/o/org-1/browse", "/o/org-1/search", "/o/org-1/jobs"]);
+    }
+  });
+
+  it("offers Settings to admins and owners only", () => {
+    expect(labels(navItems("o", { role: "viewer", selfService: false }))).not.toContain("Settings");
+    expect(labels(navItems("o", { role: "operator", selfService: false }))).not.toContain("Settings");
+    expect(navItems("o", { role: "admin", selfService: false }).find((i) => i.label === "Settings")?.href).toBe("/o/o/settings");
+    expect(labels(navItems("o", { role: "owner", selfService: false }))).toContain("Settings");
+  });
+
+  it("keeps the member sections for members", () => {
+    expect(labels(navItems("o", { role: "viewer", selfService: false }))).toEqual(["Overview", "Sources", "Browse & restore", "Jobs", "Members", "API keys", "Audit log"]);
+  });
+});
