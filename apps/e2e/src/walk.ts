@@ -5,9 +5,10 @@
 // ground truth that it is back byte for byte. The console steps follow the UI contract the
 // browse, restore and job pages are built to (names, roles, URLs); see ui/restore-*.spec.ts.
 import { createSign } from "node:crypto";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations, settled } from "./a11y";
 import { followLink, screenshotAtWidths } from "./console";
+import { E2E_BASE_URL } from "./env";
 import { control, type Json } from "./partner";
 
 // ---------------------------------------------------------------------------------------------
@@ -468,3 +469,38 @@ export function expectMicrosoftRestored(after: MicrosoftManifest, email: string,
   }
   expect(problems, "every file of the folder is back at its path with the same bytes").toEqual([]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// End-user self-service (ADR 0016).
+
+/**
+ * A person of a protected directory, in a browser of their own: "Sign in with Google|Microsoft" on
+ * the console's sign-in page → the provider's account chooser (the sandbox's) → back, signed in,
+ * on their own data (`/o/{orgId}/browse`). The caller closes the context.
+ */
+export async function signInWithDirectory(
+  browser: Browser,
+  use: { timezoneId: string; locale: string; viewport: { width: number; height: number } },
+  provider: "Google" | "Microsoft",
+  email: string,
+  orgId: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ...use, baseURL: E2E_BASE_URL });
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await settled(page);
+  await expectNoSeriousA11yViolations(page, "sign-in with the Google and Microsoft buttons");
+  await page.getByRole("button", { name: `Sign in with ${provider}` }).click();
+  await page.waitForURL((u) => !u.href.startsWith(E2E_BASE_URL), { timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: new RegExp(`wants to access your ${provider} account`) })).toBeVisible();
+  await page.getByRole("radio", { name: new RegExp(escapeRe(email), "i") }).check();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await page.waitForURL(new RegExp(`/o/${orgId}/browse$`), { timeout: 60_000 });
+  await settled(page);
+  await expect(page.getByText("Self-service: your own data only").first()).toBeVisible();
+  return { context, page };
+}
+
+/** The units the browse page lists whose row names `email` (one link per unit). */
+export const unitLinksOf = (page: Page, email: string) =>
+  page.getByRole("list", { name: "Units" }).getByRole("link").filter({ hasText: new RegExp(escapeRe(email), "i") });

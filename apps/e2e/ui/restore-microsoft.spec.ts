@@ -22,6 +22,8 @@ import {
   restoreSearchResult,
   runRestoreWizard,
   sandboxControl,
+  signInWithDirectory,
+  unitLinksOf,
   selectFolderAsOf,
   waitForBackupCompleted,
   type MicrosoftManifest,
@@ -30,7 +32,7 @@ import {
 const TIME_ZONE = "America/New_York";
 test.use({ timezoneId: TIME_ZONE, locale: "en-GB", viewport: { width: 1280, height: 900 } });
 
-test("Microsoft 365: a lost Outlook message and a lost OneDrive folder are found by search and in the as-of tree, restored, and are back byte for byte", async ({ page, request }) => {
+test("Microsoft 365: a lost Outlook message and a lost OneDrive folder are found by search and in the as-of tree, restored, and are back byte for byte", async ({ page, request, browser }) => {
   test.setTimeout(360_000);
   const { sandboxUrl } = e2eState();
   const sb = sandboxControl(request, sandboxUrl);
@@ -72,4 +74,16 @@ test("Microsoft 365: a lost Outlook message and a lost OneDrive folder are found
 
   // Microsoft's ground truth: all of it back, byte-identical.
   expectMicrosoftRestored(await sb<MicrosoftManifest>("GET", `/_control/tenants/${ms.id}/manifest`), victim, message, folder);
+
+  // Sign in with Microsoft (Entra's multi-tenant endpoint, the token's own tenant as issuer): the
+  // user lands on their own mailbox, OneDrive, calendar and contacts, and nobody else's.
+  const { context, page: me } = await signInWithDirectory(browser, { timezoneId: TIME_ZONE, locale: "en-GB", viewport: { width: 1280, height: 900 } }, "Microsoft", victim, orgId);
+  try {
+    await expect(unitLinksOf(me, victim)).toHaveCount(4, { timeout: 30_000 });
+    for (const other of ms.units.filter((u) => u.email.toLowerCase() !== victim.toLowerCase())) await expect(unitLinksOf(me, other.email)).toHaveCount(0);
+    await me.goto(`/o/${orgId}/jobs`);
+    await expect(me.getByText("No jobs yet")).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await context.close();
+  }
 });

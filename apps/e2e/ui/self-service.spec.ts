@@ -8,7 +8,7 @@
 // Settings and the user's next request is refused.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { expectNoSeriousA11yViolations, settled } from "../src/a11y";
+import { settled } from "../src/a11y";
 import { followLink, signUpInConsole } from "../src/console";
 import { E2E_BASE_URL } from "../src/env";
 import { e2eState } from "../src/tenants";
@@ -22,6 +22,8 @@ import {
   restoreSearchResult,
   runRestoreWizard,
   sandboxControl,
+  signInWithDirectory,
+  unitLinksOf,
   waitForBackupCompleted,
   type GoogleManifest,
 } from "../src/walk";
@@ -30,12 +32,7 @@ const TIME_ZONE = "Europe/Berlin";
 const CONTEXT = { timezoneId: TIME_ZONE, locale: "en-GB", viewport: { width: 1280, height: 900 } } as const;
 test.use(CONTEXT);
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** The units the browse page lists, by their owner address (one link per unit). */
-function unitLinks(page: Page, email: string) {
-  return page.getByRole("list", { name: "Units" }).getByRole("link").filter({ hasText: new RegExp(escapeRe(email), "i") });
-}
 
 /**
  * The console's "Page not found", and none of the page. A refusal by the organisation's layout
@@ -65,7 +62,7 @@ test("an ordinary user of a protected Google Workspace signs in with Google and 
   // Where the other person's mailbox lives in the console (the admin sees every unit).
   await page.goto(`/o/${orgId}/browse`);
   await settled(page);
-  const otherUnit = unitLinks(page, other).first();
+  const otherUnit = unitLinksOf(page, other).first();
   await expect(otherUnit).toBeVisible({ timeout: 30_000 });
   const otherUnitPath = new URL((await otherUnit.getAttribute("href")) ?? "", E2E_BASE_URL).pathname;
 
@@ -75,28 +72,17 @@ test("an ordinary user of a protected Google Workspace signs in with Google and 
   await page.goto(`/o/${orgId}/sources/${sourceId}`);
   await backUpNow(page, first);
 
-  // The user, in a browser of their own: "Sign in with Google" → Google's account chooser → back.
-  const ctx = await browser.newContext({ ...CONTEXT, baseURL: E2E_BASE_URL });
-  const me = await ctx.newPage();
+  // The sign-in page offers Google and Microsoft (axe on it), then the user, in a browser of their
+  // own: "Sign in with Google" → Google's account chooser → back, on "My data".
+  const { context: ctx, page: me } = await signInWithDirectory(browser, CONTEXT, "Google", user, orgId);
   try {
-    await me.goto("/sign-in");
-    await expectNoSeriousA11yViolations(me, "sign-in with the Google and Microsoft buttons");
-    await me.getByRole("button", { name: "Sign in with Google" }).click();
-    await me.waitForURL((u) => !u.href.startsWith(E2E_BASE_URL), { timeout: 30_000 });
-    await expect(me.getByRole("heading", { name: /wants to access your Google account/ })).toBeVisible();
-    await me.getByRole("radio", { name: new RegExp(escapeRe(user)) }).check();
-    await me.getByRole("button", { name: "Allow" }).click();
-
-    // Their own data, nothing else: the overview sends them to "My data".
-    await me.waitForURL(new RegExp(`/o/${orgId}/browse$`), { timeout: 60_000 });
-    await settled(me);
     const nav = me.getByRole("navigation").filter({ has: me.getByRole("link", { name: "My data" }) }).first();
     await expect(nav.getByRole("link", { name: "My data" })).toBeVisible();
     for (const memberOnly of ["Sources", "Members", "API keys", "Audit log", "Settings"]) await expect(nav.getByRole("link", { name: memberOnly })).toHaveCount(0);
     await expect(me.getByText("Self-service: your own data only").first()).toBeVisible();
-    await expect(unitLinks(me, user).first()).toBeVisible({ timeout: 30_000 });
-    await expect(unitLinks(me, other)).toHaveCount(0);
-    await expect(unitLinks(me, google.adminEmail)).toHaveCount(0);
+    await expect(unitLinksOf(me, user).first()).toBeVisible({ timeout: 30_000 });
+    await expect(unitLinksOf(me, other)).toHaveCount(0);
+    await expect(unitLinksOf(me, google.adminEmail)).toHaveCount(0);
     await checkAndShoot(me, "self-service-my-data");
 
     // Found by search among deleted items, restored to their own mailbox.
