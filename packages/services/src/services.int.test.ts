@@ -22,20 +22,13 @@ import {
   type DomainError,
   type TenantContext,
 } from "./index";
+import { codeOf } from "./test-support";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
 let t: TestDatabase;
 const password = "a long enough password";
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return (err as DomainError).code ?? String(err);
-  }
-  return "resolved";
-}
 
 async function newTenant(label: string) {
   const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;

@@ -22,25 +22,15 @@ import {
   startRun,
   syncDiscoveredUnits,
   systemContext,
-  type DomainError,
   type RecordVersionInput,
   type TenantContext,
 } from "../index";
+import { codeOf } from "../test-support";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
 let t: TestDatabase;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    // Boundary schemas throw ZodError, which every transport maps to a validation error.
-    if ((err as Error).name === "ZodError") return "VALIDATION";
-    return (err as DomainError).code ?? String(err);
-  }
-  return "resolved";
-}
 
 /** Drizzle wraps driver errors; the server's own message is the cause. */
 async function serverError(p: Promise<unknown>): Promise<string> {

@@ -46,20 +46,12 @@ import {
   type RecordVersionInput,
   type TenantContext,
 } from "../index";
+import { codeOf } from "../test-support";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
 let t: TestDatabase;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if ((err as Error).name === "ZodError") return "VALIDATION";
-    return (err as DomainError).code ?? String(err);
-  }
-  return "resolved";
-}
 
 const T1 = new Date("2026-02-01T08:00:00Z");
 const sha = (c: string) => c.repeat(64);
