@@ -20,8 +20,6 @@ const config: NextConfig = {
     cfg.resolve.extensionAlias = { ...cfg.resolve.extensionAlias, ".js": [".ts", ".js"] };
     return cfg;
   },
-  // `pnpm lint` runs ESLint with the shared preset; the build does not repeat it.
-  eslint: { ignoreDuringBuilds: true },
   headers: () =>
     Promise.resolve([
       { source: "/:path*", headers: securityHeaders },

@@ -46,9 +46,11 @@ export async function fitsViewport(page: Page): Promise<boolean> {
 
 /**
  * Follows a link as a person would (a click, or Enter when `key`), once the page has hydrated.
- * Next 15's router can drop a navigation started in the instant of hydration on a busy machine
- * (vercel/next.js#98305, fixed in Next 16): if the URL has not changed after 15 s the test says
- * so in its annotations and follows the link again, as a person clicking twice would.
+ * Next 15's router could drop a navigation started in the instant of hydration on a busy machine
+ * (vercel/next.js#98305). The console runs Next 16, where that is fixed (ADR 0017); the guard
+ * stays: if the URL has not changed after 15 s the test records a `navigation-retried`
+ * annotation (so a regression shows in the report) and follows the link again, as a person
+ * clicking twice would.
  */
 export async function followLink(page: Page, link: Locator, url: RegExp, how: "click" | "enter" = "click"): Promise<void> {
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });

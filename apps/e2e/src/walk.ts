@@ -367,7 +367,13 @@ export async function selectFolderAsOf(page: Page, orgId: string, opts: { email:
   const dialog = page.getByRole("dialog", { name: "Choose a point in time" });
   await expect(dialog).toBeVisible();
   const day = dialog.getByRole("button", { name: dayName(opts.snapshotBefore, opts.timeZone) });
-  for (let i = 0; i < 2 && !(await day.isVisible()); i++) await dialog.getByRole("button", { name: "Previous month" }).click();
+  // The month's calendar renders once the snapshots are read; only then is a day's absence meaningful.
+  await expect(dialog.getByRole("table").first()).toBeVisible({ timeout: 30_000 });
+  for (let i = 0; i < 2 && !(await day.isVisible()); i++) {
+    const previous = dialog.getByRole("button", { name: "Previous month" });
+    await expect(previous, "the backup's day is in an earlier month").toBeEnabled();
+    await previous.click();
+  }
   await expect(day).toBeEnabled();
   await day.click();
   const snapshots = dialog.getByRole("button", { name: /^Backup at \d{1,2}:\d{2}(:\d{2})?/ });
