@@ -355,6 +355,11 @@ export function senderOf(v: Pick<ItemVersion, "kind" | "metadata">): string | un
   return personOf(m.lastModifiedBy) ?? personOf(m.createdBy) ?? str(m.owner);
 }
 
+/** What the person `senderOf` names is to the item: "From" (mail), "Organiser" (events), else "Owner". */
+export function senderRole(kind: ItemVersion["kind"]): "From" | "Organiser" | "Owner" {
+  return kind === "message" ? "From" : kind === "event" ? "Organiser" : "Owner";
+}
+
 /** The item's own date: when a mail was sent/received, a file modified, an event last changed. */
 export function itemDate(v: Pick<ItemVersion, "modifiedAt" | "metadata">): string | undefined {
   const m: Meta = v.metadata;

@@ -2,35 +2,29 @@
 // words, tones, numbers and URLs only. What a job is and does comes from the services through tRPC.
 import type { ExportFormat, JobKind, RestoreItem, Unit } from "@holdfast/services";
 import { formatsFor } from "@holdfast/services/export-formats";
-import type { Tone } from "./sources";
+import { isRunning, lookUpStatus, RUN_STATUS, type StatusLook } from "./sources";
 
 // ---- status and outcome words -----------------------------------------------------------------
 
 /** The six words the job page shows (the e2e suite reads them); backup-only statuses fold in. */
-export const JOB_STATUS: Record<string, { label: string; tone: Tone }> = {
+export const JOB_STATUS: Record<string, StatusLook> = {
+  ...RUN_STATUS,
   queued: { label: "Queued", tone: "neutral" },
   pending: { label: "Queued", tone: "neutral" },
-  running: { label: "Running", tone: "info" },
-  completed: { label: "Completed", tone: "success" },
   // A backup that missed some items did not capture everything: the same word as a restore's.
   completed_with_warnings: { label: "Completed with errors", tone: "warning" },
-  completed_with_errors: { label: "Completed with errors", tone: "warning" },
-  failed: { label: "Failed", tone: "danger" },
-  cancelled: { label: "Cancelled", tone: "neutral" },
 };
 
-export function jobStatus(status: string): { label: string; tone: Tone } {
-  return JOB_STATUS[status] ?? { label: status, tone: "neutral" };
+export function jobStatus(status: string): StatusLook {
+  return lookUpStatus(JOB_STATUS, status);
 }
 
-/** Still going: polled until it is not. */
-export function isActive(status: string): boolean {
-  return status === "queued" || status === "pending" || status === "running";
-}
+/** Still going (queued or running): polled until it is not. The same test as a backup run's. */
+export const isActive = isRunning;
 
 export type ItemOutcome = RestoreItem["outcome"];
 
-export const OUTCOME: Record<ItemOutcome, { label: string; tone: Tone }> = {
+export const OUTCOME: Record<ItemOutcome, StatusLook> = {
   created: { label: "Restored", tone: "success" },
   replaced: { label: "Replaced", tone: "info" },
   copied: { label: "Copied", tone: "info" },

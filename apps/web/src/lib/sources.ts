@@ -37,7 +37,18 @@ export const UNIT_KIND_LABEL: Record<Unit["kind"], string> = {
   "s3-bucket": "S3 bucket",
 };
 
-export const RUN_STATUS: Record<string, { label: string; tone: Tone }> = {
+/** A status word as shown: its label and badge tone. */
+export interface StatusLook {
+  label: string;
+  tone: Tone;
+}
+
+/** Looks a status up in `table`; one it does not know yet shows as itself, in a neutral tone. */
+export function lookUpStatus(table: Record<string, StatusLook>, status: string): StatusLook {
+  return table[status] ?? { label: status, tone: "neutral" };
+}
+
+export const RUN_STATUS: Record<string, StatusLook> = {
   running: { label: "Running", tone: "info" },
   completed: { label: "Completed", tone: "success" },
   completed_with_warnings: { label: "Completed with warnings", tone: "warning" },
@@ -46,7 +57,7 @@ export const RUN_STATUS: Record<string, { label: string; tone: Tone }> = {
   cancelled: { label: "Cancelled", tone: "neutral" },
 };
 
-export const runStatus = (status: string) => RUN_STATUS[status] ?? { label: status, tone: "neutral" as const };
+export const runStatus = (status: string) => lookUpStatus(RUN_STATUS, status);
 export const isRunning = (status: string) => status === "running" || status === "pending" || status === "queued";
 
 const BYTE_UNITS = ["B", "KB", "MB", "GB", "TB", "PB"];

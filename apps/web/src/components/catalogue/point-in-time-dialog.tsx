@@ -3,16 +3,17 @@
 // the viewer's time zone. Days with a backup are buttons; choosing one lists that day's backups.
 // Snapshots arrive newest first, a page at a time; older pages load as the viewer goes back.
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 import { cn } from "~/lib/cn";
 import { dayKey, dayLabel, groupByDay, monthGrid, monthLabel, monthOf, shiftMonth, snapshotLabels, zonedDayStart, type MonthRef } from "~/lib/catalogue";
-import { errorMessage } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import { Icon } from "../icons";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { LocalTime, useTimeZoneName } from "../ui/local-time";
+import { RetryAlert } from "../ui/retry-alert";
 import { Spinner } from "../ui/spinner";
+import { useModalDialog } from "../ui/use-modal-dialog";
 
 const PAGE = 200;
 const WEEKDAYS = [
@@ -45,16 +46,9 @@ export function PointInTimeDialog({
   onLatest: () => void;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const titleId = useId();
   const monthId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   return (
     <dialog
@@ -126,9 +120,7 @@ function Calendar({ orgId, unitId, asOf, monthId, onChoose }: { orgId: string; u
   }
   if (snapshots.isError) {
     return (
-      <Alert tone="danger" className="mt-4" actions={<Button variant="secondary" size="sm" onClick={() => void snapshots.refetch()}>Try again</Button>}>
-        {errorMessage(snapshots.error)}
-      </Alert>
+      <RetryAlert error={snapshots.error} onRetry={() => void snapshots.refetch()} className="mt-4" />
     );
   }
   if (times.length === 0) {

@@ -28,6 +28,16 @@ function Tile({ label, value, hint, icon, tone = "neutral" }: { label: string; v
   );
 }
 
+/** `12 of 14`, the total smaller. */
+function OfTotal({ n, total }: { n: number; total: number }) {
+  return (
+    <>
+      {formatCount(n)}
+      <span className="text-base font-normal text-slate-500"> of {formatCount(total)}</span>
+    </>
+  );
+}
+
 /** Sources protected, units protected, oldest recovery point, protected data. */
 export function Headline({ summary }: { summary: DashboardSummary }) {
   const { totals } = summary;
@@ -39,24 +49,14 @@ export function Headline({ summary }: { summary: DashboardSummary }) {
         label="Sources protected"
         icon="cloud"
         tone={totals.sources.attention > 0 ? "danger" : "neutral"}
-        value={
-          <>
-            {formatCount(totals.sources.protected)}
-            <span className="text-base font-normal text-slate-500"> of {formatCount(totals.sources.total)}</span>
-          </>
-        }
+        value={<OfTotal n={totals.sources.protected} total={totals.sources.total} />}
         hint={totals.sources.attention > 0 ? `${formatCount(totals.sources.attention)} need${totals.sources.attention === 1 ? "s" : ""} attention` : "All connected sources are backed up"}
       />
       <Tile
         label="Units protected"
         icon="users"
         tone={totals.units.failing > 0 ? "warning" : "neutral"}
-        value={
-          <>
-            {formatCount(totals.units.protected)}
-            <span className="text-base font-normal text-slate-500"> of {formatCount(totals.units.total)}</span>
-          </>
-        }
+        value={<OfTotal n={totals.units.protected} total={totals.units.total} />}
         hint={
           [totals.units.failing > 0 ? `${formatCount(totals.units.failing)} without a recent backup` : null, totals.units.pending > 0 ? `${formatCount(totals.units.pending)} waiting for a first backup` : null]
             .filter(Boolean)

@@ -1,24 +1,18 @@
 "use client";
 import { usePathname } from "next/navigation";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Icon, Logo } from "../icons";
+import { useModalDialog } from "../ui/use-modal-dialog";
 
 /** The sidebar as a modal drawer below the lg breakpoint. */
 export function MobileNav({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const pathname = usePathname();
 
   useEffect(() => {
     setOpen(false);
   }, [pathname]);
-
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
 
   return (
     <>

@@ -1,11 +1,10 @@
 "use client";
 import Link from "next/link";
-import { useId } from "react";
 import type { OrganizationMembership } from "@holdfast/services";
 import { cn } from "~/lib/cn";
 import { ROLE_LABEL } from "~/lib/roles";
 import { Icon } from "../icons";
-import { usePopover } from "./use-popover";
+import { Popover } from "./popover";
 
 /** What the viewer is there: their role, or, for self-service (not a member, ADR 0016), "your data". */
 function accessLabel(o: OrganizationMembership): string {
@@ -18,32 +17,28 @@ function homeOf(o: OrganizationMembership): string {
 }
 
 export function OrgSwitcher({ organizations, currentId }: { organizations: OrganizationMembership[]; currentId: string }) {
-  const { open, toggle, close, rootRef, buttonRef } = usePopover();
-  const listId = useId();
   const current = organizations.find((o) => o.id === currentId) ?? organizations[0];
   if (!current) return null;
   return (
-    <div ref={rootRef} className="relative">
-      <button
-        ref={buttonRef}
-        type="button"
-        onClick={toggle}
-        aria-expanded={open}
-        aria-controls={listId}
-        className="flex w-full items-center gap-3 rounded-lg bg-white px-3 py-2 text-left shadow-sm ring-1 ring-slate-200 hover:bg-slate-50"
-      >
-        <span aria-hidden="true" className="flex size-8 shrink-0 items-center justify-center rounded-md bg-brand-100 text-sm font-semibold text-brand-800">
-          {current.name.slice(0, 1).toUpperCase()}
-        </span>
-        <span className="min-w-0 flex-1">
-          <span className="block truncate text-sm font-medium text-slate-900">{current.name}</span>
-          <span className="block text-xs text-slate-500">{accessLabel(current)}</span>
-          <span className="sr-only">: switch organisation</span>
-        </span>
-        <Icon name="chevronUpDown" className="size-4 shrink-0 text-slate-400" />
-      </button>
-      {open ? (
-        <div id={listId} className="absolute inset-x-0 top-full z-30 mt-2 rounded-lg bg-white p-1 shadow-lg ring-1 ring-slate-200">
+    <Popover
+      buttonClassName="flex w-full items-center gap-3 rounded-lg bg-white px-3 py-2 text-left shadow-sm ring-1 ring-slate-200 hover:bg-slate-50"
+      panelClassName="absolute inset-x-0 top-full z-30 mt-2 rounded-lg bg-white p-1 shadow-lg ring-1 ring-slate-200"
+      button={
+        <>
+          <span aria-hidden="true" className="flex size-8 shrink-0 items-center justify-center rounded-md bg-brand-100 text-sm font-semibold text-brand-800">
+            {current.name.slice(0, 1).toUpperCase()}
+          </span>
+          <span className="min-w-0 flex-1">
+            <span className="block truncate text-sm font-medium text-slate-900">{current.name}</span>
+            <span className="block text-xs text-slate-500">{accessLabel(current)}</span>
+            <span className="sr-only">: switch organisation</span>
+          </span>
+          <Icon name="chevronUpDown" className="size-4 shrink-0 text-slate-400" />
+        </>
+      }
+    >
+      {(close) => (
+        <>
           <p className="px-3 pt-2 pb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Your organisations</p>
           <ul className="max-h-72 overflow-y-auto">
             {organizations.map((o) => (
@@ -63,8 +58,8 @@ export function OrgSwitcher({ organizations, currentId }: { organizations: Organ
               </li>
             ))}
           </ul>
-        </div>
-      ) : null}
-    </div>
+        </>
+      )}
+    </Popover>
   );
 }

@@ -1,8 +1,10 @@
 "use client";
 // A modal confirmation on the native <dialog>: focus is trapped and Escape cancels for free.
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
+import { errorMessage } from "~/lib/errors";
 import { Alert } from "./alert";
 import { Button } from "./button";
+import { useModalDialog } from "./use-modal-dialog";
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -16,17 +18,25 @@ export interface ConfirmDialogProps {
   onCancel: () => void;
 }
 
+/**
+ * The dialog's `pending`, `error` and `onCancel` for confirming one mutation: cancelling calls
+ * `onClose` and resets the mutation, so its error does not greet the next confirmation.
+ */
+export function mutationDialogProps(mutation: { isPending: boolean; error: unknown; reset: () => void }, onClose: () => void): Pick<ConfirmDialogProps, "pending" | "error" | "onCancel"> {
+  return {
+    pending: mutation.isPending,
+    error: mutation.error ? errorMessage(mutation.error) : null,
+    onCancel: () => {
+      onClose();
+      mutation.reset();
+    },
+  };
+}
+
 export function ConfirmDialog({ open, title, children, confirmLabel, tone = "danger", pending = false, error, onConfirm, onCancel }: ConfirmDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const titleId = useId();
   const bodyId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   return (
     <dialog

@@ -30,3 +30,14 @@ export function useTimeZoneName(): string {
   const client = useIsClient();
   return client ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
 }
+
+/** ` · finished 3 May 2026, 10:09` after other text, or nothing while there is no such time. */
+export function TimeSuffix({ prefix, iso, mode }: { prefix: string; iso: string | null | undefined; mode?: "datetime" | "date" | "relative" }) {
+  if (!iso) return null;
+  return (
+    <>
+      {prefix}
+      <LocalTime iso={iso} mode={mode} />
+    </>
+  );
+}

@@ -1,18 +1,18 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import type { ApiKey, Role } from "@holdfast/services";
 import { Icon } from "~/components/icons";
 import { Alert } from "~/components/ui/alert";
 import { Badge, RoleBadge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
-import { ConfirmDialog } from "~/components/ui/confirm-dialog";
-import { CopyButton } from "~/components/ui/copy-button";
+import { ConfirmDialog, mutationDialogProps } from "~/components/ui/confirm-dialog";
 import { EmptyState } from "~/components/ui/empty-state";
 import { SelectField, TextField } from "~/components/ui/field";
 import { LocalTime } from "~/components/ui/local-time";
-import { ListSkeleton } from "~/components/ui/spinner";
+import { QueryStates } from "~/components/ui/query-states";
+import { ShownOnceField } from "~/components/ui/shown-once-field";
 import { formText } from "~/lib/form";
 import { errorMessage, fieldErrorsOf } from "~/lib/errors";
 import { assignableRoles, ROLE_DESCRIPTION, ROLE_LABEL } from "~/lib/roles";
@@ -32,7 +32,6 @@ function keyStatus(k: ApiKey): { label: string; tone: "success" | "neutral" | "d
 }
 
 function NewKey({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
-  const id = useId();
   return (
     <div>
       <Alert
@@ -45,19 +44,7 @@ function NewKey({ name, secret, onDone }: { name: string; secret: string; onDone
         }
       >
         <p>This is the only time the full key is shown. Holdfast stores only a hash of it, so it cannot be shown again. Keep it in a secret manager, not in code.</p>
-        <div className="mt-3 flex flex-col gap-2 sm:flex-row">
-          <label htmlFor={id} className="sr-only">
-            New API key
-          </label>
-          <input
-            id={id}
-            readOnly
-            value={secret}
-            onFocus={(e) => e.currentTarget.select()}
-            className="h-10 min-w-0 flex-1 rounded-lg border-0 bg-white px-3 font-mono text-xs text-slate-900 ring-1 ring-amber-300 ring-inset"
-          />
-          <CopyButton value={secret} label="Copy key" fallbackInputId={id} />
-        </div>
+        <ShownOnceField label="New API key" value={secret} copyLabel="Copy key" tone="warning" />
       </Alert>
     </div>
   );
@@ -134,68 +121,65 @@ export function ApiKeysView({ orgId, myRole }: { orgId: string; myRole: Role }) 
 
       <Card aria-labelledby="keys-heading">
         <CardHeader id="keys-heading" title="Keys" description="Revoked keys stay listed so the audit log keeps its references." />
-        {keys.isPending ? (
-          <ListSkeleton rows={2} label="Loading API keys" />
-        ) : keys.isError ? (
-          <div className="p-4 sm:p-6">
-            <Alert tone="danger">{errorMessage(keys.error)}</Alert>
-          </div>
-        ) : keys.data.length === 0 ? (
-          <EmptyState icon="key" title="No API keys yet">
-            Create one above to use the REST API from scripts, CI or your SIEM.
-          </EmptyState>
-        ) : (
-          <ul aria-label="API keys" className="divide-y divide-slate-100">
-            {keys.data.map((k) => {
-              const status = keyStatus(k);
-              return (
-                <li key={k.id} className="flex flex-wrap items-center gap-x-4 gap-y-3 px-4 py-4 sm:px-6">
-                  <div className="min-w-0 flex-1 basis-56">
-                    <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
-                      <span className="truncate">{k.name}</span>
-                      <Badge tone={status.tone}>{status.label}</Badge>
-                    </p>
-                    <p className="mt-0.5 text-sm text-slate-500">
-                      <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs text-slate-700">hf_{k.prefix}_…</code> · created <LocalTime iso={k.createdAt} mode="date" />
-                      {" · "}
-                      {k.lastUsedAt ? (
-                        <>
-                          last used <LocalTime iso={k.lastUsedAt} mode="relative" />
-                        </>
-                      ) : (
-                        "never used"
-                      )}
-                      {k.expiresAt && !k.revokedAt ? (
-                        <>
-                          {" · "}
-                          {status.label === "Expired" ? "expired" : "expires"} <LocalTime iso={k.expiresAt} mode="date" />
-                        </>
-                      ) : null}
-                    </p>
-                  </div>
-                  <RoleBadge role={k.role} />
-                  {k.revokedAt ? null : (
-                    <Button variant="secondary" size="sm" onClick={() => setTarget(k)} aria-label={`Revoke ${k.name}`}>
-                      Revoke
-                    </Button>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-        )}
+        <QueryStates
+          query={keys}
+          loading="Loading API keys"
+          rows={2}
+          isEmpty={(list) => list.length === 0}
+          empty={
+            <EmptyState icon="key" title="No API keys yet">
+              Create one above to use the REST API from scripts, CI or your SIEM.
+            </EmptyState>
+          }
+        >
+          {(list) => (
+            <ul aria-label="API keys" className="divide-y divide-slate-100">
+              {list.map((k) => {
+                const status = keyStatus(k);
+                return (
+                  <li key={k.id} className="flex flex-wrap items-center gap-x-4 gap-y-3 px-4 py-4 sm:px-6">
+                    <div className="min-w-0 flex-1 basis-56">
+                      <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
+                        <span className="truncate">{k.name}</span>
+                        <Badge tone={status.tone}>{status.label}</Badge>
+                      </p>
+                      <p className="mt-0.5 text-sm text-slate-500">
+                        <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs text-slate-700">hf_{k.prefix}_…</code> · created <LocalTime iso={k.createdAt} mode="date" />
+                        {" · "}
+                        {k.lastUsedAt ? (
+                          <>
+                            last used <LocalTime iso={k.lastUsedAt} mode="relative" />
+                          </>
+                        ) : (
+                          "never used"
+                        )}
+                        {k.expiresAt && !k.revokedAt ? (
+                          <>
+                            {" · "}
+                            {status.label === "Expired" ? "expired" : "expires"} <LocalTime iso={k.expiresAt} mode="date" />
+                          </>
+                        ) : null}
+                      </p>
+                    </div>
+                    <RoleBadge role={k.role} />
+                    {k.revokedAt ? null : (
+                      <Button variant="secondary" size="sm" onClick={() => setTarget(k)} aria-label={`Revoke ${k.name}`}>
+                        Revoke
+                      </Button>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </QueryStates>
       </Card>
 
       <ConfirmDialog
         open={target !== null}
         title={`Revoke “${target?.name ?? ""}”?`}
         confirmLabel="Revoke key"
-        pending={revoke.isPending}
-        error={revoke.error ? errorMessage(revoke.error) : null}
-        onCancel={() => {
-          setTarget(null);
-          revoke.reset();
-        }}
+        {...mutationDialogProps(revoke, () => setTarget(null))}
         onConfirm={() => target && revoke.mutate({ orgId, id: target.id })}
       >
         <p>Anything using this key will get 401 Unauthorized from its next request. This cannot be undone.</p>

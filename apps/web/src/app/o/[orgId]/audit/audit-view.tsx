@@ -2,15 +2,14 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import type { AuditEvent, Member } from "@holdfast/services";
-import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { Button } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { SelectField } from "~/components/ui/field";
+import { FilterBar } from "~/components/ui/filter-bar";
+import { LoadMoreFooter, showing } from "~/components/ui/list-footer";
 import { LocalTime, useTimeZoneName } from "~/components/ui/local-time";
-import { ListSkeleton } from "~/components/ui/spinner";
-import { errorMessage } from "~/lib/errors";
+import { QueryStates } from "~/components/ui/query-states";
 import { AUDIT_ACTIONS, auditActionLabel } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 
@@ -86,7 +85,7 @@ export function AuditView({ orgId }: { orgId: string }) {
 
   return (
     <Card>
-      <div className="flex flex-wrap items-end justify-between gap-4 border-b border-slate-100 px-4 py-4 sm:px-6">
+      <FilterBar>
         <SelectField label="Action" name="action" value={action} onChange={(e) => setAction(e.target.value)} className="w-full sm:w-72">
           <option value="">All actions</option>
           {AUDIT_ACTIONS.map((a) => (
@@ -95,91 +94,78 @@ export function AuditView({ orgId }: { orgId: string }) {
             </option>
           ))}
         </SelectField>
-        <p className="text-sm text-slate-500">
-          Times shown in <span className="font-medium text-slate-700">{tz}</span>, newest first
-        </p>
-      </div>
+      </FilterBar>
 
-      {events.isPending ? (
-        <ListSkeleton rows={5} label="Loading audit events" />
-      ) : events.isError ? (
-        <div className="p-4 sm:p-6">
-          <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void events.refetch()}>Try again</Button>}>
-            {errorMessage(events.error)}
-          </Alert>
-        </div>
-      ) : items.length === 0 ? (
-        <EmptyState icon="audit" title={action ? "No events of this kind" : "No events yet"}>
-          {action ? "Try another action, or show all actions." : "Activity in this organisation will appear here."}
-        </EmptyState>
-      ) : (
-        <>
-          <div className="relative overflow-x-auto">
-            <table className="w-full min-w-[40rem] text-left text-sm" aria-describedby={captionId}>
-              <caption id={captionId} className="sr-only">
-                Audit events, newest first, times in {tz}
-              </caption>
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="px-4 py-3 sm:pl-6">
-                    Time
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Action
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Actor
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Target
-                  </th>
-                  <th scope="col" className="px-4 py-3 sm:pr-6">
-                    <span className="sr-only">Details</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 align-top">
-                {items.map((e) => {
-                  const actor = actorLabel(e, people);
-                  return (
-                    <tr key={e.id} className="hover:bg-slate-50/60">
-                      <td className="px-4 py-3 whitespace-nowrap text-slate-700 sm:pl-6">
-                        <LocalTime iso={e.occurredAt} seconds />
-                      </td>
-                      <td className="px-4 py-3">
-                        <span className="block font-medium text-slate-900">{auditActionLabel(e.action)}</span>
-                        <Badge className="mt-1 font-mono">{e.action}</Badge>
-                      </td>
-                      <td className="px-4 py-3">
-                        <span className="block max-w-56 truncate text-slate-900">{actor.primary}</span>
-                        {actor.secondary ? <span className="block max-w-56 truncate text-xs text-slate-500">{actor.secondary}</span> : null}
-                      </td>
-                      <td className="px-4 py-3 text-slate-700">
-                        <span className="block max-w-56 truncate">{targetLabel(e, people)}</span>
-                      </td>
-                      <td className="px-4 py-3 sm:pr-6">
-                        <Details e={e} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <div className="flex items-center justify-between gap-4 border-t border-slate-100 px-4 py-4 sm:px-6">
-            <p className="text-sm text-slate-500" aria-live="polite">
-              Showing {items.length} {items.length === 1 ? "event" : "events"}
-            </p>
-            {events.hasNextPage ? (
-              <Button variant="secondary" onClick={() => void events.fetchNextPage()} loading={events.isFetchingNextPage}>
-                Load more
-              </Button>
-            ) : (
-              <p className="text-sm text-slate-500">End of log</p>
-            )}
-          </div>
-        </>
-      )}
+      <QueryStates
+        query={events}
+        loading="Loading audit events"
+        rows={5}
+        retry
+        isEmpty={() => items.length === 0}
+        empty={
+          <EmptyState icon="audit" title={action ? "No events of this kind" : "No events yet"}>
+            {action ? "Try another action, or show all actions." : "Activity in this organisation will appear here."}
+          </EmptyState>
+        }
+      >
+        {() => (
+          <>
+            <div className="relative overflow-x-auto">
+              <table className="w-full min-w-[40rem] text-left text-sm" aria-describedby={captionId}>
+                <caption id={captionId} className="sr-only">
+                  Audit events, newest first, times in {tz}
+                </caption>
+                <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
+                  <tr>
+                    <th scope="col" className="px-4 py-3 sm:pl-6">
+                      Time
+                    </th>
+                    <th scope="col" className="px-4 py-3">
+                      Action
+                    </th>
+                    <th scope="col" className="px-4 py-3">
+                      Actor
+                    </th>
+                    <th scope="col" className="px-4 py-3">
+                      Target
+                    </th>
+                    <th scope="col" className="px-4 py-3 sm:pr-6">
+                      <span className="sr-only">Details</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100 align-top">
+                  {items.map((e) => {
+                    const actor = actorLabel(e, people);
+                    return (
+                      <tr key={e.id} className="hover:bg-slate-50/60">
+                        <td className="px-4 py-3 whitespace-nowrap text-slate-700 sm:pl-6">
+                          <LocalTime iso={e.occurredAt} seconds />
+                        </td>
+                        <td className="px-4 py-3">
+                          <span className="block font-medium text-slate-900">{auditActionLabel(e.action)}</span>
+                          <Badge className="mt-1 font-mono">{e.action}</Badge>
+                        </td>
+                        <td className="px-4 py-3">
+                          <span className="block max-w-56 truncate text-slate-900">{actor.primary}</span>
+                          {actor.secondary ? <span className="block max-w-56 truncate text-xs text-slate-500">{actor.secondary}</span> : null}
+                        </td>
+                        <td className="px-4 py-3 text-slate-700">
+                          <span className="block max-w-56 truncate">{targetLabel(e, people)}</span>
+                        </td>
+                        <td className="px-4 py-3 sm:pr-6">
+                          <Details e={e} />
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            <LoadMoreFooter pager={events} summary={showing(items.length, "event", "events")} end="End of log" announce />
+          </>
+        )}
+      </QueryStates>
     </Card>
   );
 }

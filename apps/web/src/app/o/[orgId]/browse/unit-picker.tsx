@@ -14,7 +14,9 @@ import { Button, ButtonLink } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { TextField } from "~/components/ui/field";
-import { LocalTime } from "~/components/ui/local-time";
+import { LocalTime, TimeSuffix } from "~/components/ui/local-time";
+import { QueryStates } from "~/components/ui/query-states";
+import { RetryAlert } from "~/components/ui/retry-alert";
 import { ListSkeleton } from "~/components/ui/spinner";
 import { browseHref, unitLabel, unitMatches } from "~/lib/catalogue";
 import { errorMessage } from "~/lib/errors";
@@ -90,21 +92,14 @@ function SourceGroup({ orgId, source, filter }: { orgId: string; source: SourceD
           </h2>
           <p className="text-sm text-slate-500">
             {PROVIDER_LABEL[source.provider]}
-            {source.lastSuccessfulBackupAt ? (
-              <>
-                {" · last backup "}
-                <LocalTime iso={source.lastSuccessfulBackupAt} mode="relative" />
-              </>
-            ) : null}
+            <TimeSuffix prefix=" · last backup " iso={source.lastSuccessfulBackupAt} mode="relative" />
           </p>
         </div>
         {firstPage?.isPending ? (
           <ListSkeleton rows={3} label={`Loading the units of ${source.displayName}`} />
         ) : failed && all.length === 0 ? (
           <div className="p-4 sm:p-6">
-            <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void failed.refetch()}>Try again</Button>}>
-              {errorMessage(failed.error)}
-            </Alert>
+            <RetryAlert error={failed.error} onRetry={() => void failed.refetch()} />
           </div>
         ) : all.length === 0 ? (
           <p className="px-4 py-6 text-sm text-slate-500 sm:px-6">Nothing discovered in this source yet. Units appear after the provider&apos;s administrator approves access.</p>
@@ -142,39 +137,31 @@ export function UnitPicker({ orgId }: { orgId: string }) {
   const trpc = useTRPC();
   const [filter, setFilter] = useState("");
   const sources = useQuery(trpc.sources.list.queryOptions({ orgId }));
-
-  if (sources.isPending) {
-    return (
-      <Card>
-        <ListSkeleton rows={4} label="Loading sources" />
-      </Card>
-    );
-  }
-  if (sources.isError) {
-    return (
-      <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void sources.refetch()}>Try again</Button>}>
-        {errorMessage(sources.error)}
-      </Alert>
-    );
-  }
-  if (sources.data.length === 0) {
-    return (
-      <Card>
+  return (
+    <QueryStates
+      query={sources}
+      loading="Loading sources"
+      rows={4}
+      retry
+      standalone
+      isEmpty={(list) => list.length === 0}
+      empty={
         <EmptyState icon="database" title="Nothing is backed up yet" actions={<ButtonLink href={`/o/${orgId}/sources`}>Connect a source</ButtonLink>}>
           Connect Google Workspace or Microsoft 365; once the first backup has run, its mailboxes, drives and calendars can be browsed here.
         </EmptyState>
-      </Card>
-    );
-  }
-  return (
-    <div className="space-y-4">
-      <TextField label="Filter units" type="text" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name, e-mail address or kind (mailbox, drive…)" className="max-w-md" autoComplete="off" />
-      <ul aria-label="Units" className="space-y-6">
-        {sources.data.map((s) => (
-          <SourceGroup key={s.id} orgId={orgId} source={s} filter={filter} />
-        ))}
-      </ul>
-    </div>
+      }
+    >
+      {(list) => (
+        <div className="space-y-4">
+          <TextField label="Filter units" type="text" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name, e-mail address or kind (mailbox, drive…)" className="max-w-md" autoComplete="off" />
+          <ul aria-label="Units" className="space-y-6">
+            {list.map((s) => (
+              <SourceGroup key={s.id} orgId={orgId} source={s} filter={filter} />
+            ))}
+          </ul>
+        </div>
+      )}
+    </QueryStates>
   );
 }
 
@@ -183,47 +170,40 @@ export function OwnUnitPicker({ orgId }: { orgId: string }) {
   const trpc = useTRPC();
   const [filter, setFilter] = useState("");
   const own = useQuery(trpc.catalogue.ownUnits.queryOptions({ orgId }));
-
-  if (own.isPending) {
-    return (
-      <Card>
-        <ListSkeleton rows={3} label="Loading your data" />
-      </Card>
-    );
-  }
-  if (own.isError) {
-    return (
-      <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void own.refetch()}>Try again</Button>}>
-        {errorMessage(own.error)}
-      </Alert>
-    );
-  }
-  if (own.data.length === 0) {
-    return (
-      <Card>
+  return (
+    <QueryStates
+      query={own}
+      loading="Loading your data"
+      retry
+      standalone
+      isEmpty={(units) => units.length === 0}
+      empty={
         <EmptyState icon="cloud" title="No backed-up data of yours yet">
           Your organisation backs up mailboxes, drives and calendars on a schedule. Once yours has been backed up, it appears here, ready to browse, restore or download.
         </EmptyState>
-      </Card>
-    );
-  }
-  const shown = own.data.filter((u) => unitMatches(u, filter, UNIT_KIND_LABEL[u.kind]));
-  return (
-    <div className="space-y-4">
-      {own.data.length > 5 ? (
-        <TextField label="Filter units" type="text" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name or kind (mailbox, drive…)" className="max-w-md" autoComplete="off" />
-      ) : null}
-      <Card as="div">
-        {shown.length === 0 ? (
-          <p className="px-4 py-4 text-sm text-slate-500 sm:px-6">None of your units matches “{filter.trim()}”.</p>
-        ) : (
-          <ul aria-label="Units" className="divide-y divide-slate-100">
-            {shown.map((u) => (
-              <UnitRow key={u.id} orgId={orgId} unit={u} lastBackupAt={u.lastBackupAt ?? undefined} />
-            ))}
-          </ul>
-        )}
-      </Card>
-    </div>
+      }
+    >
+      {(units) => {
+        const shown = units.filter((u) => unitMatches(u, filter, UNIT_KIND_LABEL[u.kind]));
+        return (
+          <div className="space-y-4">
+            {units.length > 5 ? (
+              <TextField label="Filter units" type="text" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name or kind (mailbox, drive…)" className="max-w-md" autoComplete="off" />
+            ) : null}
+            <Card as="div">
+              {shown.length === 0 ? (
+                <p className="px-4 py-4 text-sm text-slate-500 sm:px-6">None of your units matches “{filter.trim()}”.</p>
+              ) : (
+                <ul aria-label="Units" className="divide-y divide-slate-100">
+                  {shown.map((u) => (
+                    <UnitRow key={u.id} orgId={orgId} unit={u} lastBackupAt={u.lastBackupAt ?? undefined} />
+                  ))}
+                </ul>
+              )}
+            </Card>
+          </div>
+        );
+      }}
+    </QueryStates>
   );
 }

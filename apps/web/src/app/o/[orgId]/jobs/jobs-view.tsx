@@ -7,15 +7,14 @@ import type { JobKind, JobListItem } from "@holdfast/services";
 import { JobProgressBar } from "~/components/jobs/job-progress";
 import { unitName, useUnitDirectory, type UnitDirectory } from "~/components/jobs/use-unit-directory";
 import { Icon, type IconName } from "~/components/icons";
-import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { Button } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { SelectField } from "~/components/ui/field";
-import { LocalTime, useTimeZoneName } from "~/components/ui/local-time";
-import { ListSkeleton } from "~/components/ui/spinner";
-import { errorMessage } from "~/lib/errors";
+import { FilterBar } from "~/components/ui/filter-bar";
+import { LoadMoreFooter, showing } from "~/components/ui/list-footer";
+import { LocalTime } from "~/components/ui/local-time";
+import { QueryStates } from "~/components/ui/query-states";
 import { isActive, JOB_KIND_LABEL, jobStatus, jobTitle } from "~/lib/jobs";
 import { formatBytes, formatCount } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
@@ -64,7 +63,6 @@ export function JobsView({ orgId, initialKind }: { orgId: string; initialKind: J
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
-  const tz = useTimeZoneName();
   const [kind, setKind] = useState<JobKind | null>(initialKind);
   const dir = useUnitDirectory(orgId);
   const jobs = useInfiniteQuery({
@@ -82,7 +80,7 @@ export function JobsView({ orgId, initialKind }: { orgId: string; initialKind: J
 
   return (
     <Card>
-      <div className="flex flex-wrap items-end justify-between gap-4 border-b border-slate-100 px-4 py-4 sm:px-6">
+      <FilterBar>
         <SelectField label="Kind" name="kind" value={kind ?? ""} onChange={(e) => chooseKind(e.target.value)} className="w-full sm:w-60">
           <option value="">All jobs</option>
           {(["backup", "restore", "export"] as const).map((k) => (
@@ -91,44 +89,31 @@ export function JobsView({ orgId, initialKind }: { orgId: string; initialKind: J
             </option>
           ))}
         </SelectField>
-        <p className="text-sm text-slate-500">
-          Times shown in <span className="font-medium text-slate-700">{tz}</span>, newest first
-        </p>
-      </div>
-      {jobs.isPending ? (
-        <ListSkeleton rows={5} label="Loading jobs" />
-      ) : jobs.isError ? (
-        <div className="p-4 sm:p-6">
-          <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void jobs.refetch()}>Try again</Button>}>
-            {errorMessage(jobs.error)}
-          </Alert>
-        </div>
-      ) : items.length === 0 ? (
-        <EmptyState icon="activity" title={kind ? `No ${JOB_KIND_LABEL[kind].toLowerCase()}s yet` : "No jobs yet"}>
-          {kind === "backup" || !kind ? "Backups run on each source's schedule, or when someone starts one from the source's page. " : ""}
-          {kind !== "backup" ? "Restores and exports start from Browse & restore." : ""}
-        </EmptyState>
-      ) : (
-        <>
-          <ul aria-label="Jobs" className="divide-y divide-slate-100">
-            {items.map((j) => (
-              <JobRow key={j.id} orgId={orgId} job={j} dir={dir.data} now={jobs.dataUpdatedAt} />
-            ))}
-          </ul>
-          <div className="flex flex-wrap items-center justify-between gap-4 border-t border-slate-100 px-4 py-4 sm:px-6">
-            <p className="text-sm text-slate-500" aria-live="polite">
-              Showing {formatCount(items.length)} {items.length === 1 ? "job" : "jobs"}
-            </p>
-            {jobs.hasNextPage ? (
-              <Button variant="secondary" onClick={() => void jobs.fetchNextPage()} loading={jobs.isFetchingNextPage}>
-                Load more
-              </Button>
-            ) : (
-              <p className="text-sm text-slate-500">That is every job</p>
-            )}
-          </div>
-        </>
-      )}
+      </FilterBar>
+      <QueryStates
+        query={jobs}
+        loading="Loading jobs"
+        rows={5}
+        retry
+        isEmpty={() => items.length === 0}
+        empty={
+          <EmptyState icon="activity" title={kind ? `No ${JOB_KIND_LABEL[kind].toLowerCase()}s yet` : "No jobs yet"}>
+            {kind === "backup" || !kind ? "Backups run on each source's schedule, or when someone starts one from the source's page. " : ""}
+            {kind !== "backup" ? "Restores and exports start from Browse & restore." : ""}
+          </EmptyState>
+        }
+      >
+        {() => (
+          <>
+            <ul aria-label="Jobs" className="divide-y divide-slate-100">
+              {items.map((j) => (
+                <JobRow key={j.id} orgId={orgId} job={j} dir={dir.data} now={jobs.dataUpdatedAt} />
+              ))}
+            </ul>
+            <LoadMoreFooter pager={jobs} summary={showing(items.length, "job", "jobs")} end="That is every job" announce />
+          </>
+        )}
+      </QueryStates>
     </Card>
   );
 }

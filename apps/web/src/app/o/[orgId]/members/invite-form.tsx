@@ -1,12 +1,12 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import type { Role } from "@holdfast/services";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
-import { CopyButton } from "~/components/ui/copy-button";
 import { SelectField, TextField } from "~/components/ui/field";
+import { ShownOnceField } from "~/components/ui/shown-once-field";
 import { formText } from "~/lib/form";
 import { errorMessage, fieldErrorsOf } from "~/lib/errors";
 import { assignableRoles, ROLE_DESCRIPTION, ROLE_LABEL } from "~/lib/roles";
@@ -16,7 +16,6 @@ export function InviteForm({ orgId, myRole }: { orgId: string; myRole: Role }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
-  const linkId = useId();
   const [role, setRole] = useState<Role>("viewer");
   const [created, setCreated] = useState<{ email: string; link: string } | null>(null);
   const invite = useMutation(
@@ -67,19 +66,7 @@ export function InviteForm({ orgId, myRole }: { orgId: string; myRole: Role }) {
             }
           >
             <p>Send this link to them. It is shown only once; if it is lost, revoke the invitation and create a new one.</p>
-            <div className="mt-3 flex flex-col gap-2 sm:flex-row">
-              <label htmlFor={linkId} className="sr-only">
-                Invitation link
-              </label>
-              <input
-                id={linkId}
-                readOnly
-                value={created.link}
-                onFocus={(e) => e.currentTarget.select()}
-                className="h-10 min-w-0 flex-1 rounded-lg border-0 bg-white px-3 font-mono text-xs text-slate-800 ring-1 ring-emerald-300 ring-inset"
-              />
-              <CopyButton value={created.link} label="Copy link" fallbackInputId={linkId} />
-            </div>
+            <ShownOnceField label="Invitation link" value={created.link} copyLabel="Copy link" tone="success" />
           </Alert>
         ) : null}
       </CardBody>

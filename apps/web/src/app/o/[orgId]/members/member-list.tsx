@@ -10,6 +10,7 @@ import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { SelectField } from "~/components/ui/field";
 import { LocalTime } from "~/components/ui/local-time";
 import { ListSkeleton } from "~/components/ui/spinner";
+import { RetryAlert } from "~/components/ui/retry-alert";
 import { errorMessage } from "~/lib/errors";
 import { initials } from "~/lib/format";
 import { assignableRoles, canManageMember, ROLE_LABEL } from "~/lib/roles";
@@ -50,9 +51,7 @@ export function MemberList({ orgId, myRole, myUserId }: { orgId: string; myRole:
   if (members.isError) {
     return (
       <div className="p-4 sm:p-6">
-        <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void members.refetch()}>Try again</Button>}>
-          {errorMessage(members.error)}
-        </Alert>
+        <RetryAlert error={members.error} onRetry={() => void members.refetch()} />
       </div>
     );
   }

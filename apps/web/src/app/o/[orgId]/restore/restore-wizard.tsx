@@ -14,6 +14,7 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { SelectField, TextField } from "~/components/ui/field";
 import { LocalTime, useTimeZoneName } from "~/components/ui/local-time";
 import { ListSkeleton, Skeleton } from "~/components/ui/spinner";
+import { RetryAlert } from "~/components/ui/retry-alert";
 import { cn } from "~/lib/cn";
 import { errorMessage } from "~/lib/errors";
 import { formatDateTime } from "~/lib/format";
@@ -254,9 +255,7 @@ export function RestoreWizard({ orgId, initial, canRestore, roleLabel, selfServi
     return (
       <>
         {header}
-        <Alert tone="danger" actions={<Button size="sm" variant="secondary" onClick={() => void dir.refetch()}>Try again</Button>}>
-          {errorMessage(dir.error)}
-        </Alert>
+        <RetryAlert error={dir.error} onRetry={() => void dir.refetch()} />
       </>
     );
   }

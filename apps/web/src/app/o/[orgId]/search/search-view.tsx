@@ -9,16 +9,16 @@ import { useState } from "react";
 import type { ItemVersion } from "@holdfast/services";
 import { ItemIcon } from "~/components/catalogue/icons";
 import { SearchForm } from "~/components/catalogue/search-form";
-import { Icon } from "~/components/icons";
+import { SelectionActions, type SelectionMode } from "~/components/catalogue/selection-actions";
+import { Sender } from "~/components/catalogue/sender";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { Button } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
-import { LocalTime, useTimeZoneName } from "~/components/ui/local-time";
-import { ListSkeleton } from "~/components/ui/spinner";
-import { asOfForSelection, browseHref, ITEM_KIND_LABEL, isSearchable, itemDate, itemDisplayName, itemHref, restoreHref, searchInputOf, senderOf, type SearchQuery } from "~/lib/catalogue";
-import { errorMessage } from "~/lib/errors";
+import { LoadMoreFooter } from "~/components/ui/list-footer";
+import { LocalTime, TimeSuffix, useTimeZoneName } from "~/components/ui/local-time";
+import { QueryStates } from "~/components/ui/query-states";
+import { asOfForSelection, browseHref, ITEM_KIND_LABEL, isSearchable, itemDate, itemDisplayName, itemHref, restoreHref, searchInputOf, type SearchQuery } from "~/lib/catalogue";
 import { formatBytes } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 
@@ -41,7 +41,6 @@ function AccountName({ orgId, unitId }: { orgId: string; unitId: string }) {
 function ResultRow({ orgId, v, checked, onToggle, showAccount }: { orgId: string; v: ItemVersion; checked: boolean; onToggle: (on: boolean) => void; showAccount: boolean }) {
   const name = itemDisplayName(v);
   const date = itemDate(v);
-  const sender = senderOf(v);
   return (
     <li className={checked ? "bg-brand-50/60" : "hover:bg-slate-50"}>
       <div className="flex items-start gap-3 px-4 py-3 sm:px-6">
@@ -62,12 +61,7 @@ function ResultRow({ orgId, v, checked, onToggle, showAccount }: { orgId: string
               {v.parentPath}
             </Link>
             <span>{ITEM_KIND_LABEL[v.kind]}</span>
-            {sender ? (
-              <span className="min-w-0 truncate" title={sender}>
-                {v.kind === "message" ? "From " : v.kind === "event" ? "Organiser " : "Owner "}
-                {sender}
-              </span>
-            ) : null}
+            <Sender v={v} />
             {date ? (
               <span>
                 <span className="sr-only">Date </span>
@@ -78,17 +72,7 @@ function ResultRow({ orgId, v, checked, onToggle, showAccount }: { orgId: string
           </p>
           <p className="mt-0.5 text-xs text-slate-500">
             Captured <LocalTime iso={v.capturedAt} />
-            {v.itemDeletedAt ? (
-              <>
-                {" · deleted at the source "}
-                <LocalTime iso={v.itemDeletedAt} />
-              </>
-            ) : v.supersededAt ? (
-              <>
-                {" · replaced "}
-                <LocalTime iso={v.supersededAt} />
-              </>
-            ) : null}
+            {v.itemDeletedAt ? <TimeSuffix prefix=" · deleted at the source " iso={v.itemDeletedAt} /> : <TimeSuffix prefix=" · replaced " iso={v.supersededAt} />}
           </p>
         </div>
       </div>
@@ -117,7 +101,7 @@ export function SearchView({ orgId, query }: { orgId: string; query: SearchQuery
   const items = results.data?.pages.flatMap((p) => p.items) ?? [];
   const selection = [...selected.values()];
 
-  function go(mode: "restore" | "export") {
+  function go(mode: SelectionMode) {
     const rule = asOfForSelection(selection);
     if (!rule.ok) {
       setRefusal(REFUSAL[rule.reason]);
@@ -156,16 +140,7 @@ export function SearchView({ orgId, query }: { orgId: string; query: SearchQuery
               )}
               {selection.length ? ` · ${selection.length} selected` : ""}
             </p>
-            <div className="flex w-full gap-2 sm:ml-auto sm:w-auto">
-              <Button size="sm" disabled={selection.length === 0} onClick={() => go("restore")} className="flex-1 sm:flex-none">
-                <Icon name="restore" className="size-4" />
-                Restore selected
-              </Button>
-              <Button variant="secondary" size="sm" disabled={selection.length === 0} onClick={() => go("export")} className="flex-1 sm:flex-none">
-                <Icon name="download" className="size-4" />
-                Export selected
-              </Button>
-            </div>
+            <SelectionActions count={selection.length} onGo={go} />
           </div>
           {refusal ? (
             <div className="px-4 pt-4 sm:px-6">
@@ -175,50 +150,44 @@ export function SearchView({ orgId, query }: { orgId: string; query: SearchQuery
             </div>
           ) : null}
 
-          {results.isPending ? (
-            <ListSkeleton rows={5} label="Searching" />
-          ) : results.isError ? (
-            <div className="p-4 sm:p-6">
-              <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void results.refetch()}>Try again</Button>}>
-                {errorMessage(results.error)}
-              </Alert>
-            </div>
-          ) : items.length === 0 ? (
-            <EmptyState icon="search" title="No results — try fewer words or remove filters">
-              Search looks at names, subjects, folders and senders of every version ever backed up{query.unit ? " in this account" : ""}.
-            </EmptyState>
-          ) : (
-            <>
-              <ul aria-label="Search results" className="divide-y divide-slate-100">
-                {items.map((v) => (
-                  <ResultRow
-                    key={v.id}
-                    orgId={orgId}
-                    v={v}
-                    showAccount={!query.unit}
-                    checked={selected.has(v.id)}
-                    onToggle={(on) => {
-                      setRefusal(null);
-                      setSelected((prev) => {
-                        const next = new Map(prev);
-                        if (on) next.set(v.id, v);
-                        else next.delete(v.id);
-                        return next;
-                      });
-                    }}
-                  />
-                ))}
-              </ul>
-              <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-100 px-4 py-3 sm:px-6">
-                <p className="text-sm text-slate-500">Newest capture first{query.from || query.to ? " (newest item date first with a date range)" : ""}</p>
-                {results.hasNextPage ? (
-                  <Button variant="secondary" size="sm" onClick={() => void results.fetchNextPage()} loading={results.isFetchingNextPage}>
-                    Load more
-                  </Button>
-                ) : null}
-              </div>
-            </>
-          )}
+          <QueryStates
+            query={results}
+            loading="Searching"
+            rows={5}
+            retry
+            isEmpty={() => items.length === 0}
+            empty={
+              <EmptyState icon="search" title="No results — try fewer words or remove filters">
+                Search looks at names, subjects, folders and senders of every version ever backed up{query.unit ? " in this account" : ""}.
+              </EmptyState>
+            }
+          >
+            {() => (
+              <>
+                <ul aria-label="Search results" className="divide-y divide-slate-100">
+                  {items.map((v) => (
+                    <ResultRow
+                      key={v.id}
+                      orgId={orgId}
+                      v={v}
+                      showAccount={!query.unit}
+                      checked={selected.has(v.id)}
+                      onToggle={(on) => {
+                        setRefusal(null);
+                        setSelected((prev) => {
+                          const next = new Map(prev);
+                          if (on) next.set(v.id, v);
+                          else next.delete(v.id);
+                          return next;
+                        });
+                      }}
+                    />
+                  ))}
+                </ul>
+                <LoadMoreFooter pager={results} summary={`Newest capture first${query.from || query.to ? " (newest item date first with a date range)" : ""}`} compact />
+              </>
+            )}
+          </QueryStates>
         </Card>
       )}
     </div>

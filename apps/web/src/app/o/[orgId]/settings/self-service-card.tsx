@@ -5,10 +5,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId } from "react";
 import { Alert } from "~/components/ui/alert";
-import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { Skeleton } from "~/components/ui/spinner";
 import { Switch } from "~/components/ui/switch";
+import { RetryAlert } from "~/components/ui/retry-alert";
 import { errorMessage } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 
@@ -58,9 +58,7 @@ export function SelfServiceCard({ orgId, canManage }: { orgId: string; canManage
             <Skeleton className="h-6 w-11 rounded-full" />
           </div>
         ) : setting.isError ? (
-          <Alert tone="danger" title="The self-service setting could not be loaded" actions={<Button variant="secondary" size="sm" onClick={() => void setting.refetch()}>Try again</Button>}>
-            {errorMessage(setting.error)}
-          </Alert>
+          <RetryAlert error={setting.error} onRetry={() => void setting.refetch()} title="The self-service setting could not be loaded" />
         ) : (
           <div className="flex flex-wrap items-center justify-between gap-4 rounded-lg p-4 ring-1 ring-slate-200">
             <div className="min-w-0 flex-1">

@@ -3,13 +3,11 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { SourceDetail } from "@holdfast/services";
 import { Icon } from "~/components/icons";
-import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Card } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { LocalTime } from "~/components/ui/local-time";
-import { ListSkeleton } from "~/components/ui/spinner";
-import { errorMessage } from "~/lib/errors";
+import { QueryStates } from "~/components/ui/query-states";
 import { formatCount, isRunning, PROVIDER_LABEL, runStatus, SOURCE_STATUS } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 import { ConnectSourceButton } from "./connect-button";
@@ -87,41 +85,35 @@ export function SourcesView({ orgId, canConnect }: { orgId: string; canConnect: 
       <h2 id="sources-heading" className="sr-only">
         Connected sources
       </h2>
-      {sources.isPending ? (
-        <ListSkeleton rows={2} label="Loading sources" />
-      ) : sources.isError ? (
-        <div className="p-4 sm:p-6">
-          <Alert tone="danger">{errorMessage(sources.error)}</Alert>
-        </div>
-      ) : sources.data.length === 0 ? (
-        <EmptyState
-          icon="database"
-          title="Nothing is backed up yet"
-          actions={
-            canConnect ? (
-              <ConnectSourceButton orgId={orgId} />
-            ) : null
-          }
-        >
-          {canConnect
-            ? "Connect Google Workspace or Microsoft 365: its administrator approves access once, and Holdfast finds every mailbox, drive and site and backs them up on schedule."
-            : "An admin of this organisation connects Google Workspace or Microsoft 365; its backups then show up here."}
-        </EmptyState>
-      ) : (
-        <>
-          <div className="hidden border-b border-slate-100 px-6 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase lg:grid lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,1.4fr)_minmax(0,1fr)] lg:gap-x-6" aria-hidden="true">
-            <span>Source</span>
-            <span>Units</span>
-            <span>Last backup</span>
-            <span>Next run</span>
-          </div>
-          <ul aria-label="Sources" className="divide-y divide-slate-100">
-            {sources.data.map((s) => (
-              <SourceRow key={s.id} orgId={orgId} source={s} />
-            ))}
-          </ul>
-        </>
-      )}
+      <QueryStates
+        query={sources}
+        loading="Loading sources"
+        rows={2}
+        isEmpty={(list) => list.length === 0}
+        empty={
+          <EmptyState icon="database" title="Nothing is backed up yet" actions={canConnect ? <ConnectSourceButton orgId={orgId} /> : null}>
+            {canConnect
+              ? "Connect Google Workspace or Microsoft 365: its administrator approves access once, and Holdfast finds every mailbox, drive and site and backs them up on schedule."
+              : "An admin of this organisation connects Google Workspace or Microsoft 365; its backups then show up here."}
+          </EmptyState>
+        }
+      >
+        {(list) => (
+          <>
+            <div className="hidden border-b border-slate-100 px-6 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase lg:grid lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,1.4fr)_minmax(0,1fr)] lg:gap-x-6" aria-hidden="true">
+              <span>Source</span>
+              <span>Units</span>
+              <span>Last backup</span>
+              <span>Next run</span>
+            </div>
+            <ul aria-label="Sources" className="divide-y divide-slate-100">
+              {list.map((s) => (
+                <SourceRow key={s.id} orgId={orgId} source={s} />
+              ))}
+            </ul>
+          </>
+        )}
+      </QueryStates>
     </Card>
   );
 }

@@ -10,6 +10,8 @@ import type { ItemVersion } from "@holdfast/services";
 import { ItemIcon, UnitIcon } from "~/components/catalogue/icons";
 import { PointInTimeDialog } from "~/components/catalogue/point-in-time-dialog";
 import { SearchForm } from "~/components/catalogue/search-form";
+import { SelectionActions, type SelectionMode } from "~/components/catalogue/selection-actions";
+import { Sender } from "~/components/catalogue/sender";
 import { Icon } from "~/components/icons";
 import { useOrgAccess } from "~/components/shell/org-access";
 import { Alert } from "~/components/ui/alert";
@@ -17,10 +19,12 @@ import { Badge } from "~/components/ui/badge";
 import { Button, ButtonLink } from "~/components/ui/button";
 import { Card, PageHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
+import { LoadMoreFooter, showing } from "~/components/ui/list-footer";
+import { LoadFailed } from "~/components/ui/load-failed";
 import { LocalTime } from "~/components/ui/local-time";
-import { ListSkeleton, Skeleton } from "~/components/ui/spinner";
-import { browseHref, folderName, itemDate, itemDisplayName, itemHref, pathCrumbs, restoreHref, senderOf } from "~/lib/catalogue";
-import { errorMessage, isNotFound } from "~/lib/errors";
+import { QueryStates } from "~/components/ui/query-states";
+import { Skeleton } from "~/components/ui/spinner";
+import { browseHref, folderName, itemDate, itemDisplayName, itemHref, pathCrumbs, restoreHref } from "~/lib/catalogue";
 import { formatBytes, PROVIDER_LABEL, UNIT_KIND_LABEL } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 
@@ -90,15 +94,9 @@ function AsOfBanner({ unitName, asOf, listedAt, onChoose }: { unitName: string; 
 
 function RowMeta({ v }: { v: ItemVersion }) {
   const date = itemDate(v);
-  const sender = senderOf(v);
   return (
     <>
-      {sender ? (
-        <span className="min-w-0 truncate" title={sender}>
-          {v.kind === "message" ? "From " : v.kind === "event" ? "Organiser " : "Owner "}
-          {sender}
-        </span>
-      ) : null}
+      <Sender v={v} />
       {v.kind !== "folder" && v.size !== null ? <span className="shrink-0 tabular-nums">{formatBytes(v.size)}</span> : null}
       {date ? (
         <span className="shrink-0">
@@ -167,26 +165,22 @@ export function FolderView({ orgId, unitId, path, asOf }: { orgId: string; unitI
 
   if (unit.isError) {
     return (
-      <Card>
-        {isNotFound(unit.error) ? (
+      <LoadFailed
+        error={unit.error}
+        onRetry={() => void unit.refetch()}
+        notFound={
           <EmptyState icon="search" title="This account is not in your backups" actions={<ButtonLink href={`/o/${orgId}/browse`}>Pick another</ButtonLink>}>
             It does not exist, or it belongs to another organisation.
           </EmptyState>
-        ) : (
-          <div className="p-4 sm:p-6">
-            <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void unit.refetch()}>Try again</Button>}>
-              {errorMessage(unit.error)}
-            </Alert>
-          </div>
-        )}
-      </Card>
+        }
+      />
     );
   }
 
   const unitName = unit.data?.displayName ?? "this account";
   const listedAt = listing.data?.pages[0]?.asOf ?? asOf ?? mountedAt;
   const selection = [...selected.values()];
-  const go = (mode: "restore" | "export", rowsToSend: Row[] | "folder") => {
+  const go = (mode: SelectionMode, rowsToSend: Row[] | "folder") => {
     const at = asOf ?? new Date().toISOString();
     if (rowsToSend === "folder") {
       router.push(restoreHref(orgId, { unitId, asOf: at, ...(path === "/" ? {} : { paths: [path] }), mode }));
@@ -277,54 +271,37 @@ export function FolderView({ orgId, unitId, path, asOf }: { orgId: string; unitI
             <p className="text-sm text-slate-500" aria-live="polite">
               {selection.length === 0 ? "Nothing selected" : `${itemCount ? `${itemCount} ${itemCount === 1 ? "item" : "items"}` : ""}${itemCount && folderCount ? ", " : ""}${folderCount ? `${folderCount} ${folderCount === 1 ? "folder" : "folders"}` : ""} selected`}
             </p>
-            <div className="flex w-full gap-2 sm:ml-auto sm:w-auto">
-              <Button size="sm" disabled={selection.length === 0} onClick={() => go("restore", selection)} className="flex-1 sm:flex-none">
-                <Icon name="restore" className="size-4" />
-                Restore selected
-              </Button>
-              <Button variant="secondary" size="sm" disabled={selection.length === 0} onClick={() => go("export", selection)} className="flex-1 sm:flex-none">
-                <Icon name="download" className="size-4" />
-                Export selected
-              </Button>
-            </div>
+            <SelectionActions count={selection.length} onGo={(mode) => go(mode, selection)} />
           </div>
 
-          {listing.isPending ? (
-            <ListSkeleton rows={6} label="Loading the folder" />
-          ) : listing.isError ? (
-            <div className="p-4 sm:p-6">
-              <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void listing.refetch()}>Try again</Button>}>
-                {errorMessage(listing.error)}
-              </Alert>
-            </div>
-          ) : rows.length === 0 ? (
-            <EmptyState icon="folder" title={<>Nothing in this folder as of <LocalTime iso={listedAt} /></>}>
-              {asOf ? "Choose another point in time, or go up a folder." : unit.data?.lastBackupAt ? "It was empty in the latest backup." : "This account has not been backed up yet."}
-            </EmptyState>
-          ) : (
-            <>
-              {listing.data.pages[0]?.foldersComplete === false ? (
-                <div className="px-4 pt-4 sm:px-6">
-                  <Alert tone="info">This folder has more sub-folders than can be listed at once. Search to find an item in it.</Alert>
-                </div>
-              ) : null}
-              <ul aria-label="Folder contents" className="divide-y divide-slate-100">
-                {rows.map((r) => (
-                  <ListingRow key={r.key} orgId={orgId} unitId={unitId} asOf={asOf} row={r} checked={selected.has(r.key)} onToggle={(on) => toggle(r, on)} />
-                ))}
-              </ul>
-              <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-100 px-4 py-3 sm:px-6">
-                <p className="text-sm text-slate-500">
-                  Showing {rows.length} {rows.length === 1 ? "entry" : "entries"}
-                </p>
-                {listing.hasNextPage ? (
-                  <Button variant="secondary" size="sm" onClick={() => void listing.fetchNextPage()} loading={listing.isFetchingNextPage}>
-                    Load more
-                  </Button>
+          <QueryStates
+            query={listing}
+            loading="Loading the folder"
+            rows={6}
+            retry
+            isEmpty={() => rows.length === 0}
+            empty={
+              <EmptyState icon="folder" title={<>Nothing in this folder as of <LocalTime iso={listedAt} /></>}>
+                {asOf ? "Choose another point in time, or go up a folder." : unit.data?.lastBackupAt ? "It was empty in the latest backup." : "This account has not been backed up yet."}
+              </EmptyState>
+            }
+          >
+            {(data) => (
+              <>
+                {data.pages[0]?.foldersComplete === false ? (
+                  <div className="px-4 pt-4 sm:px-6">
+                    <Alert tone="info">This folder has more sub-folders than can be listed at once. Search to find an item in it.</Alert>
+                  </div>
                 ) : null}
-              </div>
-            </>
-          )}
+                <ul aria-label="Folder contents" className="divide-y divide-slate-100">
+                  {rows.map((r) => (
+                    <ListingRow key={r.key} orgId={orgId} unitId={unitId} asOf={asOf} row={r} checked={selected.has(r.key)} onToggle={(on) => toggle(r, on)} />
+                  ))}
+                </ul>
+                <LoadMoreFooter pager={listing} summary={showing(rows.length, "entry", "entries")} compact />
+              </>
+            )}
+          </QueryStates>
         </Card>
       </div>
 

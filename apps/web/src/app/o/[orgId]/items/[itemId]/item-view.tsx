@@ -10,14 +10,14 @@ import { ItemPreview } from "~/components/preview/item-preview";
 import { Icon } from "~/components/icons";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { Button, ButtonLink } from "~/components/ui/button";
+import { ButtonLink } from "~/components/ui/button";
 import { Card, CardHeader, PageHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
-import { LocalTime } from "~/components/ui/local-time";
-import { ListSkeleton, Skeleton } from "~/components/ui/spinner";
-import { browseHref, contentHref, ITEM_KIND_LABEL, itemDate, itemDisplayName, itemHref, restoreHref, senderOf } from "~/lib/catalogue";
+import { LocalTime, TimeSuffix } from "~/components/ui/local-time";
+import { LoadFailed } from "~/components/ui/load-failed";
+import { ListPageSkeleton } from "~/components/ui/page-skeleton";
+import { browseHref, contentHref, ITEM_KIND_LABEL, itemDate, itemDisplayName, itemHref, restoreHref, senderOf, senderRole } from "~/lib/catalogue";
 import { cn } from "~/lib/cn";
-import { errorMessage, isNotFound } from "~/lib/errors";
 import { formatBytes } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 
@@ -44,7 +44,7 @@ function Details({ orgId, v }: { orgId: string; v: ItemVersion }) {
       {v.parentPath}
     </Link>,
   ]);
-  if (sender) rows.push([v.kind === "message" ? "From" : v.kind === "event" ? "Organiser" : "Owner", sender]);
+  if (sender) rows.push([senderRole(v.kind), sender]);
   if (v.kind === "message") {
     const to = text(m.to);
     const cc = text(m.cc);
@@ -93,12 +93,7 @@ function VersionRow({ orgId, v, selected, latest }: { orgId: string; v: ItemVers
           </p>
           <p className="mt-0.5 text-xs text-slate-500">
             {v.size !== null && v.kind !== "folder" ? formatBytes(v.size) : "—"}
-            {v.supersededAt ? (
-              <>
-                {" · replaced "}
-                <LocalTime iso={v.supersededAt} />
-              </>
-            ) : null}
+            <TimeSuffix prefix=" · replaced " iso={v.supersededAt} />
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
@@ -130,34 +125,18 @@ export function ItemView({ orgId, itemId, versionId }: { orgId: string; itemId: 
   const shown = (versionId ? all.find((v) => v.id === versionId) : undefined) ?? newest;
   const unit = useQuery({ ...trpc.catalogue.unit.queryOptions({ orgId, id: shown?.unitId ?? "" }), enabled: Boolean(shown) });
 
-  if (versions.isPending) {
-    return (
-      <>
-        <div className="mb-8 space-y-3">
-          <Skeleton className="h-8 w-72 max-w-full" />
-          <Skeleton className="h-4 w-96 max-w-full" />
-        </div>
-        <Card>
-          <ListSkeleton rows={3} label="Loading the item" />
-        </Card>
-      </>
-    );
-  }
+  if (versions.isPending) return <ListPageSkeleton label="Loading the item" />;
   if (versions.isError || !shown) {
     return (
-      <Card>
-        {!versions.isError || isNotFound(versions.error) ? (
+      <LoadFailed
+        error={versions.isError ? versions.error : null}
+        onRetry={() => void versions.refetch()}
+        notFound={
           <EmptyState icon="search" title="This item is not in your backups" actions={<ButtonLink href={`/o/${orgId}/browse`}>Browse backups</ButtonLink>}>
             It does not exist, or it belongs to another organisation.
           </EmptyState>
-        ) : (
-          <div className="p-4 sm:p-6">
-            <Alert tone="danger" actions={<Button variant="secondary" size="sm" onClick={() => void versions.refetch()}>Try again</Button>}>
-              {errorMessage(versions.error)}
-            </Alert>
-          </div>
-        )}
-      </Card>
+        }
+      />
     );
   }
 

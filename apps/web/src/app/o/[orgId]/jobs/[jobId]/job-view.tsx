@@ -4,16 +4,21 @@ import Link from "next/link";
 import { useEffect, useRef, type ReactNode } from "react";
 import type { Job } from "@holdfast/services";
 import { JobProgress } from "~/components/jobs/job-progress";
+import { RunTimes } from "~/components/jobs/run-times";
 import { unitName, useUnitDirectory, type UnitDirectory } from "~/components/jobs/use-unit-directory";
 import { Icon } from "~/components/icons";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { Button, buttonClasses, ButtonLink } from "~/components/ui/button";
+import { buttonClasses, ButtonLink } from "~/components/ui/button";
 import { Card, CardBody, CardHeader, PageHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
+import { LoadMoreFooter, showing, type Pager } from "~/components/ui/list-footer";
+import { LoadFailed } from "~/components/ui/load-failed";
 import { LocalTime } from "~/components/ui/local-time";
-import { ListSkeleton, Skeleton } from "~/components/ui/spinner";
-import { errorMessage, isNotFound } from "~/lib/errors";
+import { PageSkeleton } from "~/components/ui/page-skeleton";
+import { QueryStates, type QueryState } from "~/components/ui/query-states";
+import { Skeleton } from "~/components/ui/spinner";
+import { errorMessage } from "~/lib/errors";
 import { EXPORT_FORMAT_LABEL, isActive, jobStatus, jobTitle, OUTCOME, type ItemOutcome } from "~/lib/jobs";
 import { formatBytes, formatCount } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
@@ -31,20 +36,39 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Counts({ counts }: { counts: { outcome: ItemOutcome; n: number }[] }) {
+/** The job's count for each of `outcomes`, in that order. */
+function Counts<O extends ItemOutcome>({ counts, outcomes }: { counts: Record<O, number>; outcomes: readonly O[] }) {
   return (
     <dl className="grid grid-cols-2 gap-x-6 gap-y-4 sm:grid-cols-3 xl:grid-cols-6" aria-label="Items per outcome">
-      {counts.map((c) => (
-        <div key={c.outcome}>
-          <dt className="text-sm text-slate-500">{OUTCOME[c.outcome].label}</dt>
-          <dd className="mt-1 text-lg font-semibold text-slate-900 tabular-nums" data-testid={`count-${c.outcome}`}>
-            {formatCount(c.n)}
+      {outcomes.map((outcome) => (
+        <div key={outcome}>
+          <dt className="text-sm text-slate-500">{OUTCOME[outcome].label}</dt>
+          <dd className="mt-1 text-lg font-semibold text-slate-900 tabular-nums" data-testid={`count-${outcome}`}>
+            {formatCount(counts[outcome])}
           </dd>
         </div>
       ))}
     </dl>
   );
 }
+
+/** A restore's or an export's own record, once read: what was asked and the counts so far. */
+function SummaryCard<T>({ id, title, actions, query, children }: { id: string; title: string; actions?: ReactNode; query: Omit<QueryState<T>, "refetch">; children: (data: T) => ReactNode }) {
+  return (
+    <Card aria-labelledby={id}>
+      <CardHeader id={id} title={title} actions={actions} />
+      <CardBody className="space-y-6">
+        {query.isPending ? <Skeleton className="h-10 w-full" /> : query.isError ? <Alert tone="danger">{errorMessage(query.error)}</Alert> : query.data ? children(query.data) : null}
+      </CardBody>
+    </Card>
+  );
+}
+
+function Facts({ children }: { children: ReactNode }) {
+  return <dl className="grid grid-cols-1 gap-x-6 gap-y-4 sm:grid-cols-2 xl:grid-cols-4">{children}</dl>;
+}
+
+const pathOf = (i: { path?: string | null; externalId?: string | null }) => i.path ?? i.externalId ?? "(no path)";
 
 interface ItemRow {
   key: string;
@@ -54,51 +78,43 @@ interface ItemRow {
   note?: string | null;
 }
 
-function ItemsList({ rows, pending, error, onRetry, hasMore, loadingMore, onMore, live }: { rows: ItemRow[]; pending: boolean; error: unknown; onRetry: () => void; hasMore: boolean; loadingMore: boolean; onMore: () => void; live: boolean }) {
+/** A restore's or an export's items, read a page at a time (`items` is that infinite query). */
+function ItemsList({ rows, items, live }: { rows: ItemRow[]; items: QueryState<unknown> & Pager; live: boolean }) {
   return (
     <Card aria-labelledby="items-heading">
       <CardHeader id="items-heading" title="Items" description="Each item and what happened to it, in path order." />
-      {pending ? (
-        <ListSkeleton rows={3} label="Loading the items" />
-      ) : error ? (
-        <div className="p-4 sm:p-6">
-          <Alert tone="danger" actions={<Button size="sm" variant="secondary" onClick={onRetry}>Try again</Button>}>
-            {errorMessage(error)}
-          </Alert>
-        </div>
-      ) : rows.length === 0 ? (
-        <EmptyState icon="document" title={live ? "No items yet" : "No items"}>
-          {live ? "Items appear here as they are dealt with." : "This job had nothing to do: the selection was empty at that point in time."}
-        </EmptyState>
-      ) : (
-        <>
-          <ul aria-label="Items" className="divide-y divide-slate-100">
-            {rows.map((r) => (
-              <li key={r.key} className="flex flex-wrap items-start gap-x-4 gap-y-1 px-4 py-3 sm:px-6">
-                <span className="min-w-0 flex-1 basis-60 text-sm break-all text-slate-900">{r.path}</span>
-                <Badge tone={OUTCOME[r.outcome].tone}>{OUTCOME[r.outcome].label}</Badge>
-                {r.reason || r.note ? (
-                  <span className="w-full text-sm break-words text-slate-500">
-                    {r.reason}
-                    {r.reason && r.note ? " · " : ""}
-                    {r.note}
-                  </span>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-          <div className="flex flex-wrap items-center justify-between gap-4 border-t border-slate-100 px-4 py-4 sm:px-6">
-            <p className="text-sm text-slate-500" aria-live="polite">
-              Showing {formatCount(rows.length)} {rows.length === 1 ? "item" : "items"}
-            </p>
-            {hasMore ? (
-              <Button variant="secondary" onClick={onMore} loading={loadingMore}>
-                Load more
-              </Button>
-            ) : null}
-          </div>
-        </>
-      )}
+      <QueryStates
+        query={items}
+        loading="Loading the items"
+        retry
+        isEmpty={() => rows.length === 0}
+        empty={
+          <EmptyState icon="document" title={live ? "No items yet" : "No items"}>
+            {live ? "Items appear here as they are dealt with." : "This job had nothing to do: the selection was empty at that point in time."}
+          </EmptyState>
+        }
+      >
+        {() => (
+          <>
+            <ul aria-label="Items" className="divide-y divide-slate-100">
+              {rows.map((r) => (
+                <li key={r.key} className="flex flex-wrap items-start gap-x-4 gap-y-1 px-4 py-3 sm:px-6">
+                  <span className="min-w-0 flex-1 basis-60 text-sm break-all text-slate-900">{r.path}</span>
+                  <Badge tone={OUTCOME[r.outcome].tone}>{OUTCOME[r.outcome].label}</Badge>
+                  {r.reason || r.note ? (
+                    <span className="w-full text-sm break-words text-slate-500">
+                      {r.reason}
+                      {r.reason && r.note ? " · " : ""}
+                      {r.note}
+                    </span>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+            <LoadMoreFooter pager={items} summary={showing(rows.length, "item", "items")} announce />
+          </>
+        )}
+      </QueryStates>
     </Card>
   );
 }
@@ -111,63 +127,39 @@ function RestoreDetails({ orgId, job, dir }: { orgId: string; job: Job; dir: Uni
     ...trpc.catalogue.restores.items.infiniteQueryOptions({ orgId, id: job.id, limit: PAGE }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
     refetchInterval: live ? POLL_MS * 2 : false,
   });
-  const r = restore.data;
-  const source = dir?.unit(r?.unitId);
-  const target = dir?.unit(r?.targetUnitId);
-  const intoOther = r ? r.targetUnitId !== r.unitId : false;
+  const asked = restore.data;
+  const source = dir?.unit(asked?.unitId);
+  const target = dir?.unit(asked?.targetUnitId);
+  const intoOther = asked ? asked.targetUnitId !== asked.unitId : false;
   const rows: ItemRow[] = (items.data?.pages.flatMap((p) => p.items) ?? []).map((i) => ({
     key: i.id,
-    path: i.path ?? i.externalId ?? "(no path)",
+    path: pathOf(i),
     outcome: i.outcome,
     reason: i.reason,
-    note: i.outcome === "copied" && r ? `copy written to "${r.copyFolder}"` : null,
+    note: i.outcome === "copied" && asked ? `copy written to "${asked.copyFolder}"` : null,
   }));
   return (
     <>
-      <Card aria-labelledby="restore-heading">
-        <CardHeader id="restore-heading" title="What was asked" />
-        <CardBody className="space-y-6">
-          {restore.isPending ? (
-            <Skeleton className="h-10 w-full" />
-          ) : restore.isError ? (
-            <Alert tone="danger">{errorMessage(restore.error)}</Alert>
-          ) : r ? (
-            <>
-              <dl className="grid grid-cols-1 gap-x-6 gap-y-4 sm:grid-cols-2 xl:grid-cols-4">
-                <Fact label="As it was on">
-                  <LocalTime iso={r.asOf} seconds />
+      <SummaryCard id="restore-heading" title="What was asked" query={restore}>
+        {(r) => (
+          <>
+            <Facts>
+              <Fact label="As it was on">
+                <LocalTime iso={r.asOf} seconds />
+              </Fact>
+              <Fact label="Restored into">{intoOther ? (target ? unitName(target) : "Another account") : "The original location"}</Fact>
+              <Fact label="If an item already existed">{r.conflict === "skip" ? "Skip it" : r.conflict === "copy" ? "Keep both" : "Replace it"}</Fact>
+              {r.conflict === "copy" || intoOther ? (
+                <Fact label="Copies written to">
+                  The folder &ldquo;{r.copyFolder}&rdquo;{intoOther && target ? ` in ${unitName(target)}` : source ? ` in ${unitName(source)}` : ""}
                 </Fact>
-                <Fact label="Restored into">{intoOther ? (target ? unitName(target) : "Another account") : "The original location"}</Fact>
-                <Fact label="If an item already existed">{r.conflict === "skip" ? "Skip it" : r.conflict === "copy" ? "Keep both" : "Replace it"}</Fact>
-                {r.conflict === "copy" || intoOther ? (
-                  <Fact label="Copies written to">
-                    The folder &ldquo;{r.copyFolder}&rdquo;{intoOther && target ? ` in ${unitName(target)}` : source ? ` in ${unitName(source)}` : ""}
-                  </Fact>
-                ) : null}
-              </dl>
-              <Counts
-                counts={[
-                  { outcome: "created", n: r.counts.created },
-                  { outcome: "replaced", n: r.counts.replaced },
-                  { outcome: "copied", n: r.counts.copied },
-                  { outcome: "skipped", n: r.counts.skipped },
-                  { outcome: "failed", n: r.counts.failed },
-                ]}
-              />
-            </>
-          ) : null}
-        </CardBody>
-      </Card>
-      <ItemsList
-        rows={rows}
-        pending={items.isPending}
-        error={items.isError ? items.error : null}
-        onRetry={() => void items.refetch()}
-        hasMore={items.hasNextPage}
-        loadingMore={items.isFetchingNextPage}
-        onMore={() => void items.fetchNextPage()}
-        live={live}
-      />
+              ) : null}
+            </Facts>
+            <Counts counts={r.counts} outcomes={["created", "replaced", "copied", "skipped", "failed"]} />
+          </>
+        )}
+      </SummaryCard>
+      <ItemsList rows={rows} items={items} live={live} />
     </>
   );
 }
@@ -184,62 +176,42 @@ function ExportDetails({ orgId, job, canDownload }: { orgId: string; job: Job; c
     getNextPageParam: (last, all) => (last.length === PAGE ? all.length * PAGE : undefined),
     refetchInterval: live ? POLL_MS * 2 : false,
   });
-  const e = exp.data;
-  const rows: ItemRow[] = (items.data?.pages.flat() ?? []).map((i, n) => ({ key: `${n}`, path: i.path ?? i.externalId ?? "(no path)", outcome: i.outcome, reason: i.reason }));
-  const ready = !!e?.downloadUrl && !e.expired;
+  const archive = exp.data;
+  const rows: ItemRow[] = (items.data?.pages.flat() ?? []).map((i, n) => ({ key: `${n}`, path: pathOf(i), outcome: i.outcome, reason: i.reason }));
+  const ready = !!archive?.downloadUrl && !archive.expired;
   return (
     <>
-      <Card aria-labelledby="export-heading">
-        <CardHeader
-          id="export-heading"
-          title="The archive"
-          actions={
-            ready && canDownload ? (
-              // A plain link: the archive is a file from a route handler, not a page to route to.
-              <a href={`/o/${orgId}/exports/${job.id}/download`} className={buttonClasses("primary", "md")} download>
-                <Icon name="download" className="size-4" />
-                Download
-              </a>
-            ) : null
-          }
-        />
-        <CardBody className="space-y-6">
-          {exp.isPending ? (
-            <Skeleton className="h-10 w-full" />
-          ) : exp.isError ? (
-            <Alert tone="danger">{errorMessage(exp.error)}</Alert>
-          ) : e ? (
-            <>
-              <dl className="grid grid-cols-1 gap-x-6 gap-y-4 sm:grid-cols-2 xl:grid-cols-4">
-                <Fact label="Format">{EXPORT_FORMAT_LABEL[e.format]}</Fact>
-                <Fact label="As it was on">
-                  <LocalTime iso={e.asOf} seconds />
-                </Fact>
-                <Fact label="File">{e.fileName ? `${e.fileName}${e.bytes !== null ? ` (${formatBytes(e.bytes)})` : ""}` : live ? "Being written" : "None"}</Fact>
-                <Fact label={e.expired ? "Expired" : "Available until"}>{e.expiresAt ? <LocalTime iso={e.expiresAt} /> : "—"}</Fact>
-              </dl>
-              {ready && !canDownload ? <p className="text-sm text-slate-600">Operators, admins and owners can download the archive; your role can see the job only.</p> : null}
-              {e.expired ? <Alert tone="warning">This export has expired and its archive was deleted. Start a new export to get the items again.</Alert> : null}
-              <Counts
-                counts={[
-                  { outcome: "exported", n: e.counts.exported },
-                  { outcome: "failed", n: e.counts.failed },
-                ]}
-              />
-            </>
-          ) : null}
-        </CardBody>
-      </Card>
-      <ItemsList
-        rows={rows}
-        pending={items.isPending}
-        error={items.isError ? items.error : null}
-        onRetry={() => void items.refetch()}
-        hasMore={items.hasNextPage}
-        loadingMore={items.isFetchingNextPage}
-        onMore={() => void items.fetchNextPage()}
-        live={live}
-      />
+      <SummaryCard
+        id="export-heading"
+        title="The archive"
+        actions={
+          ready && canDownload ? (
+            // A plain link: the archive is a file from a route handler, not a page to route to.
+            <a href={`/o/${orgId}/exports/${job.id}/download`} className={buttonClasses("primary", "md")} download>
+              <Icon name="download" className="size-4" />
+              Download
+            </a>
+          ) : null
+        }
+        query={exp}
+      >
+        {(e) => (
+          <>
+            <Facts>
+              <Fact label="Format">{EXPORT_FORMAT_LABEL[e.format]}</Fact>
+              <Fact label="As it was on">
+                <LocalTime iso={e.asOf} seconds />
+              </Fact>
+              <Fact label="File">{e.fileName ? `${e.fileName}${e.bytes !== null ? ` (${formatBytes(e.bytes)})` : ""}` : live ? "Being written" : "None"}</Fact>
+              <Fact label={e.expired ? "Expired" : "Available until"}>{e.expiresAt ? <LocalTime iso={e.expiresAt} /> : "—"}</Fact>
+            </Facts>
+            {ready && !canDownload ? <p className="text-sm text-slate-600">Operators, admins and owners can download the archive; your role can see the job only.</p> : null}
+            {e.expired ? <Alert tone="warning">This export has expired and its archive was deleted. Start a new export to get the items again.</Alert> : null}
+            <Counts counts={e.counts} outcomes={["exported", "failed"]} />
+          </>
+        )}
+      </SummaryCard>
+      <ItemsList rows={rows} items={items} live={live} />
     </>
   );
 }
@@ -292,27 +264,18 @@ export function JobView({ orgId, jobId, canDownload }: { orgId: string; jobId: s
     wasActive.current = active;
   }, [active, qc, trpc]);
 
-  if (job.isPending) {
-    return (
-      <div className="space-y-6" role="status" aria-label="Loading the job">
-        <Skeleton className="h-9 w-64" />
-        <Card>
-          <ListSkeleton rows={3} label="Loading the job" />
-        </Card>
-      </div>
-    );
-  }
+  if (job.isPending) return <PageSkeleton label="Loading the job" />;
   if (job.isError) {
-    return isNotFound(job.error) ? (
-      <Card>
-        <EmptyState icon="activity" title="This job does not exist" actions={<ButtonLink href={`/o/${orgId}/jobs`} variant="secondary">All jobs</ButtonLink>}>
-          It may belong to another organisation, or the link is mistyped.
-        </EmptyState>
-      </Card>
-    ) : (
-      <Alert tone="danger" actions={<Button size="sm" variant="secondary" onClick={() => void job.refetch()}>Try again</Button>}>
-        {errorMessage(job.error)}
-      </Alert>
+    return (
+      <LoadFailed
+        error={job.error}
+        onRetry={() => void job.refetch()}
+        notFound={
+          <EmptyState icon="activity" title="This job does not exist" actions={<ButtonLink href={`/o/${orgId}/jobs`} variant="secondary">All jobs</ButtonLink>}>
+            It may belong to another organisation, or the link is mistyped.
+          </EmptyState>
+        }
+      />
     );
   }
 
@@ -336,13 +299,7 @@ export function JobView({ orgId, jobId, canDownload }: { orgId: string; jobId: s
                   <Badge tone={status.tone}>{status.label}</Badge>
                 </span>
                 <span>
-                  Started <LocalTime iso={j.startedAt} />
-                  {j.finishedAt ? (
-                    <>
-                      {" · finished "}
-                      <LocalTime iso={j.finishedAt} />
-                    </>
-                  ) : null}
+                  <RunTimes startedAt={j.startedAt} finishedAt={j.finishedAt} />
                 </span>
               </span>
             }

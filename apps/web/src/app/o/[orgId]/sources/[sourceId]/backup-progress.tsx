@@ -1,10 +1,10 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
+import { RunTimes } from "~/components/jobs/run-times";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
-import { LocalTime } from "~/components/ui/local-time";
 import { Skeleton } from "~/components/ui/spinner";
 import { cn } from "~/lib/cn";
 import { errorMessage } from "~/lib/errors";
@@ -65,15 +65,7 @@ export function BackupProgress({ orgId, jobId, first, onFinished }: { orgId: str
         id="backup-heading"
         title={title}
         description={
-          <>
-            Started <LocalTime iso={j.startedAt} />
-            {j.finishedAt ? (
-              <>
-                {" · finished "}
-                <LocalTime iso={j.finishedAt} />
-              </>
-            ) : null}
-          </>
+<RunTimes startedAt={j.startedAt} finishedAt={j.finishedAt} />
         }
         actions={
           <span data-testid="backup-status">

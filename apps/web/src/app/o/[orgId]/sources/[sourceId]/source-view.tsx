@@ -10,13 +10,14 @@ import { Button, ButtonLink } from "~/components/ui/button";
 import { Card, CardBody, CardHeader, PageHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { LocalTime } from "~/components/ui/local-time";
-import { ListSkeleton, Skeleton } from "~/components/ui/spinner";
-import { errorMessage, isNotFound } from "~/lib/errors";
+import { errorMessage } from "~/lib/errors";
 import { formatBytes, formatCount, isRunning, needsConsent, PROVIDER_LABEL, SOURCE_STATUS } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 import { BackupProgress } from "./backup-progress";
 import { SettingsCard } from "./settings-card";
 import { UnitsCard } from "./units-card";
+import { LoadFailed } from "~/components/ui/load-failed";
+import { PageSkeleton } from "~/components/ui/page-skeleton";
 
 export type ConsentOutcome = "declined" | "failed" | "unavailable";
 
@@ -109,27 +110,18 @@ export function SourceView({ orgId, sourceId, canManage, canBackUp, justConnecte
     if (landed) headingRef.current?.focus();
   }, [landed]);
 
-  if (source.isPending) {
-    return (
-      <div className="space-y-6" role="status" aria-label="Loading the source">
-        <Skeleton className="h-9 w-64" />
-        <Card>
-          <ListSkeleton rows={3} label="Loading the source" />
-        </Card>
-      </div>
-    );
-  }
+  if (source.isPending) return <PageSkeleton label="Loading the source" />;
   if (source.isError) {
-    return isNotFound(source.error) ? (
-      <Card>
-        <EmptyState icon="database" title="This source does not exist" actions={<ButtonLink href={`/o/${orgId}/sources`} variant="secondary">Back to sources</ButtonLink>}>
-          It may have been removed, or it belongs to another organisation.
-        </EmptyState>
-      </Card>
-    ) : (
-      <Alert tone="danger" actions={<Button size="sm" variant="secondary" onClick={() => void source.refetch()}>Try again</Button>}>
-        {errorMessage(source.error)}
-      </Alert>
+    return (
+      <LoadFailed
+        error={source.error}
+        onRetry={() => void source.refetch()}
+        notFound={
+          <EmptyState icon="database" title="This source does not exist" actions={<ButtonLink href={`/o/${orgId}/sources`} variant="secondary">Back to sources</ButtonLink>}>
+            It may have been removed, or it belongs to another organisation.
+          </EmptyState>
+        }
+      />
     );
   }
 

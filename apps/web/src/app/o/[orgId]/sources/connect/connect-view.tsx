@@ -6,8 +6,8 @@ import { Icon } from "~/components/icons";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
-import { CopyButton } from "~/components/ui/copy-button";
 import { TextField } from "~/components/ui/field";
+import { ShownOnceField } from "~/components/ui/shown-once-field";
 import { ListSkeleton } from "~/components/ui/spinner";
 import { cn } from "~/lib/cn";
 import { errorData, errorMessage, fieldErrorsOf } from "~/lib/errors";
@@ -26,7 +26,6 @@ const PROVIDERS: { value: Provider; label: string; detail: string }[] = [
 function VaultStep({ orgId, isOwner }: { orgId: string; isOwner: boolean }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const keyId = useId();
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
   const provision = useMutation(trpc.sources.vault.provision.mutationOptions({ onSuccess: (v) => setRecoveryKey(v.recoveryKey) }));
   const done = () => qc.invalidateQueries({ queryKey: trpc.sources.vault.status.queryKey({ orgId }) });
@@ -46,19 +45,7 @@ function VaultStep({ orgId, isOwner }: { orgId: string; isOwner: boolean }) {
             }
           >
             <p>It opens every backup of this organisation without Holdfast. This is the only time it is shown: print it or put it in a safe, not next to your Holdfast login.</p>
-            <div className="mt-3 flex flex-col gap-2 sm:flex-row">
-              <label htmlFor={keyId} className="sr-only">
-                Recovery key
-              </label>
-              <input
-                id={keyId}
-                readOnly
-                value={recoveryKey}
-                onFocus={(e) => e.currentTarget.select()}
-                className="h-10 min-w-0 flex-1 rounded-lg border-0 bg-white px-3 font-mono text-xs text-slate-900 ring-1 ring-amber-300 ring-inset"
-              />
-              <CopyButton value={recoveryKey} label="Copy recovery key" fallbackInputId={keyId} />
-            </div>
+            <ShownOnceField label="Recovery key" value={recoveryKey} copyLabel="Copy recovery key" tone="warning" />
           </Alert>
         ) : isOwner ? (
           <>
