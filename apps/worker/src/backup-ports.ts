@@ -22,6 +22,7 @@ import {
   recordRunIssues,
   recordVersions,
   setUnitCursor,
+  snapshotRetainUntil,
   startRun,
   syncDiscoveredUnits,
   systemContext,
@@ -34,8 +35,6 @@ import { restoreWorkflowId } from "@holdfast/workflows/contracts";
 import type { BackupPorts, BackupStore, IssueRecord, RestorePorts, RestoreStore, SegmentRecord } from "@holdfast/workflows/activities";
 import { Agent } from "undici";
 
-/** Snapshots are kept at least this long until retention policies (issue 7) decide per snapshot. */
-export const DEFAULT_RETENTION_DAYS = 30;
 const BATCH = 500;
 
 function issueInput(unitId: string | null, i: IssueRecord): RunIssueInput {
@@ -160,9 +159,8 @@ export function createBackupStore(db: Database, workerId: string): BackupStore {
         ...(input.status === "completed" ? {} : { errorSummary: input.summary.slice(0, 4000) }),
       });
     },
-    retainUntil(_tenantId, _unitId, at) {
-      return Promise.resolve(new Date(at.getTime() + DEFAULT_RETENTION_DAYS * 86_400_000));
-    },
+    // The tenant's retention policy in force now (docs/adr/0018-retention-policies.md).
+    retainUntil: (tenantId, unitId, at) => snapshotRetainUntil(ctx(tenantId), unitId, at),
   };
 }
 

@@ -109,3 +109,10 @@ export { abandonRun, closeFinishedRunSnapshots, openRunsOfSource, type OpenRun }
 export { IDEMPOTENCY_RECORD_TTL_MS, purgeExpiredIdempotencyKeys, sweepExpiredExports, tenantsDueForMaintenance, type ExportSweepResult } from "./maintenance/sweeps";
 export * from "./dashboard/index";
 export * from "./preview/index";
+// retention (issue 7): policies, legal holds, each snapshot's retain-until
+export { RetentionPolicy, DEFAULT_RETENTION_POLICY, FOREVER_YEARS, retainUntilFor, periodFirsts, compareRetention, type PeriodFirsts, type RetentionComparison } from "./retention/policy";
+export { RetentionScope, GetRetentionInput, SetRetentionPolicyInput, PlaceLegalHoldInput, type RetentionSource, type RetentionView, type LegalHoldView } from "./retention/types";
+export { getRetention } from "./retention/get";
+export { setRetentionPolicy, type SetRetentionPolicyResult } from "./retention/set-policy";
+export { placeLegalHold, listLegalHolds, releaseLegalHold } from "./retention/legal-holds";
+export { snapshotRetainUntil } from "./retention/snapshot-retain-until";

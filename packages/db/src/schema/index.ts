@@ -16,3 +16,4 @@ export * from "./tenant-vaults";
 export * from "./restore-jobs";
 export * from "./provider-limits";
 export * from "./idempotency-keys";
+export * from "./retention";

@@ -1,0 +1,224 @@
+// Retention policies and legal holds against a real database (docs/adr/0018-retention-policies.md):
+// lengthening applies at once, every weakening is refused and audited, and each snapshot's
+// retain-until follows the policy in force and the source's local calendar.
+import { randomBytes } from "node:crypto";
+import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  commitSnapshot,
+  DEFAULT_RETENTION_POLICY,
+  finishRun,
+  getRetention,
+  listAuditEvents,
+  listLegalHolds,
+  openSnapshot,
+  placeLegalHold,
+  registerSource,
+  releaseLegalHold,
+  setRetentionPolicy,
+  signUp,
+  snapshotRetainUntil,
+  startRun,
+  syncDiscoveredUnits,
+  systemContext,
+  type DomainError,
+  type RetentionPolicy,
+  type TenantContext,
+} from "../index";
+import { codeOf } from "../test-support";
+
+process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
+
+let t: TestDatabase;
+const T1 = new Date("2026-02-01T08:00:00Z");
+const D = DEFAULT_RETENTION_POLICY;
+const d = (iso: string) => new Date(iso);
+
+async function newTenant(label: string, timeZone = "UTC") {
+  const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;
+  const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
+  const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
+  const worker = systemContext(t.app.db, organization.id, "retention-test");
+  const source = await registerSource(owner, { provider: "google", displayName: `${label}.example`, credentials: { refreshToken: "1//refresh" }, schedule: { timezone: timeZone } });
+  const { added } = await syncDiscoveredUnits(
+    worker,
+    {
+      sourceId: source.id,
+      units: [
+        { kind: "drive", externalId: "d-1", displayName: "Drive 1" },
+        { kind: "drive", externalId: "d-2", displayName: "Drive 2" },
+      ],
+    },
+    T1,
+  );
+  const units = added.map((u) => u.id);
+  return { owner, worker, tenantId: organization.id, sourceId: source.id, unitId: units[0]!, otherUnitId: units[1]! };
+}
+
+type Tenant = Awaited<ReturnType<typeof newTenant>>;
+
+let A: Tenant;
+let B: Tenant;
+
+/** The owner's session seen with a lower role: what the role allows, not who, is under test. */
+const as = (tn: Tenant, role: TenantContext["role"]): TenantContext => ({ ...tn.owner, role });
+const actions = async (tn: Tenant, action: string) => (await listAuditEvents(tn.owner, { action })).items;
+
+beforeAll(async () => {
+  t = await createTestDatabase("retention");
+  A = await newTenant("ret-a");
+  B = await newTenant("ret-b");
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+describe("retention policies", () => {
+  it("uses Holdfast's default until the organisation sets one", async () => {
+    const view = await getRetention(A.owner);
+    expect(view).toEqual({ effective: D, scope: "default", organization: null, legalHolds: [] });
+    expect(D).toMatchObject({ keepAllDays: 30, daily: 90, weekly: 26, monthly: 12, yearly: 7, forever: false, offboardedKeepDays: 365 });
+    expect(await getRetention(as(A, "viewer"), { unitId: A.unitId })).toMatchObject({ effective: D, scope: "default", source: null, unit: null });
+  });
+
+  it("saves a lengthened organisation policy at once and audits before and after", async () => {
+    const longer: RetentionPolicy = { ...D, yearly: 10 };
+    expect(await setRetentionPolicy(A.owner, { scope: "organization", policy: longer })).toEqual({ scope: "organization", scopeId: null, policy: longer, comparison: "longer" });
+    expect(await getRetention(A.owner)).toMatchObject({ effective: longer, scope: "organization", organization: longer });
+    const [event] = await actions(A, "retention.policy_changed");
+    expect(event).toMatchObject({ actorId: A.owner.actor.id, targetType: "organization", targetId: A.tenantId, metadata: { scope: "organization", before: D, beforeFrom: "default", after: longer, comparison: "longer" } });
+    // Saving it again changes nothing and is not a second change.
+    expect((await setRetentionPolicy(A.owner, { scope: "organization", policy: longer })).comparison).toBe("same");
+    expect(await actions(A, "retention.policy_changed")).toHaveLength(1);
+  });
+
+  it("refuses a shortened or mixed policy, saves nothing, and audits the attempt", async () => {
+    const before = await getRetention(A.owner);
+    for (const [policy, comparison] of [
+      [{ ...before.effective, daily: 7 }, "shorter"],
+      [{ ...before.effective, daily: 7, yearly: 50 }, "mixed"],
+    ] as const) {
+      const err = await setRetentionPolicy(A.owner, { scope: "organization", policy }).catch((e: unknown) => e as DomainError);
+      expect(err).toMatchObject({ code: "FORBIDDEN" });
+      expect((err as Error).message).toMatch(/shortens retention \(daily\).*guarded request.*second administrator.*cooling-off/);
+      const [refused] = await actions(A, "retention.shorten_refused");
+      expect(refused).toMatchObject({ actorId: A.owner.actor.id, metadata: { scope: "organization", current: before.effective, requested: policy, comparison } });
+    }
+    expect(await getRetention(A.owner)).toEqual(before);
+    expect(await actions(A, "retention.shorten_refused")).toHaveLength(2);
+    expect(await actions(A, "retention.policy_changed")).toHaveLength(1);
+  });
+
+  it("lets a unit override win over its source's, and the source's over the organisation's", async () => {
+    const org = (await getRetention(A.owner)).effective;
+    const source: RetentionPolicy = { ...org, keepAllDays: 60 };
+    const unit: RetentionPolicy = { ...source, forever: true };
+    await setRetentionPolicy(A.owner, { scope: "source", scopeId: A.sourceId, policy: source });
+    expect(await getRetention(A.owner, { sourceId: A.sourceId })).toMatchObject({ effective: source, scope: "source", organization: org, source });
+    await setRetentionPolicy(A.owner, { scope: "unit", scopeId: A.unitId, policy: unit });
+    expect(await getRetention(A.owner, { unitId: A.unitId })).toMatchObject({ effective: unit, scope: "unit", organization: org, source, unit });
+    expect(await getRetention(A.owner, { unitId: A.otherUnitId })).toMatchObject({ effective: source, scope: "source", unit: null });
+    // An override is compared with what it replaces: a unit override below its source's is a shortening.
+    expect(await codeOf(setRetentionPolicy(A.owner, { scope: "unit", scopeId: A.otherUnitId, policy: org }))).toBe("FORBIDDEN");
+    // Leaving "forever" is a shortening even with every other rule at its maximum.
+    expect(await codeOf(setRetentionPolicy(A.owner, { scope: "unit", scopeId: A.unitId, policy: { ...unit, forever: false, keepAllDays: 36_500, yearly: 100 } }))).toBe("FORBIDDEN");
+    expect((await getRetention(A.owner, { unitId: A.unitId })).effective).toEqual(unit);
+  });
+
+  it("lets only admins change retention, and never a self-service person", async () => {
+    const longer = { ...D, yearly: 20 };
+    for (const role of ["viewer", "operator"] as const) expect(await codeOf(setRetentionPolicy(as(A, role), { scope: "organization", policy: longer }))).toBe("FORBIDDEN");
+    expect(await codeOf(setRetentionPolicy(as(A, "admin"), { scope: "organization", policy: longer }))).toBe("resolved");
+    const selfService: TenantContext = { ...as(A, "viewer"), selfService: { unitIds: [A.unitId] } };
+    expect(await codeOf(getRetention(selfService, { unitId: A.unitId }))).toBe("FORBIDDEN");
+    expect(await codeOf(setRetentionPolicy({ ...selfService, role: "owner" }, { scope: "unit", scopeId: A.unitId, policy: { ...D, forever: true } }))).toBe("FORBIDDEN");
+    expect(await codeOf(placeLegalHold({ ...selfService, role: "owner" }, { unitId: A.unitId, reason: "mine" }))).toBe("FORBIDDEN");
+    expect(await codeOf(listLegalHolds(selfService))).toBe("FORBIDDEN");
+    expect(await codeOf(snapshotRetainUntil({ ...selfService, role: "owner" }, A.unitId, T1))).toBe("FORBIDDEN");
+  });
+
+  it("treats another organisation's source or unit as not found, and names bad input", async () => {
+    expect(await codeOf(getRetention(A.owner, { unitId: B.unitId }))).toBe("NOT_FOUND");
+    expect(await codeOf(getRetention(A.owner, { sourceId: B.sourceId }))).toBe("NOT_FOUND");
+    expect(await codeOf(getRetention(A.owner, { unitId: A.unitId, sourceId: B.sourceId }))).toBe("NOT_FOUND");
+    expect(await codeOf(setRetentionPolicy(A.owner, { scope: "unit", scopeId: B.unitId, policy: { ...D, forever: true } }))).toBe("NOT_FOUND");
+    expect(await codeOf(setRetentionPolicy(A.owner, { scope: "source", scopeId: B.sourceId, policy: { ...D, forever: true } }))).toBe("NOT_FOUND");
+    expect(await codeOf(placeLegalHold(A.owner, { unitId: B.unitId, reason: "probe" }))).toBe("NOT_FOUND");
+    expect(await codeOf(snapshotRetainUntil(A.worker, B.unitId, T1))).toBe("NOT_FOUND");
+    expect(await codeOf(setRetentionPolicy(A.owner, { scope: "unit", policy: D }))).toBe("VALIDATION");
+    expect(await codeOf(setRetentionPolicy(A.owner, { scope: "organization", policy: { ...D, keepAllDays: 0 } }))).toBe("VALIDATION");
+    // B saw none of it.
+    expect(await getRetention(B.owner)).toMatchObject({ scope: "default", organization: null });
+  });
+});
+
+describe("legal holds", () => {
+  it("places organisation and unit holds at once, audited, and lists them", async () => {
+    const org = await placeLegalHold(A.owner, { reason: "  Litigation 2026-17  " });
+    const unit = await placeLegalHold(A.owner, { unitId: A.unitId, reason: "HR investigation" });
+    expect(org).toMatchObject({ unitId: null, reason: "Litigation 2026-17", placedByUserId: A.owner.actor.id, active: true, releasedAt: null });
+    expect((await listLegalHolds(as(A, "viewer"))).map((h) => h.id).toSorted()).toEqual([org.id, unit.id].toSorted());
+    expect((await getRetention(A.owner, { unitId: A.unitId })).legalHolds.map((h) => h.id).toSorted()).toEqual([org.id, unit.id].toSorted());
+    expect((await getRetention(A.owner, { unitId: A.otherUnitId })).legalHolds.map((h) => h.id)).toEqual([org.id]);
+    expect((await actions(A, "retention.legal_hold_placed")).map((e) => e.targetId).toSorted()).toEqual([org.id, unit.id].toSorted());
+    expect(await codeOf(placeLegalHold(as(A, "operator"), { reason: "x" }))).toBe("FORBIDDEN");
+    expect(await codeOf(placeLegalHold(A.owner, { reason: "   " }))).toBe("VALIDATION");
+    expect(await listLegalHolds(B.owner)).toEqual([]);
+  });
+
+  it("refuses to release a hold, keeps it, and audits the attempt", async () => {
+    const [hold] = await listLegalHolds(A.owner);
+    const err = await releaseLegalHold(A.owner, hold!.id).catch((e: unknown) => e as DomainError);
+    expect(err).toMatchObject({ code: "FORBIDDEN" });
+    expect((err as Error).message).toMatch(/guarded request/);
+    expect((await listLegalHolds(A.owner)).find((h) => h.id === hold!.id)).toMatchObject({ active: true, releasedAt: null });
+    expect((await actions(A, "retention.legal_hold_release_refused")).map((e) => e.targetId)).toEqual([hold!.id]);
+    expect(await codeOf(releaseLegalHold(B.owner, hold!.id))).toBe("NOT_FOUND");
+    expect(await codeOf(releaseLegalHold(as(A, "viewer"), hold!.id))).toBe("FORBIDDEN");
+  });
+});
+
+describe("a snapshot's retain-until", () => {
+  // Europe/Paris: 23:30 UTC on 31 December 2025 is already 1 January 2026 there.
+  let C: Tenant;
+  let n = 0;
+  async function snapshotAt(at: Date, commit = true) {
+    const run = await startRun(C.worker, { sourceId: C.sourceId, trigger: "scheduled", workflowId: `backup:${C.sourceId}:${++n}` }, at);
+    const snap = await openSnapshot(C.worker, { unitId: C.unitId, runId: run.id }, at);
+    if (!commit) return;
+    await commitSnapshot(C.worker, snap.id, { vaultSnapshotId: `vs-${n}`, retainUntil: await snapshotRetainUntil(C.worker, C.unitId, at) }, at);
+    await finishRun(C.worker, run.id, { outcome: "finished" }, at);
+  }
+
+  beforeAll(async () => {
+    C = await newTenant("ret-c", "Europe/Paris");
+  });
+
+  it("keeps the first snapshot of the year for the yearly period, a second the same local day for keepAllDays", async () => {
+    const first = d("2025-12-31T23:30:00Z");
+    expect(await snapshotRetainUntil(C.worker, C.unitId, first)).toEqual(d("2032-12-31T23:30:00Z")); // 7 years
+    await snapshotAt(first);
+    // Same local day in Paris (in UTC it would be the first of 2026 and kept 7 years).
+    expect(await snapshotRetainUntil(C.worker, C.unitId, d("2026-01-01T15:00:00Z"))).toEqual(d("2026-01-31T15:00:00Z")); // 30 days
+    // Friday 2 January: a new day, but the same ISO week, month and year.
+    expect(await snapshotRetainUntil(C.worker, C.unitId, d("2026-01-02T09:00:00Z"))).toEqual(d("2026-04-02T09:00:00Z")); // 90 days
+  });
+
+  it("does not count snapshots that were never committed", async () => {
+    await snapshotAt(d("2026-01-03T08:00:00Z"), false);
+    expect(await snapshotRetainUntil(C.worker, C.unitId, d("2026-01-03T10:00:00Z"))).toEqual(d("2026-04-03T10:00:00Z")); // still first of its day
+  });
+
+  it("keeps an offboarded user's snapshot at least offboardedKeepDays", async () => {
+    await t.owner.pool.query("update units set state = 'suspended' where id = $1", [C.unitId]);
+    expect(await snapshotRetainUntil(C.worker, C.unitId, d("2026-01-01T16:00:00Z"))).toEqual(d("2027-01-01T16:00:00Z")); // 365 days
+    await t.owner.pool.query("update units set state = 'active' where id = $1", [C.unitId]);
+  });
+
+  it("follows the policy in force: a unit override to forever locks for 100 years", async () => {
+    await setRetentionPolicy(C.owner, { scope: "unit", scopeId: C.unitId, policy: { ...D, forever: true } });
+    expect(await snapshotRetainUntil(C.worker, C.unitId, d("2026-01-01T15:00:00Z"))).toEqual(d("2126-01-01T15:00:00Z"));
+    expect(await snapshotRetainUntil(C.worker, C.otherUnitId, d("2026-01-01T15:00:00Z"))).toEqual(d("2033-01-01T15:00:00Z"));
+  });
+});
