@@ -2,6 +2,8 @@
 // lengthening applies at once, every weakening is refused and audited, and each snapshot's
 // retain-until follows the policy in force and the source's local calendar.
 import { randomBytes } from "node:crypto";
+import { sql, withTenant } from "@holdfast/db";
+import type { SQL } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -220,5 +222,69 @@ describe("a snapshot's retain-until", () => {
     await setRetentionPolicy(C.owner, { scope: "unit", scopeId: C.unitId, policy: { ...D, forever: true } });
     expect(await snapshotRetainUntil(C.worker, C.unitId, d("2026-01-01T15:00:00Z"))).toEqual(d("2126-01-01T15:00:00Z"));
     expect(await snapshotRetainUntil(C.worker, C.otherUnitId, d("2026-01-01T15:00:00Z"))).toEqual(d("2033-01-01T15:00:00Z"));
+  });
+});
+
+// The floor beneath the verbs (migration 0018): whoever holds the application role's database
+// connection — a compromised console, a stolen credential — writes SQL directly, past every check
+// above, and still cannot shorten retention, release a hold or pull a snapshot's retain-until in.
+describe("the database's own guard, for a writer with the application role", () => {
+  let E: Tenant;
+  /** The server's message for a refused statement, run as the application role in E's tenant. */
+  const refusal = async (statement: SQL): Promise<string> => {
+    try {
+      await withTenant(t.app.db, E.tenantId, (tx) => tx.execute(statement));
+    } catch (err) {
+      const e = err as Error & { cause?: Error };
+      return e.cause?.message ?? e.message;
+    }
+    return "accepted";
+  };
+  const policyJson = (p: RetentionPolicy) => JSON.stringify(p);
+
+  beforeAll(async () => {
+    E = await newTenant("ret-e");
+    await setRetentionPolicy(E.owner, { scope: "organization", policy: { ...D, yearly: 10 } });
+  });
+
+  it("knows the same default policy as the services", async () => {
+    const [row] = (await t.app.db.execute<{ p: RetentionPolicy }>(sql`select holdfast_default_retention() as p`)).rows;
+    expect(row?.p).toEqual(D);
+  });
+
+  it("refuses a shortened policy row, a shorter new override, and moving a policy", async () => {
+    expect(await refusal(sql`update retention_policies set policy = ${policyJson({ ...D, yearly: 1 })}::jsonb where scope = 'organization'`)).toMatch(/only be kept or lengthened/);
+    expect(await refusal(sql`update retention_policies set policy = ${policyJson({ ...D, yearly: 10, forever: false, keepAllDays: 1 })}::jsonb`)).toMatch(/only be kept or lengthened/);
+    // A new override is compared with what it inherits (the organisation's 10 years).
+    expect(await refusal(sql`insert into retention_policies (tenant_id, scope, scope_id, policy) values (${E.tenantId}, 'unit', ${E.unitId}, ${policyJson(D)}::jsonb)`)).toMatch(/only be kept or lengthened/);
+    expect(await refusal(sql`insert into retention_policies (tenant_id, scope, scope_id, policy) values (${E.tenantId}, 'source', ${E.sourceId}, ${policyJson({ ...D, yearly: 10, daily: 1 })}::jsonb)`)).toMatch(/only be kept or lengthened/);
+    expect(await refusal(sql`update retention_policies set scope = 'source', scope_id = ${E.sourceId} where scope = 'organization'`)).toMatch(/cannot be moved|scope/);
+    expect(await refusal(sql`delete from retention_policies`)).toMatch(/permission denied/);
+    expect(await refusal(sql`alter table retention_policies disable trigger retention_policies_guard`)).toMatch(/must be owner/);
+    expect((await getRetention(E.owner)).effective).toEqual({ ...D, yearly: 10 });
+    // Lengthening through SQL is allowed (it weakens nothing).
+    expect(await refusal(sql`insert into retention_policies (tenant_id, scope, scope_id, policy) values (${E.tenantId}, 'unit', ${E.unitId}, ${policyJson({ ...D, yearly: 10, forever: true })}::jsonb)`)).toBe("accepted");
+    expect(await refusal(sql`update retention_policies set policy = ${policyJson({ ...D, keepAllDays: 1, forever: true })}::jsonb where scope = 'unit'`)).toBe("accepted");
+    expect(await refusal(sql`update retention_policies set policy = ${policyJson({ ...D, yearly: 10 })}::jsonb where scope = 'unit'`)).toMatch(/only be kept or lengthened/);
+  });
+
+  it("refuses releasing or moving a legal hold", async () => {
+    const hold = await placeLegalHold(E.owner, { unitId: E.otherUnitId, reason: "litigation 2026-17" });
+    expect(await refusal(sql`update legal_holds set released_at = now() where id = ${hold.id}`)).toMatch(/guarded request/);
+    expect(await refusal(sql`update legal_holds set unit_id = ${E.unitId} where id = ${hold.id}`)).toMatch(/cannot be moved/);
+    expect(await refusal(sql`delete from legal_holds where id = ${hold.id}`)).toMatch(/permission denied/);
+    expect((await listLegalHolds(E.owner)).find((h) => h.id === hold.id)).toMatchObject({ releasedAt: null });
+  });
+
+  it("lets a snapshot's retain-until move later, never earlier or away", async () => {
+    const at = d("2026-03-02T10:00:00Z");
+    const run = await startRun(E.worker, { sourceId: E.sourceId, trigger: "scheduled", workflowId: `backup:${E.sourceId}:guard` }, at);
+    const snap = await openSnapshot(E.worker, { unitId: E.unitId, runId: run.id }, at);
+    const until = await snapshotRetainUntil(E.worker, E.unitId, at);
+    await commitSnapshot(E.worker, snap.id, { vaultSnapshotId: "vs-guard", retainUntil: until }, at);
+    await finishRun(E.worker, run.id, { outcome: "finished" }, at);
+    expect(await refusal(sql`update snapshots set retain_until = now() where id = ${snap.id}`)).toMatch(/can only be extended/);
+    expect(await refusal(sql`update snapshots set retain_until = null where id = ${snap.id}`)).toMatch(/can only be extended/);
+    expect(await refusal(sql`update snapshots set retain_until = retain_until + interval '1 day' where id = ${snap.id}`)).toBe("accepted");
   });
 });
