@@ -116,3 +116,5 @@ export { getRetention } from "./retention/get";
 export { setRetentionPolicy, type SetRetentionPolicyResult } from "./retention/set-policy";
 export { placeLegalHold, listLegalHolds, releaseLegalHold } from "./retention/legal-holds";
 export { snapshotRetainUntil } from "./retention/snapshot-retain-until";
+export { RetentionOverride, listRetentionOverrides } from "./retention/list-overrides";
+export { LegalHoldRow, listLegalHoldRows } from "./retention/legal-hold-rows";

@@ -19,6 +19,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from "../openapi/document"
 import { defineRoute, definePublicRoute, type Route } from "./route";
 import { catalogueRoutes } from "./routes/catalogue";
 import { exportRoutes } from "./routes/exports";
+import { retentionRoutes } from "./routes/retention";
 import { sourceRoutes } from "./routes/sources";
 import { ApiKeyList, IdParams, MemberList, OpenApiJson } from "./schemas";
 
@@ -116,4 +117,4 @@ const openApiRoute = definePublicRoute({
   handle: () => Promise.resolve(openApiDocument()),
 });
 
-export const ROUTES: readonly Route[] = [...resourceRoutes, ...sourceRoutes, ...catalogueRoutes, ...exportRoutes, openApiRoute];
+export const ROUTES: readonly Route[] = [...resourceRoutes, ...sourceRoutes, ...catalogueRoutes, ...exportRoutes, ...retentionRoutes, openApiRoute];

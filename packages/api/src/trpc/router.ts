@@ -9,6 +9,7 @@ import { authRouter } from "./routers/auth";
 import { meRouter } from "./routers/me";
 import { membersRouter } from "./routers/members";
 import { organizationRouter } from "./routers/organization";
+import { retentionRouter } from "./routers/retention";
 
 export const appRouter = router({
   auth: authRouter,
@@ -21,6 +22,7 @@ export const appRouter = router({
   catalogue: catalogueRouter,
   exports: exportsRouter,
   dashboard: dashboardRouter,
+  retention: retentionRouter,
 });
 
 export type AppRouter = typeof appRouter;

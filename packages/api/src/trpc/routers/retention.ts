@@ -1,0 +1,53 @@
+// Retention for the console: the policy in force, overrides, changes, legal holds. The verbs do
+// the role checks, the refusals of anything that weakens protection and the audit rows; the output
+// schemas are the REST API's, so both transports promise the same shapes.
+import {
+  getRetention,
+  LegalHoldRow,
+  listLegalHoldRows,
+  listRetentionOverrides,
+  placeLegalHold,
+  PlaceLegalHoldInput,
+  releaseLegalHold,
+  RetentionOverride,
+  RetentionPolicy,
+  RetentionScope,
+  setRetentionPolicy,
+} from "@holdfast/services";
+import { z } from "zod";
+import { LegalHold, Retention, RetentionChange } from "../../rest/routes/retention";
+import { router, tenantProcedure } from "../init";
+import { ById } from "../schemas";
+
+// tRPC merges these with `{ orgId }`, so they cannot be the services' strict schemas; the verbs
+// parse their input again with those (unknown fields, `scopeId` rules) and a failure is BAD_REQUEST.
+const Id = z.string().min(1).max(100);
+const GetInput = z.object({ sourceId: Id.optional(), unitId: Id.optional() });
+const SetPolicyInput = z.object({ scope: RetentionScope, scopeId: Id.optional(), policy: RetentionPolicy });
+const PlaceInput = z.object(PlaceLegalHoldInput.shape);
+
+export const retentionRouter = router({
+  get: tenantProcedure
+    .input(GetInput)
+    .output(Retention)
+    .query(({ ctx, input }) => getRetention(ctx.tenant, { ...(input.sourceId !== undefined ? { sourceId: input.sourceId } : {}), ...(input.unitId !== undefined ? { unitId: input.unitId } : {}) })),
+
+  overrides: tenantProcedure.output(z.array(RetentionOverride)).query(({ ctx }) => listRetentionOverrides(ctx.tenant)),
+
+  setPolicy: tenantProcedure
+    .input(SetPolicyInput)
+    .output(RetentionChange)
+    .mutation(({ ctx, input }) => setRetentionPolicy(ctx.tenant, { scope: input.scope, ...(input.scopeId !== undefined ? { scopeId: input.scopeId } : {}), policy: input.policy })),
+
+  legalHolds: router({
+    list: tenantProcedure.output(z.array(LegalHoldRow)).query(({ ctx }) => listLegalHoldRows(ctx.tenant)),
+
+    place: tenantProcedure
+      .input(PlaceInput)
+      .output(LegalHold)
+      .mutation(({ ctx, input }) => placeLegalHold(ctx.tenant, { reason: input.reason, ...(input.unitId !== undefined ? { unitId: input.unitId } : {}) })),
+
+    /** Always FORBIDDEN for now (a release needs a guarded request); the verb audits the attempt. */
+    release: tenantProcedure.input(ById).mutation(({ ctx, input }) => releaseLegalHold(ctx.tenant, input.id)),
+  }),
+});
