@@ -70,6 +70,10 @@ export const AUDIT_ACTIONS: { value: string; label: string }[] = [
   { value: "user.signed_in_with_identity", label: "Signed in with Google or Microsoft (self-service)" },
   { value: "organization.self_service_enabled", label: "End-user self-service switched on" },
   { value: "organization.self_service_disabled", label: "End-user self-service switched off" },
+  { value: "retention.policy_changed", label: "Retention policy changed" },
+  { value: "retention.shorten_refused", label: "Retention shortening refused" },
+  { value: "retention.legal_hold_placed", label: "Legal hold placed" },
+  { value: "retention.legal_hold_release_refused", label: "Legal hold release refused" },
 ];
 
 export function auditActionLabel(action: string): string {

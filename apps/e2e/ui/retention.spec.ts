@@ -1,0 +1,110 @@
+// Issue 7, retention in the console (ADR 0018), in real Chromium against the run's stack: a new
+// organisation's owner finds Retention in the sidebar, lengthens the organisation's policy (saved
+// at once, and still there after a reload), is stopped before sending a shortening (the warning
+// names it; the save button stays disabled), places an organisation-wide legal hold from the
+// keyboard, sees it listed with a Release button that is disabled, and finds both changes in the
+// audit log. Names and roles: docs/console-ui-contract.md (Retention).
+import { randomBytes } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { settled } from "../src/a11y";
+import { fitsViewport, followLink, signUpInConsole } from "../src/console";
+import { checkAndShoot } from "../src/walk";
+
+test.use({ timezoneId: "Europe/Berlin", locale: "en-GB" });
+
+test("an owner lengthens retention, cannot shorten it, and places a legal hold that cannot be released", async ({ page }) => {
+  test.setTimeout(180_000);
+  const orgId = await signUpInConsole(page, `retention-${randomBytes(4).toString("hex")}@example.test`, "Retention Ltd");
+
+  // Members find it in the sidebar, right after Jobs.
+  const nav = page.getByRole("navigation", { name: "Console" });
+  await expect(nav.getByRole("link")).toContainText(["Jobs", "Retention"]);
+  await followLink(page, nav.getByRole("link", { name: "Retention", exact: true }), new RegExp(`/o/${orgId}/retention$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Retention" })).toBeVisible();
+  await settled(page);
+
+  // Holdfast's default, in words, until the organisation sets its own.
+  const policy = page.getByRole("region", { name: "Organisation policy" });
+  const summary = policy.getByTestId("policy-summary");
+  await expect(summary).toHaveText(
+    "Every backup is kept 30 days. The first backup of each day is kept 90 days, of each week 26 weeks, of each month 12 months, of each year 7 years. A leaver's backups are kept at least 365 days.",
+  );
+  await expect(policy.getByText("Holdfast's default", { exact: false })).toBeVisible();
+  await expect(policy.getByLabel("Keep every backup for (days)")).toHaveValue("30");
+  await expect(policy.getByLabel("Daily points for (days)")).toHaveValue("90");
+  await expect(policy.getByLabel("Weekly points for (weeks)")).toHaveValue("26");
+  await expect(policy.getByLabel("Monthly points for (months)")).toHaveValue("12");
+  await expect(policy.getByLabel("Yearly points for (years)")).toHaveValue("7");
+  await expect(policy.getByRole("checkbox", { name: "Keep every backup forever" })).not.toBeChecked();
+  await expect(policy.getByLabel("Keep a leaver's backups for (days)")).toHaveValue("365");
+  const save = policy.getByRole("button", { name: "Save policy" });
+  await expect(save, "nothing to save while the form is the policy in force").toBeDisabled();
+  await expect(page.getByRole("region", { name: "Overrides" }).getByText("No source or account has its own policy")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Legal holds" }).getByText("No legal holds")).toBeVisible();
+  await checkAndShoot(page, "retention");
+  await page.setViewportSize({ width: 360, height: 780 });
+  expect.soft(await fitsViewport(page), "the retention page scrolls sideways at 360 px").toBe(true);
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Lengthening applies at once.
+  await policy.getByLabel("Yearly points for (years)").fill("10");
+  await expect(save).toBeEnabled();
+  await save.click();
+  await expect(policy.getByRole("status").filter({ hasText: "Policy saved" })).toBeVisible();
+  await expect(summary).toContainText("of each year 10 years");
+  await expect(policy.getByText("Set by this organisation.")).toBeVisible();
+  await expect(save).toBeDisabled();
+  await page.reload();
+  await settled(page);
+  await expect(summary).toContainText("of each year 10 years");
+  await expect(policy.getByLabel("Yearly points for (years)")).toHaveValue("10");
+
+  // A shortening is caught before anything is sent.
+  await policy.getByLabel("Daily points for (days)").fill("7");
+  const warning = policy.getByText(/shortens retention/);
+  await expect(warning).toBeVisible();
+  await expect(warning).toContainText("(daily)");
+  await expect(warning).toContainText("second administrator");
+  await expect(save).toBeDisabled();
+  await checkAndShoot(page, "retention-shortening");
+  // Put back, it is the saved policy again: nothing to save, no warning.
+  await policy.getByLabel("Daily points for (days)").fill("90");
+  await expect(warning).toHaveCount(0);
+  await expect(save).toBeDisabled();
+
+  // An organisation-wide legal hold, from the keyboard.
+  const holds = page.getByRole("region", { name: "Legal holds" });
+  const reason = `Litigation ${randomBytes(3).toString("hex")}: preserve everything`;
+  await expect(holds.getByRole("radio", { name: "Whole organisation" })).toBeChecked();
+  const reasonField = holds.getByLabel("Reason");
+  const place = holds.getByRole("button", { name: "Place legal hold" });
+  await expect(place, "a hold needs a reason").toBeDisabled();
+  await reasonField.fill(reason);
+  await holds.getByRole("radio", { name: "One account" }).check();
+  // A new organisation has no source yet, so there is no account to choose and nothing to place.
+  await expect(holds.getByText("No accounts yet")).toBeVisible({ timeout: 30_000 });
+  await expect(place).toBeDisabled();
+  await holds.getByRole("radio", { name: "Whole organisation" }).check();
+  await expect(place).toBeEnabled();
+  await reasonField.press("Enter");
+  await expect(holds.getByRole("status").filter({ hasText: "Legal hold placed" })).toBeVisible();
+  const list = page.getByRole("list", { name: "Legal holds" });
+  const row = list.getByRole("listitem").filter({ hasText: reason });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("Whole organisation");
+  await expect(row).toContainText("Active");
+  await expect(row.getByRole("button", { name: "Release" })).toBeDisabled();
+  await expect(holds.getByText(/Releasing a hold needs approval by a second administrator after a cooling-off delay/)).toBeVisible();
+  await expect(reasonField).toHaveValue("");
+  await checkAndShoot(page, "retention-legal-hold");
+
+  // Both changes are in the audit log, by their action names.
+  await page.goto(`/o/${orgId}/audit`);
+  await settled(page);
+  const table = page.getByRole("table");
+  for (const action of ["retention.policy_changed", "retention.legal_hold_placed"]) {
+    await expect(table.getByText(action, { exact: true }).first(), `${action} is in the audit log`).toBeVisible({ timeout: 30_000 });
+  }
+  // The refused shortening was never sent, so there is no refusal to audit.
+  await expect(table.getByText("retention.shorten_refused", { exact: true })).toHaveCount(0);
+});
