@@ -15,7 +15,7 @@ import { SelectField, TextField } from "~/components/ui/field";
 import { LocalTime } from "~/components/ui/local-time";
 import { QueryStates } from "~/components/ui/query-states";
 import { RetryAlert } from "~/components/ui/retry-alert";
-import { cn } from "~/lib/cn";
+import { OptionCard } from "~/components/ui/option-card";
 import { unitMatches } from "~/lib/catalogue";
 import { errorMessage, fieldErrorsOf } from "~/lib/errors";
 import { UNIT_KIND_LABEL } from "~/lib/sources";
@@ -133,8 +133,8 @@ function PlaceHoldForm({ orgId }: { orgId: string }) {
             Applies to
           </p>
           <div className="grid gap-2 sm:grid-cols-2">
-            <AppliesToRadio value="organisation" checked={appliesTo === "organisation"} onChange={setAppliesTo} label="Whole organisation" help="Every backup of every source and account." />
-            <AppliesToRadio value="unit" checked={appliesTo === "unit"} onChange={setAppliesTo} label="One account" help="Every backup of one mailbox, drive, site or other account." />
+            <OptionCard type="radio" name="applies-to" value="organisation" checked={appliesTo === "organisation"} onChange={() => setAppliesTo("organisation")} label="Whole organisation" help="Every backup of every source and account." />
+            <OptionCard type="radio" name="applies-to" value="unit" checked={appliesTo === "unit"} onChange={() => setAppliesTo("unit")} label="One account" help="Every backup of one mailbox, drive, site or other account." />
           </div>
         </div>
         {appliesTo === "unit" ? <UnitChoice orgId={orgId} value={unitId} onChange={setUnitId} error={fields.unitId} /> : null}
@@ -167,22 +167,6 @@ function PlaceHoldForm({ orgId }: { orgId: string }) {
   );
 }
 
-function AppliesToRadio({ value, checked, onChange, label, help }: { value: AppliesTo; checked: boolean; onChange: (v: AppliesTo) => void; label: string; help: string }) {
-  const id = useId();
-  return (
-    <div className={cn("flex gap-3 rounded-lg p-3 ring-1 ring-inset", checked ? "bg-brand-50/60 ring-brand-300" : "ring-slate-200")}>
-      <input id={id} type="radio" name="applies-to" value={value} checked={checked} onChange={() => onChange(value)} aria-describedby={`${id}-help`} className="mt-0.5 size-4 shrink-0 accent-brand-700" />
-      <div className="min-w-0">
-        <label htmlFor={id} className="text-sm font-medium text-slate-900">
-          {label}
-        </label>
-        <p id={`${id}-help`} className="mt-0.5 text-sm text-slate-600">
-          {help}
-        </p>
-      </div>
-    </div>
-  );
-}
 
 /** Every account of every source, narrowed by a filter box (a large directory has thousands). */
 function UnitChoice({ orgId, value, onChange, error }: { orgId: string; value: string; onChange: (id: string) => void; error?: string }) {

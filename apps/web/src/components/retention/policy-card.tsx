@@ -10,6 +10,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { TextField } from "~/components/ui/field";
+import { OptionCard } from "~/components/ui/option-card";
 import { RetryAlert } from "~/components/ui/retry-alert";
 import { Skeleton } from "~/components/ui/spinner";
 import { errorMessage } from "~/lib/errors";
@@ -73,7 +74,6 @@ function PolicyForm({ orgId, current, canManage }: { orgId: string; current: Ret
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [draft, setDraft] = useState<PolicyDraft>(() => draftOf(current));
-  const foreverId = useId();
   const noteId = useId();
   const save = useMutation(
     trpc.retention.setPolicy.mutationOptions({
@@ -110,24 +110,13 @@ function PolicyForm({ orgId, current, canManage }: { orgId: string; current: Ret
               <NumberField key={spec.key} spec={spec} value={draft[spec.key]} error={errors[spec.key]} disabled={draft.forever} onChange={(v) => set({ [spec.key]: v })} />
             ))}
           </div>
-          <div className="flex items-start gap-3 rounded-lg p-4 ring-1 ring-slate-200">
-            <input
-              id={foreverId}
-              type="checkbox"
-              checked={draft.forever}
-              onChange={(e) => set({ forever: e.target.checked })}
-              aria-describedby={`${foreverId}-hint`}
-              className="mt-0.5 size-4 rounded border-slate-300 text-brand-700 focus:ring-brand-600"
-            />
-            <div className="min-w-0">
-              <label htmlFor={foreverId} className="text-sm font-medium text-slate-800">
-                {FOREVER_LABEL}
-              </label>
-              <p id={`${foreverId}-hint`} className="text-sm text-slate-500">
-                Each backup is locked for 100 years and the lock is extended before it lapses. The other rules then no longer matter.
-              </p>
-            </div>
-          </div>
+          <OptionCard
+            type="checkbox"
+            checked={draft.forever}
+            onChange={(forever) => set({ forever })}
+            label={FOREVER_LABEL}
+            help="Each backup is locked for 100 years and the lock is extended before it lapses. The other rules then no longer matter."
+          />
           <div className="grid grid-cols-1 gap-x-6 sm:grid-cols-2">
             <NumberField spec={LEAVER_FIELD} value={draft[LEAVER_FIELD.key]} error={errors[LEAVER_FIELD.key]} disabled={draft.forever} onChange={(v) => set({ [LEAVER_FIELD.key]: v })} />
           </div>

@@ -15,7 +15,7 @@ import { SelectField, TextField } from "~/components/ui/field";
 import { LocalTime, useTimeZoneName } from "~/components/ui/local-time";
 import { ListSkeleton, Skeleton } from "~/components/ui/spinner";
 import { RetryAlert } from "~/components/ui/retry-alert";
-import { cn } from "~/lib/cn";
+import { OptionCard } from "~/components/ui/option-card";
 import { errorMessage } from "~/lib/errors";
 import { formatDateTime } from "~/lib/format";
 import {
@@ -46,30 +46,7 @@ const CONFLICTS: { value: Conflict; label: string; help: string }[] = [
 
 /** One radio with its own short name and a sentence that describes it (not part of the name). */
 function Radio({ name, value, checked, onChange, label, help, disabled }: { name: string; value: string; checked: boolean; onChange: (v: string) => void; label: string; help: ReactNode; disabled?: boolean }) {
-  const id = useId();
-  return (
-    <div className={cn("flex gap-3 rounded-lg p-3 ring-1 ring-inset", checked ? "bg-brand-50/60 ring-brand-300" : "ring-slate-200", disabled && "opacity-60")}>
-      <input
-        id={id}
-        type="radio"
-        name={name}
-        value={value}
-        checked={checked}
-        disabled={disabled}
-        onChange={() => onChange(value)}
-        aria-describedby={`${id}-help`}
-        className="mt-0.5 size-4 shrink-0 accent-brand-700"
-      />
-      <div className="min-w-0">
-        <label htmlFor={id} className="text-sm font-medium text-slate-900">
-          {label}
-        </label>
-        <p id={`${id}-help`} className="mt-0.5 text-sm text-slate-600">
-          {help}
-        </p>
-      </div>
-    </div>
-  );
+  return <OptionCard type="radio" name={name} value={value} checked={checked} disabled={disabled} onChange={() => onChange(value)} label={label} help={help} />;
 }
 
 function RadioGroup({ label, children, description }: { label: string; children: ReactNode; description?: ReactNode }) {
