@@ -1,6 +1,7 @@
 // axe-core on every page of the console that exists before anything is backed up: signed out
 // (sign-in, sign-up), then as a new organisation's owner (overview, sources, connect, members,
-// API keys, audit log, account security, browse and jobs with nothing in them yet). Each page
+// API keys, audit log, account security, browse and jobs with nothing in them yet, retention,
+// settings). Each page
 // is checked at a phone's width and a desktop's, since the layout (sidebar vs. menu) differs.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
@@ -41,6 +42,8 @@ test("no serious accessibility violations on the console's pages before any data
     ["browse (empty)", `/o/${orgId}/browse`],
     ["search (empty)", `/o/${orgId}/search`],
     ["jobs (empty)", `/o/${orgId}/jobs`],
+    ["retention", `/o/${orgId}/retention`],
+    ["settings", `/o/${orgId}/settings`],
   ];
   for (const [name, url] of pages) {
     await test.step(name, async () => {
