@@ -16,6 +16,7 @@ GO_TOOLS=(
   "temporal github.com/temporalio/cli/cmd/temporal v1.5.1 github.com/temporalio/cli"
   "versitygw github.com/versity/versitygw/cmd/versitygw v1.8.0 github.com/versity/versitygw"
   "stripe-mock github.com/stripe/stripe-mock v0.203.0 github.com/stripe/stripe-mock"
+  "mailpit github.com/axllent/mailpit v1.33.1 github.com/axllent/mailpit"
 )
 
 if [ -t 1 ]; then B=$'\033[1m' G=$'\033[32m' R=$'\033[31m' N=$'\033[0m'; else B='' G='' R='' N=''; fi

@@ -19,6 +19,8 @@ export function appEnv(stack: Stack, ownerUrl: string): Record<string, string> {
     VAULT_S3_ENDPOINT: stack.s3Endpoint,
     VAULT_S3_REGION: stack.s3.region,
     STRIPE_API_BASE: stack.stripeApiBase,
+    // Notifications go here; mailpit locally, so nothing leaves the machine (MAIL_API_URL is for tests).
+    SMTP_URL: stack.smtpUrl,
     AUTH_SECRET: env.AUTH_SECRET ?? authSecret,
     NEXTAUTH_SECRET: authSecret,
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? "http://localhost:3000",

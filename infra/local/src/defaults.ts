@@ -6,6 +6,8 @@ export const PORTS = {
   temporalUi: 8233,
   vault: 7070,
   stripe: 12111,
+  smtp: 1025, // mailpit's SMTP sink (its usual port)
+  mailApi: 8025, // mailpit's web UI and JSON API
   web: 3000,
   sandbox: 4010, // apps/sandbox: provider emulators
 } as const;

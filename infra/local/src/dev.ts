@@ -81,6 +81,7 @@ function banner(s: Stack, ownerUrl: string): void {
     ["Temporal", `${s.temporalAddress}${stackEnv().TEMPORAL_ADDRESS ? "" : `   UI http://localhost:${PORTS.temporalUi}`}`],
     ["S3 vault", s.s3Endpoint],
     ["Stripe", s.stripeApiBase],
+    ["Mail", s.mailApiUrl ? `${s.smtpUrl}   (inbox ${s.mailApiUrl})` : s.smtpUrl],
     ["Sandbox", `http://localhost:${PORTS.sandbox}   (Google: /google/…, control: /_control/…)`],
     ["Logs", ".data/logs/"],
   ];

@@ -19,6 +19,10 @@ export const StackEnv = z.object({
   VAULT_S3_REGION: optional(z.string()),
   STRIPE_API_BASE: optional(z.string().url()),
   STRIPE_SECRET_KEY: optional(z.string()),
+  // An SMTP server of your own replaces mailpit; MAIL_API_URL is then wherever tests can read
+  // the mail back (a mailpit-compatible API), if anywhere.
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\/[^/\s]+/, "must be an smtp:// or smtps:// URL")),
+  MAIL_API_URL: optional(z.string().url()),
   // App secrets: dev.ts fills dev-only values for whichever of these is unset.
   AUTH_SECRET: optional(z.string().min(32)),
   NEXTAUTH_SECRET: optional(z.string().min(32)),

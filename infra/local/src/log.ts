@@ -1,5 +1,5 @@
 // Prefixed, coloured console lines: `[web]      …`, `[temporal] …`.
-const PALETTE: Record<string, number> = { stack: 90, postgres: 34, temporal: 35, vault: 36, stripe: 33, web: 32, worker: 94, sandbox: 95, migrate: 93 };
+const PALETTE: Record<string, number> = { stack: 90, postgres: 34, temporal: 35, vault: 36, stripe: 33, mail: 91, web: 32, worker: 94, sandbox: 95, migrate: 93 };
 const WIDTH = 10;
 
 let colour = process.stdout.isTTY;

@@ -4,7 +4,7 @@ import { logFile } from "./paths.js";
 import { SERVICE_NAMES, type ServiceName } from "./services/types.js";
 import { ensureStack, externalAddress, LOCAL_SERVICES, runningRecord, stopStack } from "./stack.js";
 
-const usage = "usage: pnpm stack up [postgres|temporal|vault|stripe …] | down | status";
+const usage = "usage: pnpm stack up [postgres|temporal|vault|stripe|mail …] | down | status";
 
 function parseServices(args: string[]): ServiceName[] | undefined {
   if (!args.length) return undefined;
@@ -38,6 +38,7 @@ async function main(): Promise<number> {
       console.log(`  TEMPORAL_ADDRESS   ${stack.temporalAddress}   (UI http://localhost:8233)`);
       console.log(`  VAULT_S3_ENDPOINT  ${stack.s3Endpoint}`);
       console.log(`  STRIPE_API_BASE    ${stack.stripeApiBase}`);
+      console.log(`  SMTP_URL           ${stack.smtpUrl}${stack.mailApiUrl ? `   (inbox ${stack.mailApiUrl})` : ""}`);
       return 0;
     }
     case "down": {

@@ -85,4 +85,11 @@ describe("local stack", () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { object: string }).object).toBe("list");
   });
+
+  it("mailpit takes SMTP and answers its HTTP API", async () => {
+    expect(stack.smtpUrl).toMatch(/^smtps?:\/\//);
+    const res = await fetch(`${stack.mailApiUrl ?? ""}/api/v1/info`);
+    expect(res.status).toBe(200);
+    expect(typeof ((await res.json()) as { Messages: unknown }).Messages).toBe("number");
+  });
 });

@@ -8,6 +8,7 @@ import { say } from "./log.js";
 import { ensureDataDirs, logFile } from "./paths.js";
 import { ensureDatabase, withDatabase } from "./pg-admin.js";
 import { isAlive, isOurs, launch, readPid, removePid, stopPid, tailLog, type PidRecord } from "./proc.js";
+import { mail, mailApiUrl } from "./services/mail.js";
 import { pgDataDir, postgres, PRIVATE_PG_URL } from "./services/postgres.js";
 import { stripe } from "./services/stripe.js";
 import { ensureSystemPostgres } from "./services/system-postgres.js";
@@ -15,7 +16,7 @@ import { temporal } from "./services/temporal.js";
 import { SERVICE_NAMES, type LocalService, type ServiceName } from "./services/types.js";
 import { vault } from "./services/vault.js";
 
-export const LOCAL_SERVICES: Record<ServiceName, LocalService> = { postgres, temporal, vault, stripe };
+export const LOCAL_SERVICES: Record<ServiceName, LocalService> = { postgres, temporal, vault, stripe, mail };
 
 export interface StackOptions {
   /** Which services must be answering; default all. */
@@ -37,6 +38,10 @@ export interface Stack {
   s3Endpoint: string;
   s3: { accessKeyId?: string; secretAccessKey?: string; region: string };
   stripeApiBase: string;
+  /** Where apps send mail (SMTP_URL). */
+  smtpUrl: string;
+  /** mailpit's HTTP API, where tests read sent mail back; unset for an external SMTP without MAIL_API_URL. */
+  mailApiUrl?: string;
   /** What this call started itself; stop() stops exactly these. */
   started: ServiceName[];
   stop(): Promise<void>;
@@ -45,7 +50,7 @@ export interface Stack {
 /** The env variable that points a service elsewhere, and so switches the local one off. */
 export function externalAddress(name: ServiceName): string | undefined {
   const env = stackEnv();
-  return { postgres: env.DATABASE_URL, temporal: env.TEMPORAL_ADDRESS, vault: env.VAULT_S3_ENDPOINT, stripe: env.STRIPE_API_BASE }[name];
+  return { postgres: env.DATABASE_URL, temporal: env.TEMPORAL_ADDRESS, vault: env.VAULT_S3_ENDPOINT, stripe: env.STRIPE_API_BASE, mail: env.SMTP_URL }[name];
 }
 
 /** A pid file can outlive a reboot; only trust it if that pid is still one of our servers. */
@@ -167,6 +172,8 @@ export async function ensureStack(opts: StackOptions = {}): Promise<Stack> {
       region: env.VAULT_S3_REGION ?? VAULT_REGION,
     },
     stripeApiBase: env.STRIPE_API_BASE ?? stripe.address,
+    smtpUrl: env.SMTP_URL ?? mail.address,
+    mailApiUrl: env.MAIL_API_URL ?? (env.SMTP_URL ? undefined : mailApiUrl),
     started,
     stop,
   };

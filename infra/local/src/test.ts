@@ -41,6 +41,8 @@ function intEnv(stack: Stack): Record<string, string> {
     VAULT_S3_ENDPOINT: stack.s3Endpoint,
     VAULT_S3_REGION: stack.s3.region,
     STRIPE_API_BASE: stack.stripeApiBase,
+    SMTP_URL: stack.smtpUrl,
+    ...(stack.mailApiUrl ? { MAIL_API_URL: stack.mailApiUrl } : {}),
   };
   if (stack.s3.accessKeyId) env.VAULT_S3_ACCESS_KEY_ID = stack.s3.accessKeyId;
   if (stack.s3.secretAccessKey) env.VAULT_S3_SECRET_ACCESS_KEY = stack.s3.secretAccessKey;

@@ -140,6 +140,27 @@ export function testConfig(env?: Env): { databaseUrl: string; temporalAddress: s
   return { databaseUrl: e.TEST_DATABASE_URL, temporalAddress: e.TEMPORAL_ADDRESS, temporalCliPath: e.TEMPORAL_CLI_PATH };
 }
 
+/**
+ * Outgoing mail (notifications to admins and guardians). SMTP_URL is required in production; elsewhere
+ * it defaults to the local stack's mailpit sink, which keeps every message on this machine
+ * (docs/adr/0019). Credentials and TLS ride in the URL: smtps://user:pass@host:465.
+ */
+export function mailConfig(env: Env = process.env): { smtpUrl: string; from: string } {
+  const smtpUrl = z
+    .string()
+    .min(1)
+    .refine((v) => /^smtps?:\/\/[^/\s]+/.test(v) && URL.canParse(v), "must be an smtp:// or smtps:// URL");
+  const e = parse("mail", {
+    SMTP_URL: isProduction(env) ? smtpUrl : smtpUrl.default("smtp://127.0.0.1:1025"),
+    HOLDFAST_MAIL_FROM: z
+      .string()
+      .min(1)
+      .regex(/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, "must be an address like Name <user@example.com>")
+      .default("Holdfast <no-reply@holdfast.local>"),
+  }, env);
+  return { smtpUrl: e.SMTP_URL, from: e.HOLDFAST_MAIL_FROM };
+}
+
 export function isProduction(env: Env = process.env): boolean {
   return env.NODE_ENV === "production";
 }

@@ -1,6 +1,6 @@
 import type { LaunchSpec } from "../proc.js";
 
-export const SERVICE_NAMES = ["postgres", "temporal", "vault", "stripe"] as const;
+export const SERVICE_NAMES = ["postgres", "temporal", "vault", "stripe", "mail"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** A server we can run ourselves when no external one is configured. */
