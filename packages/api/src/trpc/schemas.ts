@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { Role } from "@holdfast/services";
 
-export const Profile = z.object({ id: z.string().uuid(), email: z.string(), name: z.string().nullable(), mfaEnabled: z.boolean() });
+/** `signInWith`: a password (with Holdfast's TOTP), or the organisation's Google / Microsoft account (ADR 0016). */
+export const Profile = z.object({ id: z.string().uuid(), email: z.string(), name: z.string().nullable(), mfaEnabled: z.boolean(), signInWith: z.enum(["password", "google", "microsoft"]) });
 export type Profile = z.infer<typeof Profile>;
 
 export const TotpEnrolment = z.object({ secret: z.string(), uri: z.string() });

@@ -1,6 +1,7 @@
 // End-user self-service against a real database (ADR 0016): a person signed in with their
 // Workspace identity sees and acts on the units that directory says are theirs, and nothing else.
 import { randomBytes } from "node:crypto";
+import { eq, users } from "@holdfast/db";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -37,6 +38,7 @@ import {
   resolveUserAccess,
   search,
   setSelfServiceSettings,
+  getProfile,
   signInWithIdentity,
   signUp,
   startRun,
@@ -161,6 +163,8 @@ describe("resolving self-service", () => {
   it("signs the same identity in as the same person again", async () => {
     const again = await signInWithIdentity(t.app.db, { provider: "google", directoryId: DOMAIN, subject: "u-alice", email: `alice@${DOMAIN}`, name: "Alice" });
     expect(again.id).toBe(aliceId);
+    // Her profile says how she signs in (the account page explains Google's own second factor).
+    expect(await getProfile(t.app.db, aliceId)).toMatchObject({ email: `alice@${DOMAIN}`, mfaEnabled: false, signInWith: "google" });
   });
 
   it("never joins an existing password account by email", async () => {
@@ -169,6 +173,8 @@ describe("resolving self-service", () => {
     const err = await signInWithIdentity(t.app.db, { provider: "google", directoryId: DOMAIN, subject: "u-carol", email, name: "Carol" }).catch((e: unknown) => e as DomainError);
     expect(err).toMatchObject({ code: "CONFLICT" });
     expect((err as Error).message).toMatch(/already exists/);
+    const [carol] = await t.app.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    expect(await getProfile(t.app.db, carol?.id ?? "")).toMatchObject({ signInWith: "password" });
   });
 });
 

@@ -1,6 +1,6 @@
 import { newTotpSecret, open, seal, totpUri, verifyTotp } from "@holdfast/auth";
 import { kekConfig } from "@holdfast/config";
-import { eq, users, type Database } from "@holdfast/db";
+import { asc, eq, userIdentities, users, type Database } from "@holdfast/db";
 import { conflict, notFound, validation } from "../errors";
 import { auditUserEvent } from "./audit-all";
 import { totpPurpose } from "./verify-credentials";
@@ -32,7 +32,15 @@ export async function confirmTotpEnrolment(db: Database, userId: string, code: s
   return { enabled: true as const };
 }
 
+/**
+ * Who is signed in, and how they sign in: with a password (and Holdfast's TOTP), or with their
+ * organisation's Google / Microsoft account (whose own second factor protects it, ADR 0016).
+ */
 export async function getProfile(db: Database, userId: string) {
   const user = await getUser(db, userId);
-  return { id: user.id, email: user.email, name: user.name, mfaEnabled: user.totpEnabled };
+  const [identity] = user.passwordHash
+    ? []
+    : await db.select({ provider: userIdentities.provider }).from(userIdentities).where(eq(userIdentities.userId, userId)).orderBy(asc(userIdentities.createdAt)).limit(1);
+  const signInWith: "password" | "google" | "microsoft" = identity?.provider ?? "password";
+  return { id: user.id, email: user.email, name: user.name, mfaEnabled: user.totpEnabled, signInWith };
 }

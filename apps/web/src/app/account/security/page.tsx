@@ -15,7 +15,7 @@ export default async function SecurityPage() {
   return (
     <AppShell user={profile} organizations={organizations} currentOrgId={home.id}>
       <PageHeader title="Account security" description={`Sign-in protection for ${profile.email}. These settings apply in every organisation you belong to.`} />
-      <SecurityView mfaEnabled={profile.mfaEnabled} email={profile.email} />
+      <SecurityView mfaEnabled={profile.mfaEnabled} email={profile.email} signInWith={profile.signInWith} />
     </AppShell>
   );
 }

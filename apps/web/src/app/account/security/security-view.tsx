@@ -108,9 +108,24 @@ function Steps({ secret, uri, onCancel }: { secret: string; uri: string; onCance
   );
 }
 
-export function SecurityView({ mfaEnabled, email }: { mfaEnabled: boolean; email: string }) {
+export function SecurityView({ mfaEnabled, email, signInWith }: { mfaEnabled: boolean; email: string; signInWith: "password" | "google" | "microsoft" }) {
   const trpc = useTRPC();
   const start = useMutation(trpc.me.totp.start.mutationOptions());
+
+  if (signInWith !== "password") {
+    const provider = signInWith === "google" ? "Google" : "Microsoft";
+    return (
+      <Card aria-labelledby="sign-in-heading">
+        <CardHeader id="sign-in-heading" title={`You sign in with ${provider}`} description={`Holdfast has no password for ${email}.`} />
+        <CardBody>
+          <p className="max-w-2xl text-sm text-slate-600">
+            Your organisation&apos;s {provider} account signs you in, so its own two-step verification protects your sign-in: ask your {provider} administrator to require it. Holdfast&apos;s
+            authenticator codes apply to password sign-ins only. Signing in this way shows you your own backed-up data and never makes you a member or an administrator of an organisation.
+          </p>
+        </CardBody>
+      </Card>
+    );
+  }
 
   return (
     <div className="space-y-8">
