@@ -118,3 +118,5 @@ export { placeLegalHold, listLegalHolds, releaseLegalHold } from "./retention/le
 export { snapshotRetainUntil } from "./retention/snapshot-retain-until";
 export { RetentionOverride, listRetentionOverrides } from "./retention/list-overrides";
 export { LegalHoldRow, listLegalHoldRows } from "./retention/legal-hold-rows";
+// notifications (issue 7): every owner and admin told at once (docs/adr/0019)
+export { announceToAdmins, type Announcement, type AnnounceOptions, type AnnounceResult } from "./notify/announce";

@@ -5,6 +5,7 @@
 import { and, eq, retentionPolicies, sql, withTenant } from "@holdfast/db";
 import { audit, requireRole, type TenantContext } from "../context";
 import { forbidden } from "../errors";
+import { announceToAdmins, type AnnounceOptions } from "../notify/announce";
 import { findSource, findUnit } from "../sources/guards";
 import { compareRetention, type RetentionComparison, type RetentionPolicy } from "./policy";
 import { effectiveOf, lockRetention, storedPolicies } from "./store";
@@ -18,6 +19,20 @@ function shortened(old: RetentionPolicy, next: RetentionPolicy): string[] {
   return FIELDS.filter((f) => f !== "forever" && next[f] < old[f]);
 }
 
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+
+/** A policy in plain words, for the admins' email. */
+function inWords(p: RetentionPolicy): string {
+  if (p.forever) return "every backup kept forever";
+  const points = ([["daily", p.daily, "day"], ["weekly", p.weekly, "week"], ["monthly", p.monthly, "month"], ["yearly", p.yearly, "year"]] as const)
+    .filter(([, n]) => n > 0)
+    .map(([name, n, unit]) => `${name} points ${plural(n, unit)}`);
+  const leavers = p.offboardedKeepDays > 0 ? `leavers' backups at least ${plural(p.offboardedKeepDays, "day")}` : "leavers' backups like everyone's";
+  return [`every backup kept ${plural(p.keepAllDays, "day")}`, ...points, leavers].join(", ");
+}
+
+const FROM_WORDS = { default: "Holdfast's default", organization: "the organisation's policy", source: "the source's override", unit: "the account's override" } as const;
+
 export interface SetRetentionPolicyResult {
   scope: RetentionScope;
   scopeId: string | null;
@@ -26,7 +41,8 @@ export interface SetRetentionPolicyResult {
   comparison: Extract<RetentionComparison, "longer" | "same">;
 }
 
-export async function setRetentionPolicy(ctx: TenantContext, raw: SetRetentionPolicyInput): Promise<SetRetentionPolicyResult> {
+/** `notify`: how to announce the change to the organisation's admins (the console's URL for the audit link). */
+export async function setRetentionPolicy(ctx: TenantContext, raw: SetRetentionPolicyInput, notify: Omit<AnnounceOptions, "requestId"> = {}): Promise<SetRetentionPolicyResult> {
   const input = SetRetentionPolicyInput.parse(raw);
   requireRole(ctx, "admin", "Changing retention");
   const scopeId = input.scopeId ?? null;
@@ -35,20 +51,26 @@ export async function setRetentionPolicy(ctx: TenantContext, raw: SetRetentionPo
     await lockRetention(tx, ctx.tenantId);
     // What is in force at the scope now: the override there, else what it inherits.
     let at: { sourceId?: string; unitId?: string } = {};
-    if (input.scope === "source") at = { sourceId: (await findSource(tx, ctx.tenantId, scopeId ?? "")).id };
+    let where = "the whole organisation";
+    if (input.scope === "source") {
+      const source = await findSource(tx, ctx.tenantId, scopeId ?? "");
+      at = { sourceId: source.id };
+      where = `the source "${source.displayName}"`;
+    }
     if (input.scope === "unit") {
       const unit = await findUnit(tx, ctx.tenantId, scopeId ?? "");
       at = { sourceId: unit.sourceId, unitId: unit.id };
+      where = `the account "${unit.displayName}"`;
     }
     const stored = await storedPolicies(tx, ctx.tenantId, at);
     const current = effectiveOf(input.scope === "organization" ? { organization: stored.organization } : input.scope === "source" ? { organization: stored.organization, source: stored.source } : stored);
     const comparison = compareRetention(current.policy, input.policy);
     if (comparison === "shorter" || comparison === "mixed") {
       await audit(tx, ctx, "retention.shorten_refused", target, { scope: input.scope, scopeId, current: current.policy, currentFrom: current.scope, requested: input.policy, comparison });
-      return { kind: "refused" as const, fields: shortened(current.policy, input.policy) };
+      return { kind: "refused" as const, fields: shortened(current.policy, input.policy), where, current };
     }
     const own = stored[input.scope];
-    if (own && JSON.stringify(own) === JSON.stringify(input.policy)) return { kind: "saved" as const, comparison: "same" as const };
+    if (own && JSON.stringify(own) === JSON.stringify(input.policy)) return { kind: "unchanged" as const };
     const updatedByUserId = ctx.actor.type === "user" ? ctx.actor.id : null;
     const values = { policy: input.policy, updatedByUserId, updatedAt: new Date() };
     if (own) {
@@ -60,13 +82,35 @@ export async function setRetentionPolicy(ctx: TenantContext, raw: SetRetentionPo
       await tx.insert(retentionPolicies).values({ tenantId: ctx.tenantId, scope: input.scope, scopeId, ...values });
     }
     await audit(tx, ctx, "retention.policy_changed", target, { scope: input.scope, scopeId, before: current.policy, beforeFrom: current.scope, after: input.policy, comparison });
-    return { kind: "saved" as const, comparison };
+    return { kind: "saved" as const, comparison, where, current };
   });
+  // Announced after the commit: the admins hear of what happened, and a failed send cannot undo it.
+  const announce = { ...notify, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
   if (outcome.kind === "refused") {
+    await announceToAdmins(ctx.db, ctx.tenantId, {
+      about: "retention.shorten_refused",
+      actor: ctx.actor,
+      subject: "someone tried to shorten retention; it was refused",
+      text: [
+        `Someone tried to shorten retention for ${outcome.where} (${outcome.fields.join(", ")}). It was refused: nothing changed, and retention can only be kept or lengthened.`,
+        "",
+        `In force: ${inWords(outcome.current.policy)} (${FROM_WORDS[outcome.current.scope]}).`,
+        `Asked for: ${inWords(input.policy)}.`,
+      ].join("\n"),
+    }, announce);
     // Thrown after the transaction committed, so the refused attempt stays in the audit log.
     throw forbidden(
       `This change shortens retention (${outcome.fields.join(", ")}). Shortening retention must go through a guarded request, approved by a second administrator after a cooling-off delay; guarded requests are not available yet, so retention can only be kept or lengthened for now`,
     );
   }
+  if (outcome.kind === "unchanged") return { scope: input.scope, scopeId, policy: input.policy, comparison: "same" };
+  // "same" is still a saved change (e.g. an override that repeats what it inherited): announced too.
+  const how = outcome.comparison === "longer" ? "lengthened" : "changed (nothing is kept for less time)";
+  await announceToAdmins(ctx.db, ctx.tenantId, {
+    about: "retention.policy_changed",
+    actor: ctx.actor,
+    subject: outcome.comparison === "longer" ? "retention was lengthened" : "retention was changed",
+    text: [`Retention for ${outcome.where} was ${how}.`, "", `Before: ${inWords(outcome.current.policy)} (${FROM_WORDS[outcome.current.scope]}).`, `After: ${inWords(input.policy)}.`].join("\n"),
+  }, announce);
   return { scope: input.scope, scopeId, policy: input.policy, comparison: outcome.comparison };
 }

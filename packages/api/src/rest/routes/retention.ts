@@ -87,7 +87,7 @@ export const retentionRoutes: readonly Route[] = [
     body: SetRetentionPolicyInput,
     response: { status: 200, description: "The saved policy", schema: RetentionChange },
     errors: [400, 403, 404],
-    handle: (ctx, { body }) => setRetentionPolicy(ctx, body),
+    handle: (ctx, { body }, env) => setRetentionPolicy(ctx, body, { publicUrl: env.publicUrl }),
   }),
   defineRoute({
     method: "GET",
@@ -110,7 +110,7 @@ export const retentionRoutes: readonly Route[] = [
     body: PlaceLegalHoldInput,
     response: { status: 201, description: "The hold", schema: LegalHold },
     errors: [400, 403, 404],
-    handle: (ctx, { body }) => placeLegalHold(ctx, body),
+    handle: (ctx, { body }, env) => placeLegalHold(ctx, body, { publicUrl: env.publicUrl }),
   }),
   defineRoute({
     method: "POST",
@@ -123,6 +123,6 @@ export const retentionRoutes: readonly Route[] = [
     params: IdParams,
     response: { status: 200, description: "The released hold (not yet possible: always 403 for now)", schema: LegalHold },
     errors: [400, 403, 404],
-    handle: (ctx, { params }) => releaseLegalHold(ctx, params.id),
+    handle: (ctx, { params }, env) => releaseLegalHold(ctx, params.id, { publicUrl: env.publicUrl }),
   }),
 ];

@@ -19,6 +19,9 @@ import { LegalHold, Retention, RetentionChange } from "../../rest/routes/retenti
 import { router, tenantProcedure } from "../init";
 import { ById } from "../schemas";
 
+/** Announcements link to the console the request came through. */
+const notifyOf = (ctx: { publicUrl?: string }) => (ctx.publicUrl ? { publicUrl: ctx.publicUrl } : {});
+
 // tRPC merges these with `{ orgId }`, so they cannot be the services' strict schemas; the verbs
 // parse their input again with those (unknown fields, `scopeId` rules) and a failure is BAD_REQUEST.
 const Id = z.string().min(1).max(100);
@@ -37,7 +40,7 @@ export const retentionRouter = router({
   setPolicy: tenantProcedure
     .input(SetPolicyInput)
     .output(RetentionChange)
-    .mutation(({ ctx, input }) => setRetentionPolicy(ctx.tenant, { scope: input.scope, ...(input.scopeId !== undefined ? { scopeId: input.scopeId } : {}), policy: input.policy })),
+    .mutation(({ ctx, input }) => setRetentionPolicy(ctx.tenant, { scope: input.scope, ...(input.scopeId !== undefined ? { scopeId: input.scopeId } : {}), policy: input.policy }, notifyOf(ctx))),
 
   legalHolds: router({
     list: tenantProcedure.output(z.array(LegalHoldRow)).query(({ ctx }) => listLegalHoldRows(ctx.tenant)),
@@ -45,9 +48,9 @@ export const retentionRouter = router({
     place: tenantProcedure
       .input(PlaceInput)
       .output(LegalHold)
-      .mutation(({ ctx, input }) => placeLegalHold(ctx.tenant, { reason: input.reason, ...(input.unitId !== undefined ? { unitId: input.unitId } : {}) })),
+      .mutation(({ ctx, input }) => placeLegalHold(ctx.tenant, { reason: input.reason, ...(input.unitId !== undefined ? { unitId: input.unitId } : {}) }, notifyOf(ctx))),
 
     /** Always FORBIDDEN for now (a release needs a guarded request); the verb audits the attempt. */
-    release: tenantProcedure.input(ById).mutation(({ ctx, input }) => releaseLegalHold(ctx.tenant, input.id)),
+    release: tenantProcedure.input(ById).mutation(({ ctx, input }) => releaseLegalHold(ctx.tenant, input.id, notifyOf(ctx))),
   }),
 });
