@@ -69,7 +69,8 @@ console.log(`e2e: database ${name}, task queue ${state.taskQueue}, sandbox ${sta
 
 // What every process of the run shares: the database, the KEK, the providers (the sandbox) and
 // the Temporal task queue. The stack's Temporal and versitygw come from the caller's environment
-// (pnpm test sets TEMPORAL_ADDRESS and VAULT_S3_*), defaulting to the local stack's addresses.
+// (pnpm test sets TEMPORAL_ADDRESS, VAULT_S3_* and SMTP_URL), defaulting to the local stack's
+// addresses; mail goes to the stack's sink, whose inbox the specs read (ADR 0019).
 const shared: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: "production",
@@ -80,6 +81,7 @@ const shared: NodeJS.ProcessEnv = {
   SANDBOX_PORT: String(sandboxPort),
   SANDBOX_URL: state.sandboxUrl,
   TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? "127.0.0.1:7233",
+  SMTP_URL: process.env.SMTP_URL ?? "smtp://127.0.0.1:1025",
   TEMPORAL_TASK_QUEUE: state.taskQueue,
   LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
   LOG_PRETTY: "0",

@@ -5,16 +5,26 @@
 // keyboard, sees it listed with a Release button that is disabled, and finds both changes in the
 // audit log. Names and roles: docs/console-ui-contract.md (Retention).
 import { randomBytes } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { settled } from "../src/a11y";
 import { fitsViewport, followLink, signUpInConsole } from "../src/console";
 import { checkAndShoot } from "../src/walk";
 
 test.use({ timezoneId: "Europe/Berlin", locale: "en-GB" });
 
-test("an owner lengthens retention, cannot shorten it, and places a legal hold that cannot be released", async ({ page }) => {
+/** The subjects of the messages the local SMTP sink (mailpit, ADR 0019) holds for `address`. */
+async function inbox(request: APIRequestContext, address: string): Promise<string[]> {
+  const api = process.env.MAIL_API_URL ?? "http://127.0.0.1:8025";
+  const res = await request.get(`${api}/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`);
+  expect(res.ok(), `the mail sink answers at ${api}`).toBe(true);
+  const body = (await res.json()) as { messages?: { Subject: string }[] };
+  return (body.messages ?? []).map((m) => m.Subject);
+}
+
+test("an owner lengthens retention, cannot shorten it, and places a legal hold that cannot be released", async ({ page, request }) => {
   test.setTimeout(180_000);
-  const orgId = await signUpInConsole(page, `retention-${randomBytes(4).toString("hex")}@example.test`, "Retention Ltd");
+  const owner = `retention-${randomBytes(4).toString("hex")}@example.test`;
+  const orgId = await signUpInConsole(page, owner, "Retention Ltd");
 
   // Members find it in the sidebar, right after Jobs.
   const nav = page.getByRole("navigation", { name: "Console" });
@@ -103,8 +113,15 @@ test("an owner lengthens retention, cannot shorten it, and places a legal hold t
   await settled(page);
   const table = page.getByRole("table");
   for (const action of ["retention.policy_changed", "retention.legal_hold_placed"]) {
-    await expect(table.getByText(action, { exact: true }).first(), `${action} is in the audit log`).toBeVisible({ timeout: 30_000 });
+    // The visible badge of the action's row (a collapsed row's details may name it too).
+    await expect(table.getByText(action, { exact: true }).filter({ visible: true }).first(), `${action} is in the audit log`).toBeVisible({ timeout: 30_000 });
   }
   // The refused shortening was never sent, so there is no refusal to audit.
   await expect(table.getByText("retention.shorten_refused", { exact: true })).toHaveCount(0);
+  await expect(table.getByText("notification.failed", { exact: true }), "every announcement was sent").toHaveCount(0);
+
+  // Every admin and owner was told of each change by email, at once.
+  await expect
+    .poll(() => inbox(request, owner), { timeout: 30_000, message: "the owner is emailed about the retention change and the hold" })
+    .toEqual(expect.arrayContaining([expect.stringMatching(/^\[Holdfast\] Retention Ltd: retention was lengthened/), expect.stringMatching(/^\[Holdfast\] Retention Ltd: .*legal hold/i)]));
 });
