@@ -2,7 +2,6 @@
 // real database and the local stack's mailpit (SMTP_URL / MAIL_API_URL, else its fixed ports):
 // what the verbs send is read back through mailpit's search API, by this run's unique addresses.
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,7 +16,7 @@ import {
   signUp,
   type TenantContext,
 } from "../index";
-import { codeOf } from "../test-support";
+import { closedPort, codeOf } from "../test-support";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
@@ -58,16 +57,6 @@ async function theMessage(recipient: string, subject: string): Promise<Message> 
   throw new Error(`no message to ${recipient} with subject "${subject}" in ${api}`);
 }
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === "object" ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 let t: TestDatabase;
 const run = randomBytes(3).toString("hex");

@@ -3,10 +3,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { mailConfig } from "@holdfast/config";
 import { afterAll, describe, expect, it } from "vitest";
+import { closedPort } from "../test-support";
 import { createMailer, MailError } from "./mailer";
 
 const cfg = mailConfig();
@@ -45,16 +45,6 @@ async function messageWithSubject(base: string, subject: string): Promise<Messag
   throw new Error(`no message with subject "${subject}" in ${base}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === "object" ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -83,7 +73,7 @@ describe("mailer through the local SMTP sink", () => {
   });
 
   it("names the SMTP server it could not reach", async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const mailer = createMailer({ ...cfg, smtpUrl: `smtp://127.0.0.1:${port}` });
     try {
       const err = await mailer.send({ to: ["owner@acme.test"], subject: "unreachable", text: "x" }).catch((e: unknown) => e);
@@ -96,7 +86,7 @@ describe("mailer through the local SMTP sink", () => {
   });
 
   it("keeps credentials in the URL out of its errors", async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const mailer = createMailer({ ...cfg, smtpUrl: `smtp://mailer:hunter2-secret@127.0.0.1:${port}` });
     try {
       const err = (await mailer.send({ to: ["owner@acme.test"], subject: "unreachable", text: "x" }).catch((e: unknown) => e)) as Error;
@@ -121,7 +111,7 @@ describe("mailer through the local SMTP sink", () => {
   // A sink of our own that only takes @acme.test recipients, so a refusal can be provoked without
   // touching the shared one.
   it.skipIf(!existsSync(mailpitBin))("names the recipients the server refused and those it took", async () => {
-    const [smtp, http] = [await freePort(), await freePort()];
+    const [smtp, http] = [await closedPort(), await closedPort()];
     const child = spawn(mailpitBin, ["--smtp", `127.0.0.1:${smtp}`, "--listen", `127.0.0.1:${http}`, "--smtp-allowed-recipients", "@acme\\.test$", "--disable-version-check", "--smtp-disable-rdns", "--quiet"], { stdio: "ignore" });
     children.push(child);
     for (let i = 0; i < 80; i++) {
