@@ -15,18 +15,21 @@ export interface A11yViolation {
 }
 
 /**
- * Waits until the page shows what it is about: its h1 is visible and no loading skeleton
- * (`animate-pulse` placeholders) is left, so axe reads the page a person sees.
+ * Waits until the page shows what it is about: its h1 is visible, no loading skeleton
+ * (`animate-pulse` placeholders) is left, and its title has arrived (Next 16 streams a page's
+ * metadata after a client-side navigation), so axe reads the page a person sees.
  */
 export async function settled(page: Page, timeout = 30_000): Promise<void> {
   await expect(page.locator("h1").first()).toBeVisible({ timeout });
   await expect(page.locator(".animate-pulse")).toHaveCount(0, { timeout });
+  await expect.poll(() => page.title(), { timeout, message: "the page's <title> has arrived" }).not.toBe("");
 }
 
 /** Runs axe on the page as it is now; returns the serious and critical violations (and records minor ones as an annotation). */
 export async function seriousA11yViolations(page: Page, name: string): Promise<A11yViolation[]> {
   // The page must have settled: no skeletons left half-drawn while axe reads colours.
   await page.waitForLoadState("domcontentloaded");
+  await expect.poll(() => page.title(), { timeout: 30_000, message: "the page's <title> has arrived" }).not.toBe("");
   // A sandboxed iframe (sandbox="" : no scripts) is the customer's own content, previewed
   // inert; axe cannot run inside it (its frame script would wait forever), so it is left out.
   const analysis = new AxeBuilder({ page }).withTags(TAGS).exclude("iframe[sandbox]").analyze();
