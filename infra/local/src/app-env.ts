@@ -1,6 +1,6 @@
 // The environment web, worker, migrations and e2e get: every service address plus dev-only
 // secrets for whatever the caller did not set itself.
-import { APP_ROLE, HOST, PORTS } from "./defaults.js";
+import { APP_ROLE, GUARD_ROLE, HOST, PORTS } from "./defaults.js";
 import { devSecrets } from "./dev-secrets.js";
 import { stackEnv } from "./env.js";
 import { withUser } from "./pg-admin.js";
@@ -14,6 +14,8 @@ export function appEnv(stack: Stack, ownerUrl: string): Record<string, string> {
   const out: Record<string, string> = {
     // The app role is subject to row-level security; the owner runs migrations.
     DATABASE_URL: withUser(ownerUrl, APP_ROLE),
+    // The worker's guard credential: it can only call the guard's definer functions (ADR 0020).
+    GUARD_DATABASE_URL: withUser(ownerUrl, GUARD_ROLE),
     DATABASE_MIGRATION_URL: ownerUrl,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     VAULT_S3_ENDPOINT: stack.s3Endpoint,

@@ -20,3 +20,5 @@ export const VAULT_REGION = "us-east-1";
 
 export const DEV_DATABASE = "holdfast";
 export const APP_ROLE = "holdfast_app";
+/** The worker's guard role (docs/adr/0020-guarded-requests.md); created by the migrations like the app role. */
+export const GUARD_ROLE = "holdfast_guard";

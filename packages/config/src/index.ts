@@ -38,6 +38,26 @@ export function dbConfig(env?: Env): DbConfig {
   return { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX };
 }
 
+/** The role the worker's guard connects as (docs/adr/0020-guarded-requests.md). */
+export const GUARD_ROLE = "holdfast_guard";
+
+/**
+ * The guard's own database credential (docs/adr/0020-guarded-requests.md): a role that can do
+ * nothing but call the guard's definer functions, held by the worker only, never by the console.
+ * GUARD_DATABASE_URL; without it, DATABASE_URL with the user swapped for holdfast_guard, but only
+ * when that URL carries no password (local trust auth) — a password is never reused for another role.
+ */
+export function guardDbConfig(env?: Env): { url: string } {
+  const e = parse("guard database", { GUARD_DATABASE_URL: postgresUrl.optional(), DATABASE_URL: postgresUrl.optional() }, env);
+  if (e.GUARD_DATABASE_URL) return { url: e.GUARD_DATABASE_URL };
+  const base = e.DATABASE_URL ? new URL(e.DATABASE_URL) : undefined;
+  if (!base || base.password) {
+    throw new ConfigError(`guard database: GUARD_DATABASE_URL is required (a postgres:// URL for the ${GUARD_ROLE} role)${base ? "; it is not derived from a DATABASE_URL that has a password" : ""}`);
+  }
+  base.username = GUARD_ROLE;
+  return { url: base.toString() };
+}
+
 export function migrationConfig(env?: Env): { url: string } {
   const e = parse("migration", { DATABASE_MIGRATION_URL: postgresUrl }, env);
   return { url: e.DATABASE_MIGRATION_URL };

@@ -12,6 +12,9 @@ export interface TestDatabase {
   appUrl: string;
   /** Connected as holdfast_app, subject to RLS. */
   app: DbHandle;
+  /** Connected as holdfast_guard: it can only call the guard's definer functions (docs/adr/0020). */
+  guard: DbHandle;
+  guardUrl: string;
   /** Connected as the owner/superuser, for arranging and inspecting state around RLS. */
   owner: DbHandle;
   drop(): Promise<void>;
@@ -33,15 +36,20 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
   await runMigrations(ownerUrl);
   const appUrl = appUrlFor(ownerUrl);
   const app = createDb({ url: appUrl, poolMax: 5, applicationName: "holdfast-test-app" });
+  const guardUrl = appUrlFor(ownerUrl, "holdfast_guard");
+  const guard = createDb({ url: guardUrl, poolMax: 2, applicationName: "holdfast-test-guard" });
   const owner = createDb({ url: ownerUrl, poolMax: 2, applicationName: "holdfast-test-owner" });
   return {
     name,
     ownerUrl,
     appUrl,
     app,
+    guard,
+    guardUrl,
     owner,
     async drop() {
       await app.close();
+      await guard.close();
       await owner.close();
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();

@@ -17,3 +17,4 @@ export * from "./restore-jobs";
 export * from "./provider-limits";
 export * from "./idempotency-keys";
 export * from "./retention";
+export * from "./guarded-requests";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgEnum, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgEnum, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { appRole, currentUser, tenantPolicy } from "./_rls";
 import { organizations } from "./organizations";
 import { users } from "./users";
@@ -15,6 +15,14 @@ export const memberships = pgTable(
     tenantId: uuid("tenant_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
     userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
     role: memberRole("role").notNull(),
+    /** A guardian may approve or cancel guarded requests whatever their role (docs/adr/0020-guarded-requests.md). */
+    guardian: boolean("guardian").notNull().default(false),
+    /**
+     * Since when this member may approve guarded requests (an owner, an admin or a guardian), set by
+     * the database; null when they may not. Only someone who could approve before a request was
+     * made may approve it, so a freshly promoted accomplice cannot.
+     */
+    approverSince: timestamp("approver_since", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

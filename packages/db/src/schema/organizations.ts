@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, boolean, index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, boolean, index, integer, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { appRole, currentTenant, currentUser } from "./_rls";
 
 export const organizationKind = pgEnum("organization_kind", ["customer", "partner"]);
@@ -14,6 +14,12 @@ export const organizations = pgTable(
     parentId: uuid("parent_id").references((): AnyPgColumn => organizations.id, { onDelete: "restrict" }),
     /** End users of a protected directory may sign in with it and restore their own data (ADR 0016). */
     selfServiceEnabled: boolean("self_service_enabled").notNull().default(true),
+    /**
+     * The cooling-off delay of guarded requests, in seconds (default 72 hours). The application role
+     * may only lengthen it; shortening is itself a guarded request, and the database never lets it
+     * fall under the platform minimum (docs/adr/0020-guarded-requests.md).
+     */
+    guardDelaySeconds: integer("guard_delay_seconds").notNull().default(259_200),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -50,6 +50,8 @@ export const legalHolds = pgTable(
     placedByUserId: uuid("placed_by_user_id").references(() => users.id, { onDelete: "set null" }),
     placedAt: timestamp("placed_at", { withTimezone: true }).notNull().defaultNow(),
     releasedAt: timestamp("released_at", { withTimezone: true }),
+    /** The approved guarded request that released it (the only way a hold is released). */
+    releasedByRequestId: uuid("released_by_request_id"),
   },
   (t) => [index("legal_holds_tenant_unit_idx").on(t.tenantId, t.unitId), tenantPolicy("legal_holds")],
 ).enableRLS();
