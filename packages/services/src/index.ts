@@ -113,10 +113,41 @@ export * from "./preview/index";
 export { RetentionPolicy, DEFAULT_RETENTION_POLICY, FOREVER_YEARS, retainUntilFor, periodFirsts, compareRetention, type PeriodFirsts, type RetentionComparison } from "./retention/policy";
 export { RetentionScope, GetRetentionInput, SetRetentionPolicyInput, PlaceLegalHoldInput, type RetentionSource, type RetentionView, type LegalHoldView } from "./retention/types";
 export { getRetention } from "./retention/get";
-export { setRetentionPolicy, type SetRetentionPolicyResult } from "./retention/set-policy";
+export { setRetentionPolicy, type SetRetentionPolicyResult, type RetentionChangeRequested } from "./retention/set-policy";
 export { placeLegalHold, listLegalHolds, releaseLegalHold } from "./retention/legal-holds";
 export { snapshotRetainUntil } from "./retention/snapshot-retain-until";
 export { RetentionOverride, listRetentionOverrides } from "./retention/list-overrides";
 export { LegalHoldRow, listLegalHoldRows } from "./retention/legal-hold-rows";
 // notifications (issue 7): every owner and admin told at once (docs/adr/0019)
 export { announceToAdmins, type Announcement, type AnnounceOptions, type AnnounceResult } from "./notify/announce";
+
+// guarded requests (issue 7, docs/adr/0020-guarded-requests.md): weakenings wait for a second person and a delay
+export {
+  GUARDED_REQUEST_LABELS,
+  GuardedRequestKind,
+  GuardedRequestStatus,
+  GuardedRequestView,
+  ListGuardedRequestsInput,
+  ApproveGuardedRequestInput,
+  CancelGuardedRequestInput,
+  SetGuardDelayInput,
+  SetGuardianInput,
+  guardedRequestWorkflowId,
+  type Guarded,
+  type GuardApproval,
+  type GuardRunner,
+} from "./guard/types";
+export { requestGuarded, type GuardDeps, type GuardedRequestSpec } from "./guard/request";
+export { listGuardedRequests, getGuardedRequest, approveGuardedRequest, cancelGuardedRequest } from "./guard/decide";
+export { getGuardSettings, setGuardDelay, setGuardian, type GuardSettings } from "./guard/settings";
+export {
+  loadGuardedRequestState,
+  guardApprove,
+  guardApply,
+  guardExpire,
+  announceGuardedRequest,
+  GuardRefusedError,
+  GUARD_EVENTS,
+  type GuardEvent,
+  type GuardedRequestState,
+} from "./guard/worker";

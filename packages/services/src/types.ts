@@ -27,6 +27,10 @@ export const Member = z.object({
   name: z.string().nullable(),
   role: Role,
   mfaEnabled: z.boolean(),
+  /** May approve and cancel guarded requests whatever their role (docs/adr/0020-guarded-requests.md). */
+  guardian: z.boolean(),
+  /** Since when they may approve guarded requests (owner, admin or guardian); null if they may not. */
+  approverSince: z.string().datetime().nullable(),
   createdAt: z.string().datetime(),
 });
 export type Member = z.infer<typeof Member>;

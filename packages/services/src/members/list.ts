@@ -12,5 +12,5 @@ export async function listMembers(ctx: TenantContext): Promise<Member[]> {
       .where(eq(memberships.tenantId, ctx.tenantId))
       .orderBy(asc(memberships.createdAt)),
   );
-  return rows.map((r) => ({ id: r.m.id, userId: r.m.userId, email: r.email, name: r.name, role: r.m.role, mfaEnabled: r.mfa, createdAt: iso(r.m.createdAt) }));
+  return rows.map((r) => ({ id: r.m.id, userId: r.m.userId, email: r.email, name: r.name, role: r.m.role, mfaEnabled: r.mfa, guardian: r.m.guardian, approverSince: r.m.approverSince ? iso(r.m.approverSince) : null, createdAt: iso(r.m.createdAt) }));
 }

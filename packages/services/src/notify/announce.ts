@@ -1,13 +1,13 @@
-// Telling every owner and admin of an organisation, at once, that something changed its protection
-// (issue 7): a compromised admin's session must not be able to weaken retention, or even try, without
-// the others hearing of it. One message with all of them in To (docs/adr/0019). Guardians join the
-// recipients when they exist.
+// Telling every owner, admin and guardian of an organisation, at once, that something changed its
+// protection (issue 7): a compromised admin's session must not be able to weaken retention, or even
+// try, without the others hearing of it. One message with all of them in To (docs/adr/0019);
+// guardians (docs/adr/0020) are told everything the admins are.
 //
 // An announcement never undoes or fails the change it reports: that is already committed. A failure
 // to send is logged (never the body) and recorded in the tenant's audit log as `notification.failed`,
 // so "were the admins told?" always has an answer.
 import { authConfig, mailConfig } from "@holdfast/config";
-import { and, apiKeys, asc, eq, inArray, memberships, organizations, users, withTenant, type Database, type Tx } from "@holdfast/db";
+import { and, apiKeys, asc, eq, inArray, memberships, or, organizations, users, withTenant, type Database, type Tx } from "@holdfast/db";
 import { childLogger } from "@holdfast/logger";
 import { audit, type Actor } from "../context";
 import { createMailer } from "./mailer";
@@ -37,7 +37,7 @@ export interface AnnounceOptions {
 
 export type AnnounceResult = { sent: true; to: string[] } | { sent: false; error: string };
 
-/** The roles told about every change to an organisation's protection. */
+/** The roles told about every change to an organisation's protection (and every guardian, whatever their role). */
 const ADMIN_ROLES = ["owner", "admin"] as const;
 
 /** Records a `notification.failed` event as the notifier, not as whoever made the change. */
@@ -69,7 +69,7 @@ async function describeActor(tx: Tx, tenantId: string, actor: Actor): Promise<st
 }
 
 /**
- * Emails every owner and admin of the tenant about `a`. Never throws: the change it reports is
+ * Emails every owner, admin and guardian of the tenant about `a`. Never throws: the change it reports is
  * committed whatever happens here; a failure is logged and audited instead.
  */
 export async function announceToAdmins(db: Database, tenantId: string, a: Announcement, opts: AnnounceOptions = {}): Promise<AnnounceResult> {
@@ -82,7 +82,7 @@ export async function announceToAdmins(db: Database, tenantId: string, a: Announ
         .select({ email: users.email })
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
-        .where(and(eq(memberships.tenantId, tenantId), inArray(memberships.role, [...ADMIN_ROLES])))
+        .where(and(eq(memberships.tenantId, tenantId), or(inArray(memberships.role, [...ADMIN_ROLES]), eq(memberships.guardian, true))))
         .orderBy(asc(memberships.createdAt));
       return { org: oneLine(o?.name ?? tenantId), to: rows.map((r) => r.email), who: await describeActor(tx, tenantId, a.actor) };
     });
@@ -97,7 +97,7 @@ export async function announceToAdmins(db: Database, tenantId: string, a: Announ
       "",
       `If this was not you or someone you trust, treat the account that did it as compromised: sign in, check the organisation's members and API keys, and ${auditAt}.`,
       "",
-      `Every owner and administrator of ${org} was sent this message.`,
+      `Every owner, administrator and guardian of ${org} was sent this message.`,
     ].join("\n");
     const mailer = createMailer(mailConfig());
     try {

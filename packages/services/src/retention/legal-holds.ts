@@ -1,9 +1,11 @@
 // Legal holds: nothing a hold covers expires while it is held. Placing one only strengthens
-// protection and applies at once; releasing one is a weakening, refused (and audited) until the
-// guarded requests of issue 7 exist.
+// protection and applies at once; releasing one is a weakening and becomes a guarded request
+// (docs/adr/0020-guarded-requests.md), released by the database's guard once approved and due.
 import { and, desc, eq, isUuid, legalHolds, units, withTenant } from "@holdfast/db";
 import { audit, requireRole, type TenantContext } from "../context";
-import { forbidden, notFound } from "../errors";
+import { conflict, notFound } from "../errors";
+import { insertGuardedRequest, startGuardedRequest, type GuardDeps } from "../guard/request";
+import type { GuardedRequestView } from "../guard/types";
 import { announceToAdmins, type AnnounceOptions } from "../notify/announce";
 import { findUnit } from "../sources/guards";
 import { lockRetention, toLegalHold } from "./store";
@@ -47,23 +49,21 @@ export async function listLegalHolds(ctx: TenantContext): Promise<LegalHoldView[
   });
 }
 
-export async function releaseLegalHold(ctx: TenantContext, holdId: string, notify: Notify = {}): Promise<never> {
+/** Asks for the hold's release: a guarded request (a second person's approval, then the delay). */
+export async function releaseLegalHold(ctx: TenantContext, holdId: string, deps: GuardDeps = { guard: undefined }): Promise<GuardedRequestView> {
   requireRole(ctx, "admin", "Releasing a legal hold");
-  const held = await withTenant(ctx.db, ctx.tenantId, async (tx) => {
+  const row = await withTenant(ctx.db, ctx.tenantId, async (tx) => {
     if (!isUuid(holdId)) throw notFound("Legal hold");
-    const [row] = await tx.select().from(legalHolds).where(and(eq(legalHolds.id, holdId), eq(legalHolds.tenantId, ctx.tenantId)));
-    if (!row) throw notFound("Legal hold");
-    await audit(tx, ctx, "retention.legal_hold_release_refused", { type: "legal_hold", id: row.id }, { unitId: row.unitId, reason: row.reason, released: row.releasedAt !== null });
-    // Not findUnit: a lookup must not throw away the audited attempt.
-    const [unit] = row.unitId === null ? [] : await tx.select({ name: units.displayName }).from(units).where(and(eq(units.id, row.unitId), eq(units.tenantId, ctx.tenantId)));
-    return { reason: row.reason, unitName: row.unitId === null ? null : (unit?.name ?? row.unitId) };
+    const [hold] = await tx.select().from(legalHolds).where(and(eq(legalHolds.id, holdId), eq(legalHolds.tenantId, ctx.tenantId)));
+    if (!hold) throw notFound("Legal hold");
+    if (hold.releasedAt) throw conflict(`This legal hold was already released on ${hold.releasedAt.toISOString()}`);
+    const [unit] = hold.unitId === null ? [] : await tx.select({ name: units.displayName }).from(units).where(and(eq(units.id, hold.unitId), eq(units.tenantId, ctx.tenantId)));
+    const unitName = hold.unitId === null ? null : (unit?.name ?? hold.unitId);
+    return insertGuardedRequest(tx, ctx, {
+      kind: "legal_hold.release",
+      params: { holdId: hold.id },
+      summary: `Release the legal hold on ${covered(unitName)} (placed ${hold.placedAt.toISOString().slice(0, 10)}: ${hold.reason})`,
+    });
   });
-  await announceToAdmins(ctx.db, ctx.tenantId, {
-    about: "retention.legal_hold_release_refused",
-    actor: ctx.actor,
-    subject: "someone tried to release a legal hold; it was refused",
-    text: `Someone tried to release the legal hold on ${covered(held.unitName)}. It was refused: the hold stays in place.\n\nThe hold's reason: ${held.reason}`,
-  }, { ...notify, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) });
-  // Thrown after the transaction committed, so the refused attempt stays in the audit log.
-  throw forbidden("Releasing a legal hold weakens protection and must go through a guarded request, approved by a second administrator after a cooling-off delay; guarded requests are not available yet, so holds cannot be released for now");
+  return startGuardedRequest(ctx, row, deps);
 }

@@ -1,5 +1,5 @@
 // Retention policies and legal holds against a real database (docs/adr/0018-retention-policies.md):
-// lengthening applies at once, every weakening is refused and audited, and each snapshot's
+// lengthening applies at once, every weakening becomes a guarded request (docs/adr/0020), and each snapshot's
 // retain-until follows the policy in force and the source's local calendar.
 import { randomBytes } from "node:crypto";
 import { sql, withTenant } from "@holdfast/db";
@@ -23,13 +23,22 @@ import {
   startRun,
   syncDiscoveredUnits,
   systemContext,
-  type DomainError,
+  type GuardRunner,
   type RetentionPolicy,
   type TenantContext,
 } from "../index";
 import { codeOf } from "../test-support";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
+
+/** Starts nothing: what a request's workflow then does is tested in guard/ and apps/worker. */
+const idle: { guard: GuardRunner } = {
+  guard: {
+    startGuardedRequest: () => Promise.resolve(),
+    approveGuardedRequest: () => Promise.resolve({ approved: true }),
+    signalGuardedRequestCancelled: () => Promise.resolve(),
+  },
+};
 
 let t: TestDatabase;
 const T1 = new Date("2026-02-01T08:00:00Z");
@@ -86,29 +95,27 @@ describe("retention policies", () => {
 
   it("saves a lengthened organisation policy at once and audits before and after", async () => {
     const longer: RetentionPolicy = { ...D, yearly: 10 };
-    expect(await setRetentionPolicy(A.owner, { scope: "organization", policy: longer })).toEqual({ scope: "organization", scopeId: null, policy: longer, comparison: "longer" });
+    expect(await setRetentionPolicy(A.owner, { scope: "organization", policy: longer })).toEqual({ outcome: "applied", scope: "organization", scopeId: null, policy: longer, comparison: "longer" });
     expect(await getRetention(A.owner)).toMatchObject({ effective: longer, scope: "organization", organization: longer });
     const [event] = await actions(A, "retention.policy_changed");
     expect(event).toMatchObject({ actorId: A.owner.actor.id, targetType: "organization", targetId: A.tenantId, metadata: { scope: "organization", before: D, beforeFrom: "default", after: longer, comparison: "longer" } });
     // Saving it again changes nothing and is not a second change.
-    expect((await setRetentionPolicy(A.owner, { scope: "organization", policy: longer })).comparison).toBe("same");
+    expect(await setRetentionPolicy(A.owner, { scope: "organization", policy: longer })).toMatchObject({ outcome: "applied", comparison: "same" });
     expect(await actions(A, "retention.policy_changed")).toHaveLength(1);
   });
 
-  it("refuses a shortened or mixed policy, saves nothing, and audits the attempt", async () => {
+  it("turns a shortened or mixed policy into a guarded request and saves nothing", async () => {
     const before = await getRetention(A.owner);
-    for (const [policy, comparison] of [
-      [{ ...before.effective, daily: 7 }, "shorter"],
-      [{ ...before.effective, daily: 7, yearly: 50 }, "mixed"],
-    ] as const) {
-      const err = await setRetentionPolicy(A.owner, { scope: "organization", policy }).catch((e: unknown) => e as DomainError);
-      expect(err).toMatchObject({ code: "FORBIDDEN" });
-      expect((err as Error).message).toMatch(/shortens retention \(daily\).*guarded request.*second administrator.*cooling-off/);
-      const [refused] = await actions(A, "retention.shorten_refused");
-      expect(refused).toMatchObject({ actorId: A.owner.actor.id, metadata: { scope: "organization", current: before.effective, requested: policy, comparison } });
+    for (const policy of [{ ...before.effective, daily: 7 }, { ...before.effective, daily: 7, yearly: 50 }]) {
+      const res = await setRetentionPolicy(A.owner, { scope: "organization", policy }, {}, idle);
+      expect(res).toMatchObject({ outcome: "requested", request: { kind: "retention.shorten", status: "pending", params: { scope: "organization", scopeId: null, policy } } });
+      const [asked] = await actions(A, "guarded_request.created");
+      expect(asked).toMatchObject({ actorId: A.owner.actor.id, metadata: { kind: "retention.shorten", params: { policy } } });
     }
+    // Without a job runner nothing can wait out the delay: the request is cancelled and the caller told.
+    expect(await codeOf(setRetentionPolicy(A.owner, { scope: "organization", policy: { ...before.effective, weekly: 1 } }))).toBe("UNAVAILABLE");
     expect(await getRetention(A.owner)).toEqual(before);
-    expect(await actions(A, "retention.shorten_refused")).toHaveLength(2);
+    expect(await actions(A, "guarded_request.created")).toHaveLength(3);
     expect(await actions(A, "retention.policy_changed")).toHaveLength(1);
   });
 
@@ -122,9 +129,9 @@ describe("retention policies", () => {
     expect(await getRetention(A.owner, { unitId: A.unitId })).toMatchObject({ effective: unit, scope: "unit", organization: org, source, unit });
     expect(await getRetention(A.owner, { unitId: A.otherUnitId })).toMatchObject({ effective: source, scope: "source", unit: null });
     // An override is compared with what it replaces: a unit override below its source's is a shortening.
-    expect(await codeOf(setRetentionPolicy(A.owner, { scope: "unit", scopeId: A.otherUnitId, policy: org }))).toBe("FORBIDDEN");
+    expect((await setRetentionPolicy(A.owner, { scope: "unit", scopeId: A.otherUnitId, policy: org }, {}, idle)).outcome).toBe("requested");
     // Leaving "forever" is a shortening even with every other rule at its maximum.
-    expect(await codeOf(setRetentionPolicy(A.owner, { scope: "unit", scopeId: A.unitId, policy: { ...unit, forever: false, keepAllDays: 36_500, yearly: 100 } }))).toBe("FORBIDDEN");
+    expect((await setRetentionPolicy(A.owner, { scope: "unit", scopeId: A.unitId, policy: { ...unit, forever: false, keepAllDays: 36_500, yearly: 100 } }, {}, idle)).outcome).toBe("requested");
     expect((await getRetention(A.owner, { unitId: A.unitId })).effective).toEqual(unit);
   });
 
@@ -169,15 +176,14 @@ describe("legal holds", () => {
     expect(await listLegalHolds(B.owner)).toEqual([]);
   });
 
-  it("refuses to release a hold, keeps it, and audits the attempt", async () => {
+  it("asks for a hold's release as a guarded request and keeps the hold", async () => {
     const [hold] = await listLegalHolds(A.owner);
-    const err = await releaseLegalHold(A.owner, hold!.id).catch((e: unknown) => e as DomainError);
-    expect(err).toMatchObject({ code: "FORBIDDEN" });
-    expect((err as Error).message).toMatch(/guarded request/);
+    const request = await releaseLegalHold(A.owner, hold!.id, idle);
+    expect(request).toMatchObject({ kind: "legal_hold.release", status: "pending", params: { holdId: hold!.id } });
     expect((await listLegalHolds(A.owner)).find((h) => h.id === hold!.id)).toMatchObject({ active: true, releasedAt: null });
-    expect((await actions(A, "retention.legal_hold_release_refused")).map((e) => e.targetId)).toEqual([hold!.id]);
-    expect(await codeOf(releaseLegalHold(B.owner, hold!.id))).toBe("NOT_FOUND");
-    expect(await codeOf(releaseLegalHold(as(A, "viewer"), hold!.id))).toBe("FORBIDDEN");
+    expect(await codeOf(releaseLegalHold(A.owner, hold!.id, idle))).toBe("CONFLICT"); // already asked
+    expect(await codeOf(releaseLegalHold(B.owner, hold!.id, idle))).toBe("NOT_FOUND");
+    expect(await codeOf(releaseLegalHold(as(A, "viewer"), hold!.id, idle))).toBe("FORBIDDEN");
   });
 });
 

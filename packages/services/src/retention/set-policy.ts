@@ -1,10 +1,11 @@
 // Changing a retention policy. Lengthening applies at once; anything that shortens any rule is a
-// weakening of protection, which issue 7 routes through a guarded request (second approver,
-// cooling-off delay). Until that exists, a weakening is refused — and the attempt is audited,
-// since a refused shortening is exactly what a compromised admin's session would try.
+// weakening of protection and becomes a guarded request (docs/adr/0020-guarded-requests.md): it is
+// announced to every owner, admin and guardian, needs a second person's approval and runs only
+// after the cooling-off delay — applied then by the database's guard, never by this code.
 import { and, eq, retentionPolicies, sql, withTenant } from "@holdfast/db";
 import { audit, requireRole, type TenantContext } from "../context";
-import { forbidden } from "../errors";
+import { insertGuardedRequest, startGuardedRequest, type GuardDeps } from "../guard/request";
+import type { GuardedRequestView } from "../guard/types";
 import { announceToAdmins, type AnnounceOptions } from "../notify/announce";
 import { findSource, findUnit } from "../sources/guards";
 import { compareRetention, type RetentionComparison, type RetentionPolicy } from "./policy";
@@ -34,6 +35,7 @@ function inWords(p: RetentionPolicy): string {
 const FROM_WORDS = { default: "Holdfast's default", organization: "the organisation's policy", source: "the source's override", unit: "the account's override" } as const;
 
 export interface SetRetentionPolicyResult {
+  outcome: "applied";
   scope: RetentionScope;
   scopeId: string | null;
   policy: RetentionPolicy;
@@ -41,8 +43,22 @@ export interface SetRetentionPolicyResult {
   comparison: Extract<RetentionComparison, "longer" | "same">;
 }
 
-/** `notify`: how to announce the change to the organisation's admins (the console's URL for the audit link). */
-export async function setRetentionPolicy(ctx: TenantContext, raw: SetRetentionPolicyInput, notify: Omit<AnnounceOptions, "requestId"> = {}): Promise<SetRetentionPolicyResult> {
+/** A shortening: asked for, to run after approval and the delay. */
+export interface RetentionChangeRequested {
+  outcome: "requested";
+  request: GuardedRequestView;
+}
+
+/**
+ * `notify`: how to announce the change to the organisation's admins (the console's URL for the
+ * audit link); `deps.guard`: the job runner that carries a shortening's guarded request.
+ */
+export async function setRetentionPolicy(
+  ctx: TenantContext,
+  raw: SetRetentionPolicyInput,
+  notify: Omit<AnnounceOptions, "requestId"> = {},
+  deps: GuardDeps = { guard: undefined },
+): Promise<SetRetentionPolicyResult | RetentionChangeRequested> {
   const input = SetRetentionPolicyInput.parse(raw);
   requireRole(ctx, "admin", "Changing retention");
   const scopeId = input.scopeId ?? null;
@@ -66,8 +82,13 @@ export async function setRetentionPolicy(ctx: TenantContext, raw: SetRetentionPo
     const current = effectiveOf(input.scope === "organization" ? { organization: stored.organization } : input.scope === "source" ? { organization: stored.organization, source: stored.source } : stored);
     const comparison = compareRetention(current.policy, input.policy);
     if (comparison === "shorter" || comparison === "mixed") {
-      await audit(tx, ctx, "retention.shorten_refused", target, { scope: input.scope, scopeId, current: current.policy, currentFrom: current.scope, requested: input.policy, comparison });
-      return { kind: "refused" as const, fields: shortened(current.policy, input.policy), where, current };
+      const fields = shortened(current.policy, input.policy);
+      const row = await insertGuardedRequest(tx, ctx, {
+        kind: "retention.shorten",
+        params: { scope: input.scope, scopeId, policy: input.policy },
+        summary: `Shorten retention for ${where} (${fields.join(", ")}): from ${inWords(current.policy)} (${FROM_WORDS[current.scope]}) to ${inWords(input.policy)}`,
+      });
+      return { kind: "requested" as const, row };
     }
     const own = stored[input.scope];
     if (own && JSON.stringify(own) === JSON.stringify(input.policy)) return { kind: "unchanged" as const };
@@ -85,25 +106,10 @@ export async function setRetentionPolicy(ctx: TenantContext, raw: SetRetentionPo
     return { kind: "saved" as const, comparison, where, current };
   });
   // Announced after the commit: the admins hear of what happened, and a failed send cannot undo it.
+  // (A requested shortening is announced by its workflow, durably.)
   const announce = { ...notify, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
-  if (outcome.kind === "refused") {
-    await announceToAdmins(ctx.db, ctx.tenantId, {
-      about: "retention.shorten_refused",
-      actor: ctx.actor,
-      subject: "someone tried to shorten retention; it was refused",
-      text: [
-        `Someone tried to shorten retention for ${outcome.where} (${outcome.fields.join(", ")}). It was refused: nothing changed, and retention can only be kept or lengthened.`,
-        "",
-        `In force: ${inWords(outcome.current.policy)} (${FROM_WORDS[outcome.current.scope]}).`,
-        `Asked for: ${inWords(input.policy)}.`,
-      ].join("\n"),
-    }, announce);
-    // Thrown after the transaction committed, so the refused attempt stays in the audit log.
-    throw forbidden(
-      `This change shortens retention (${outcome.fields.join(", ")}). Shortening retention must go through a guarded request, approved by a second administrator after a cooling-off delay; guarded requests are not available yet, so retention can only be kept or lengthened for now`,
-    );
-  }
-  if (outcome.kind === "unchanged") return { scope: input.scope, scopeId, policy: input.policy, comparison: "same" };
+  if (outcome.kind === "requested") return { outcome: "requested", request: await startGuardedRequest(ctx, outcome.row, deps) };
+  if (outcome.kind === "unchanged") return { outcome: "applied", scope: input.scope, scopeId, policy: input.policy, comparison: "same" };
   // "same" is still a saved change (e.g. an override that repeats what it inherited): announced too.
   const how = outcome.comparison === "longer" ? "lengthened" : "changed (nothing is kept for less time)";
   await announceToAdmins(ctx.db, ctx.tenantId, {
@@ -112,5 +118,5 @@ export async function setRetentionPolicy(ctx: TenantContext, raw: SetRetentionPo
     subject: outcome.comparison === "longer" ? "retention was lengthened" : "retention was changed",
     text: [`Retention for ${outcome.where} was ${how}.`, "", `Before: ${inWords(outcome.current.policy)} (${FROM_WORDS[outcome.current.scope]}).`, `After: ${inWords(input.policy)}.`].join("\n"),
   }, announce);
-  return { scope: input.scope, scopeId, policy: input.policy, comparison: outcome.comparison };
+  return { outcome: "applied", scope: input.scope, scopeId, policy: input.policy, comparison: outcome.comparison };
 }
