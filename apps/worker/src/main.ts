@@ -1,7 +1,7 @@
 // The worker process: read config, connect (failing fast with a message that names the
 // variable to fix), run until SIGTERM/SIGINT, then drain and close everything.
 import { pathToFileURL } from "node:url";
-import { isProduction, temporalConfig, workerConfig } from "@holdfast/config";
+import { guardDbConfig, isProduction, temporalConfig, workerConfig } from "@holdfast/config";
 import { checkConnection, createDb } from "@holdfast/db";
 import { childLogger } from "@holdfast/logger";
 import { NativeConnection, Runtime } from "@temporalio/worker";
@@ -9,6 +9,7 @@ import { hostname } from "node:os";
 import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
 import { ExportsStore } from "@holdfast/services";
 import { createExportPorts } from "./export-ports";
+import { createGuardPorts } from "./guard-ports";
 import { createMaintenancePorts } from "./maintenance-ports";
 import { temporalLogger } from "./temporal-logger";
 import { startWorker } from "./worker";
@@ -36,12 +37,17 @@ export async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(log), shutdownSignals: [] });
 
   const dbHandle = createDb({ applicationName: "holdfast-worker" });
+  // The guard's own credential: it can only call the guard's definer functions (docs/adr/0020).
+  const guardHandle = createDb({ url: guardDbConfig().url, poolMax: 2, applicationName: "holdfast-worker-guard" });
   let connection: NativeConnection | undefined;
   let backup: ClosableBackupPorts | undefined;
   let exportPorts: ReturnType<typeof createExportPorts> | undefined;
   let exportsStore: ExportsStore | undefined;
   try {
     await checkConnection(dbHandle);
+    await guardHandle.pool.query("select 1").catch((err: unknown) => {
+      throw new Error(`Cannot reach the database as the guard role (GUARD_DATABASE_URL): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    });
     connection = await connectTemporal(temporal.address);
     const workerId = `worker:${hostname()}:${process.pid}`;
     backup = createBackupPorts({ db: dbHandle.db, workerId });
@@ -49,7 +55,9 @@ export async function main(): Promise<void> {
     exportsStore = new ExportsStore();
     exportPorts = createExportPorts({ db: dbHandle.db, workerId, readVault: (tenantId) => restore.readVault(tenantId), store: exportsStore });
     const maintenance = createMaintenancePorts({ db: dbHandle.db, workerId, exportsStore });
-    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, exports: exportPorts, maintenance, log });
+    // Announcements link to the console at NEXTAUTH_URL when the worker has the console's auth settings.
+    const guard = createGuardPorts({ db: dbHandle.db, guardDb: guardHandle.db });
+    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, exports: exportPorts, maintenance, guard, log });
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, "shutdown requested");
       running.shutdown();
@@ -68,6 +76,7 @@ export async function main(): Promise<void> {
     exportsStore?.destroy();
     await connection?.close();
     await dbHandle.close();
+    await guardHandle.close();
   }
 }
 

@@ -2,7 +2,7 @@
 // in-process against a test database and a local Temporal server.
 import type { Database } from "@holdfast/db";
 import type { Logger } from "@holdfast/logger";
-import { createActivities, upsertMaintenanceSchedule, type BackupPorts, type ExportPorts, type MaintenancePorts, type RestorePorts } from "@holdfast/workflows/activities";
+import { createActivities, upsertMaintenanceSchedule, type BackupPorts, type ExportPorts, type GuardPorts, type MaintenancePorts, type RestorePorts } from "@holdfast/workflows/activities";
 import { Client } from "@temporalio/client";
 import { type NativeConnection, Worker, type State } from "@temporalio/worker";
 import { startHealthServer } from "./health";
@@ -28,6 +28,8 @@ export interface WorkerDeps {
    * open by a dead workflow. Without them none of that happens here.
    */
   maintenance?: MaintenancePorts;
+  /** The guarded requests' ports (docs/adr/0020); without them no guarded request runs here. */
+  guard?: GuardPorts;
   log?: Logger;
 }
 
@@ -60,6 +62,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       ...(deps.restore ? { restore: deps.restore } : {}),
       ...(deps.exports ? { exports: deps.exports } : {}),
       ...(deps.maintenance ? { maintenance: deps.maintenance } : {}),
+      ...(deps.guard ? { guard: deps.guard } : {}),
     }),
     // Activities are short page-sized units; give in-flight ones a moment before cancelling them.
     shutdownGraceTime: "10 seconds",

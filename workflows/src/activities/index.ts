@@ -11,6 +11,8 @@ import { createExportActivities } from "./export/activities";
 import type { ExportPorts } from "./export/ports";
 import { createMaintenanceActivities } from "./maintenance/activities";
 import type { MaintenancePorts } from "./maintenance/ports";
+import { createGuardActivities } from "./guard/activities";
+import type { GuardPorts } from "./guard/ports";
 
 export type { BackupPorts, BackupStore, IssueRecord, SegmentRecord, UnitState, VersionRecord } from "./backup/ports";
 export { createBackupActivities, SOURCE_DISCONNECTED, type BackupActivities } from "./backup/activities";
@@ -29,6 +31,9 @@ export { createMaintenanceActivities, type MaintenanceActivities } from "./maint
 export { MAINTENANCE_SCHEDULE_ID, upsertMaintenanceSchedule } from "../schedules";
 export { ABANDON_GRACE_MS, ABANDONED_SUMMARY, closeAbandonedRuns, temporalWorkflowRunning, type AbandonedRun } from "./maintenance/abandoned-runs";
 
+export type { GuardPorts, GuardRefusal } from "./guard/ports";
+export { createGuardActivities, type GuardActivities } from "./guard/activities";
+
 export interface ActivityDeps {
   /** Connected as the application role: every read goes through withTenant and RLS. */
   db: Database;
@@ -43,6 +48,8 @@ export interface ActivityDeps {
    * by a dead workflow and the snapshots a finished run's failed units left open.
    */
   maintenance?: MaintenancePorts;
+  /** The guarded requests' ports (docs/adr/0020); a worker without them runs no guarded request. */
+  guard?: GuardPorts;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -52,6 +59,7 @@ export function createActivities(deps: ActivityDeps) {
     ...(deps.restore ? createRestoreActivities(deps.restore) : {}),
     ...(deps.exports ? createExportActivities(deps.exports) : {}),
     ...(deps.maintenance ? createMaintenanceActivities(deps.maintenance) : {}),
+    ...(deps.guard ? createGuardActivities(deps.guard) : {}),
   };
 }
 

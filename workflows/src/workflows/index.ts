@@ -5,3 +5,4 @@ export { backupUnit } from "./backup-unit";
 export { restore } from "./restore";
 export { exportJob } from "./export";
 export { maintenance } from "./maintenance";
+export { guardedRequest } from "./guarded-request";
