@@ -129,13 +129,18 @@ export function buildOpenApiDocument(routes: readonly Route[]): OpenApiDocument 
       ],
       ...(route.body ? { requestBody: { required: true, content: json(schemaFor(route.body, "input")) } } : {}),
       responses: {
-        [String(route.response.status)]: {
-          description: route.response.description,
-          headers: { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" }, ...(idempotent ? { "Idempotent-Replayed": { $ref: "#/components/headers/Idempotent-Replayed" } } : {}) },
-          content: route.stream
-            ? { [route.stream.contentType]: { schema: { type: "string", contentMediaType: route.stream.contentType } } }
-            : json(schemaFor(route.response.schema, "output")),
-        },
+        ...Object.fromEntries(
+          [route.response, ...(route.alternative ? [route.alternative] : [])].map((success) => [
+            String(success.status),
+            {
+              description: success.description,
+              headers: { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" }, ...(idempotent ? { "Idempotent-Replayed": { $ref: "#/components/headers/Idempotent-Replayed" } } : {}) },
+              content: route.stream
+                ? { [route.stream.contentType]: { schema: { type: "string", contentMediaType: route.stream.contentType } } }
+                : json(schemaFor(success.schema, "output")),
+            },
+          ]),
+        ),
         ...Object.fromEntries(
           errorStatuses.map((status) => {
             const known = ERROR_RESPONSES[status];

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createHandlerFor, createRestHandler } from "./handler";
 import { MAX_BODY_BYTES } from "./http";
-import type { Route } from "./route";
+import { withStatus, type Route } from "./route";
 import { ROUTES } from "./routes";
 import { BASE, memoryLogger } from "./test-support";
 
@@ -111,8 +111,25 @@ describe("REST machinery with test routes", () => {
     response: { status: 200, description: "", schema: z.object({ id: z.uuid() }) },
     run: () => Promise.resolve({ id: "not-a-uuid", secretField: "x" }),
   };
+  // Answers 200 or, per its query, 202 (as a guarded change does), or a status it never declared.
+  const either: Route = {
+    ...base,
+    method: "GET",
+    path: "/either",
+    operationId: "either",
+    query: z.object({ as: z.enum(["applied", "requested", "undeclared", "wrong"]) }),
+    response: { status: 200, description: "", schema: z.object({ outcome: z.literal("applied"), status: z.number() }) },
+    alternative: { status: 202, description: "", schema: z.object({ outcome: z.literal("requested") }) },
+    run: (_ctx, input) => {
+      const as = (input.query as { as: string }).as;
+      if (as === "applied") return Promise.resolve({ outcome: "applied", status: 202 });
+      if (as === "requested") return Promise.resolve(withStatus(202, { outcome: "requested" }));
+      if (as === "undeclared") return Promise.resolve(withStatus(201, { outcome: "requested" }));
+      return Promise.resolve(withStatus(202, { outcome: "applied", status: 200 }));
+    },
+  };
   const { logger, lines } = memoryLogger();
-  const handle = createHandlerFor([echo, drifting], { db: {} as Database, logger });
+  const handle = createHandlerFor([echo, drifting, either], { db: {} as Database, logger });
   const post = (path: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) => handle(new Request(`${BASE}${path}`, { method: "POST", body, headers }));
 
   it("validates path, query and body and answers with the declared status", async () => {
@@ -152,6 +169,18 @@ describe("REST machinery with test routes", () => {
     expect(text).not.toContain("not-a-uuid");
     expect(text).not.toContain("secretField");
     expect(lines().find((l) => l.requestId === "drift-1" && l.level === 50)).toMatchObject({ err: { type: "ResponseContractError" } });
+  });
+
+  it("answers a route's second declared status only when the handler asks for it, checked against that status's schema", async () => {
+    const get = async (as: string) => {
+      const res = await handle(new Request(`${BASE}/either?as=${as}`));
+      return { status: res.status, json: await res.json() };
+    };
+    // A body with its own `status` field is still a plain 200 body.
+    expect(await get("applied")).toEqual({ status: 200, json: { outcome: "applied", status: 202 } });
+    expect(await get("requested")).toEqual({ status: 202, json: { outcome: "requested" } });
+    expect((await get("undeclared")).status).toBe(500);
+    expect((await get("wrong")).status).toBe(500);
   });
 
   it("answers HEAD like GET", async () => {

@@ -24,7 +24,7 @@ import {
 import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeyOf, releaseIdempotencyKey, REPLAYED_HEADER, requestHash, type IdempotencyScope } from "./idempotency";
 import { createMatcher } from "./match";
 import type { JobsPort } from "../jobs/port";
-import type { ApiEnv, Route } from "./route";
+import { WithStatus, type ApiEnv, type Route } from "./route";
 import { ROUTES } from "./routes";
 
 export const API_BASE_PATH = "/api/v1";
@@ -62,7 +62,7 @@ async function authenticate(deps: RestDeps, req: Request, requestId: string): Pr
   };
 }
 
-async function run(route: Route, ctx: TenantContext | undefined, req: Request, url: URL, rawParams: Record<string, string>, env: ApiEnv, bodyText?: string): Promise<unknown> {
+async function run(route: Route, ctx: TenantContext | undefined, req: Request, url: URL, rawParams: Record<string, string>, env: ApiEnv, bodyText?: string): Promise<Response | { status: number; body: unknown }> {
   const input = {
     params: route.params ? validate(route.params, rawParams, "path") : undefined,
     query: route.query ? validate(route.query, queryObject(url), "query") : undefined,
@@ -73,9 +73,13 @@ async function run(route: Route, ctx: TenantContext | undefined, req: Request, u
     if (!(result instanceof Response)) throw new Error(`${route.operationId} is a download route but returned no Response`);
     return result;
   }
-  const checked = route.response.schema.safeParse(result);
+  // The route's other declared success (a 202 "requested" beside a 200 "applied"), if it chose it.
+  const answer = result instanceof WithStatus ? result : undefined;
+  const declared = answer ? (answer.status === route.alternative?.status ? route.alternative : undefined) : route.response;
+  if (!declared) throw new Error(`${route.operationId} answered with status ${answer?.status}, which it does not declare`);
+  const checked = declared.schema.safeParse(answer ? answer.body : result);
   if (!checked.success) throw new ResponseContractError(route.operationId, checked.error.issues);
-  return checked.data;
+  return { status: declared.status, body: checked.data };
 }
 
 /**
@@ -120,14 +124,14 @@ export function createHandlerFor(routes: readonly Route[], deps: RestDeps): Rest
       const env: ApiEnv = { db: deps.db, publicUrl: (deps.publicUrl ?? url.origin).replace(/\/+$/, ""), ...(deps.jobs ? { jobs: deps.jobs } : {}) };
       const route = found.route;
       const respond = async (bodyText?: string): Promise<Response> => {
-        const body = await run(route, ctx, req, url, found.params, env, bodyText);
-        if (body instanceof Response) {
-          body.headers.set("x-request-id", requestId);
-          body.headers.set("cache-control", "no-store");
-          body.headers.set("x-content-type-options", "nosniff");
-          return body;
+        const out = await run(route, ctx, req, url, found.params, env, bodyText);
+        if (out instanceof Response) {
+          out.headers.set("x-request-id", requestId);
+          out.headers.set("cache-control", "no-store");
+          out.headers.set("x-content-type-options", "nosniff");
+          return out;
         }
-        return jsonResponse(route.response.status, body, requestId);
+        return jsonResponse(out.status, out.body, requestId);
       };
       const key = ctx && req.method === "POST" && !route.stream ? idempotencyKeyOf(req) : null;
       if (ctx && key !== null) {

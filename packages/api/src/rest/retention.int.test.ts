@@ -55,7 +55,7 @@ describe("retention over /api/v1", () => {
     expect(bad.json.error?.details?.issues?.[0]).toMatchObject({ in: "query", field: "unitId" });
   });
 
-  it("PUT /retention/policy: an admin key lengthens; a viewer key is 403; a shortening is 403 with the reason", async () => {
+  it("PUT /retention/policy: an admin key lengthens; a viewer key is 403; a shortening is asked for (503 here: no job runner)", async () => {
     const policy = { ...D, yearly: 10 };
     const viewer = await call("PUT", "/retention/policy", { key: A.viewer, body: { scope: "organization", policy } });
     expect(viewer.status).toBe(403);
@@ -63,15 +63,16 @@ describe("retention over /api/v1", () => {
     expect(viewer.json.error?.message).toMatch(/requires the admin role/);
     expect(await call("PUT", "/retention/policy", { key: A.operator, body: { scope: "organization", policy } })).toMatchObject({ status: 403 });
 
-    expect(await call("PUT", "/retention/policy", { key: A.admin, body: { scope: "organization", policy } })).toEqual({ status: 200, json: { scope: "organization", scopeId: null, policy, comparison: "longer" } });
+    expect(await call("PUT", "/retention/policy", { key: A.admin, body: { scope: "organization", policy } })).toEqual({ status: 200, json: { outcome: "applied", scope: "organization", scopeId: null, policy, comparison: "longer" } });
+    // A shortening is a guarded request; this handler has no job runner, so it is refused and nothing
+    // changes (guard.int.test.ts covers the 202 with a runner).
     const shorter = await call("PUT", "/retention/policy", { key: A.admin, body: { scope: "organization", policy: { ...policy, offboardedKeepDays: 30 } } });
-    expect(shorter.status).toBe(403);
-    expect(shorter.json.error?.code).toBe("forbidden");
-    expect(shorter.json.error?.message).toMatch(/shortens retention \(offboardedKeepDays\).*second administrator/);
+    expect(shorter.status).toBe(503);
+    expect(shorter.json.error?.code).toBe("unavailable");
     expect((await call("GET", "/retention", { key: A.viewer })).json).toMatchObject({ scope: "organization", effective: policy });
-    // The refused attempt is in the audit log (the service's doing; checked so a transport that swallowed it would show).
+    // The request and its cancellation are in the audit log (the service's doing; checked so a transport that swallowed it would show).
     const events = await listAuditEvents(A.owner, { limit: 20 });
-    expect(events.items.map((e) => e.action)).toEqual(expect.arrayContaining(["retention.policy_changed", "retention.shorten_refused"]));
+    expect(events.items.map((e) => e.action)).toEqual(expect.arrayContaining(["retention.policy_changed", "guarded_request.created", "guarded_request.start_failed"]));
   });
 
   it("PUT /retention/policy: names invalid fields, and another organisation's source is 404", async () => {
@@ -93,7 +94,7 @@ describe("retention over /api/v1", () => {
     expect((await call("GET", "/retention/overrides", { key: B.viewer })).json.items).toEqual([]);
   });
 
-  it("POST /legal-holds places a hold (admin key), GET lists it with the unit's name, release is 403", async () => {
+  it("POST /legal-holds places a hold (admin key), GET lists it with the unit's name, release is asked for (503 here)", async () => {
     expect((await call("POST", "/legal-holds", { key: A.viewer, body: { reason: "x" } })).status).toBe(403);
     const whole = await call("POST", "/legal-holds", { key: A.admin, body: { reason: "Litigation 2026-17" } });
     expect(whole).toMatchObject({ status: 201, json: { unitId: null, reason: "Litigation 2026-17", active: true, releasedAt: null, placedByUserId: null } });
@@ -111,9 +112,9 @@ describe("retention over /api/v1", () => {
     expect((await call("GET", "/legal-holds", { key: B.viewer })).json.items).toEqual([]);
 
     const release = await call("POST", `/legal-holds/${String(whole.json.id)}/release`, { key: A.admin });
-    expect(release.status).toBe(403);
-    expect(release.json.error?.code).toBe("forbidden");
-    expect(release.json.error?.message).toMatch(/guarded request/);
+    expect(release.status).toBe(503);
+    expect(release.json.error?.code).toBe("unavailable");
+    expect((await call("POST", `/legal-holds/${String(whole.json.id)}/release`, { key: A.viewer })).status).toBe(403);
     expect((await call("POST", `/legal-holds/${String(whole.json.id)}/release`, { key: B.admin })).status).toBe(404);
     expect((await call("POST", "/legal-holds/not-a-uuid/release", { key: A.admin })).status).toBe(400);
     expect((await call("GET", "/legal-holds", { key: A.viewer })).json.items?.every((h) => h.active === true)).toBe(true);

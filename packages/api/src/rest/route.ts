@@ -24,6 +24,21 @@ export interface RouteInput<P, Q, B> {
   body: Infer<B>;
 }
 
+export type SuccessStatus = 200 | 201 | 202;
+
+/**
+ * A body answered with a status other than the route's `response.status`: a route that either
+ * does something at once (200) or only asks for it (202, a guarded request) returns this for the
+ * second case. A class, so a body with its own `status` field is never mistaken for one.
+ */
+export class WithStatus<T = unknown> {
+  constructor(
+    readonly status: SuccessStatus,
+    readonly body: T,
+  ) {}
+}
+export const withStatus = <T>(status: SuccessStatus, body: T) => new WithStatus(status, body);
+
 interface RouteDoc<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, R extends z.ZodType> {
   method: HttpMethod;
   /** Relative to /api/v1, OpenAPI-style: `/api-keys/{id}`. */
@@ -35,7 +50,9 @@ interface RouteDoc<P extends AnyObject | undefined, Q extends AnyObject | undefi
   params?: P;
   query?: Q;
   body?: B;
-  response: { status: 200 | 201 | 202; description: string; schema: R };
+  response: { status: SuccessStatus; description: string; schema: R };
+  /** A second success the handler may answer with (`withStatus(status, body)`), validated against its own schema. */
+  alternative?: { status: SuccessStatus; description: string; schema: z.ZodType };
   /** Error statuses this operation can answer with, besides 401 and 500 (documented for every authenticated route). */
   errors: readonly number[];
 }
@@ -54,7 +71,13 @@ export function defineRoute<
   Q extends AnyObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   R extends z.ZodType = z.ZodType,
->(def: RouteDoc<P, Q, B, R> & { handle: (ctx: TenantContext, input: RouteInput<P, Q, B>, env: ApiEnv) => Promise<z.input<R>> }): Route {
+  A extends z.ZodType = z.ZodNever,
+>(
+  def: Omit<RouteDoc<P, Q, B, R>, "alternative"> & {
+    alternative?: { status: SuccessStatus; description: string; schema: A };
+    handle: (ctx: TenantContext, input: RouteInput<P, Q, B>, env: ApiEnv) => Promise<z.input<R> | WithStatus<z.input<A>>>;
+  },
+): Route {
   const { handle, ...doc } = def;
   return {
     ...doc,

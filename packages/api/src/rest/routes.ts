@@ -19,6 +19,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from "../openapi/document"
 import { defineRoute, definePublicRoute, type Route } from "./route";
 import { catalogueRoutes } from "./routes/catalogue";
 import { exportRoutes } from "./routes/exports";
+import { guardRoutes } from "./routes/guard";
 import { retentionRoutes } from "./routes/retention";
 import { sourceRoutes } from "./routes/sources";
 import { ApiKeyList, IdParams, MemberList, OpenApiJson } from "./schemas";
@@ -117,4 +118,4 @@ const openApiRoute = definePublicRoute({
   handle: () => Promise.resolve(openApiDocument()),
 });
 
-export const ROUTES: readonly Route[] = [...resourceRoutes, ...sourceRoutes, ...catalogueRoutes, ...exportRoutes, ...retentionRoutes, openApiRoute];
+export const ROUTES: readonly Route[] = [...resourceRoutes, ...sourceRoutes, ...catalogueRoutes, ...exportRoutes, ...retentionRoutes, ...guardRoutes, openApiRoute];

@@ -1,6 +1,6 @@
 // REST-only envelopes around the services' schemas, and the set of schemas the OpenAPI document
 // publishes as named components. Everything else is inlined where it is used.
-import { ApiKey, AuditEvent, AuditEventPage, CreateApiKeyInput, CreatedApiKey, ERROR_CODES, Member, Organization } from "@holdfast/services";
+import { ApiKey, AuditEvent, AuditEventPage, CreateApiKeyInput, CreatedApiKey, ERROR_CODES, GuardedRequestView, Member, Organization } from "@holdfast/services";
 import { z } from "zod";
 import { wireCode } from "../errors";
 
@@ -30,6 +30,6 @@ export const OpenApiJson = z.record(z.string(), z.unknown()).describe("An OpenAP
 
 /** Published under #/components/schemas/<name>. Responses are rendered as output, request bodies as input. */
 export const NAMED_SCHEMAS = {
-  output: { Organization, Member, MemberList, ApiKey, ApiKeyList, CreatedApiKey, AuditEvent, AuditEventPage, Error: ApiError },
+  output: { Organization, Member, MemberList, ApiKey, ApiKeyList, CreatedApiKey, AuditEvent, AuditEventPage, GuardedRequest: GuardedRequestView, Error: ApiError },
   input: { CreateApiKeyInput },
 } satisfies Record<"output" | "input", Record<string, z.ZodType>>;

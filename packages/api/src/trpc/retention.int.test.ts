@@ -81,16 +81,18 @@ describe("retention router", () => {
 
   it("saves a lengthening by an admin at once", async () => {
     const saved = await alice.caller.retention.setPolicy({ orgId, scope: "organization", policy: { ...D, yearly: 10 } });
-    expect(saved).toEqual({ scope: "organization", scopeId: null, policy: { ...D, yearly: 10 }, comparison: "longer" });
+    expect(saved).toEqual({ outcome: "applied", scope: "organization", scopeId: null, policy: { ...D, yearly: 10 }, comparison: "longer" });
     expect(await viewer.caller.retention.get({ orgId })).toMatchObject({ scope: "organization", effective: { ...D, yearly: 10 }, organization: { ...D, yearly: 10 } });
   });
 
-  it("refuses a shortening as FORBIDDEN with the service's explanation, and keeps the policy", async () => {
+  it("turns a shortening into a guarded request, which without a job runner is refused (503) and changes nothing", async () => {
+    // These callers have no job runner; guard.int.test.ts covers a request that is started.
     const err = await failure(alice.caller.retention.setPolicy({ orgId, scope: "organization", policy: { ...D, yearly: 10, daily: 7 } }));
-    expect(err.code).toBe("FORBIDDEN");
-    expect(err.message).toMatch(/shortens retention \(daily\)/);
-    expect(err.message).toMatch(/second administrator/);
+    expect(err.code).toBe("SERVICE_UNAVAILABLE");
+    expect(err.message).toMatch(/job runner/);
     expect((await alice.caller.retention.get({ orgId })).effective).toEqual({ ...D, yearly: 10 });
+    const [request] = await alice.caller.guard.list({ orgId, filter: "all" });
+    expect(request).toMatchObject({ kind: "retention.shorten", status: "cancelled", cancelledBy: { type: "system" } });
   });
 
   it("rejects a malformed policy or scope as BAD_REQUEST naming the field", async () => {
@@ -128,11 +130,10 @@ describe("retention router", () => {
     expect(await code(alice.caller.retention.legalHolds.place({ orgId, reason: "   " }))).toBe("BAD_REQUEST");
   });
 
-  it("refuses to release a hold as FORBIDDEN and keeps it active", async () => {
+  it("asks for a release as a guarded request (503 without a job runner) and keeps the hold active", async () => {
     const [hold] = await alice.caller.retention.legalHolds.list({ orgId });
     const err = await failure(alice.caller.retention.legalHolds.release({ orgId, id: hold!.id }));
-    expect(err.code).toBe("FORBIDDEN");
-    expect(err.message).toMatch(/guarded request/);
+    expect(err.code).toBe("SERVICE_UNAVAILABLE");
     expect((await alice.caller.retention.legalHolds.list({ orgId })).find((h) => h.id === hold!.id)).toMatchObject({ active: true, releasedAt: null });
   });
 

@@ -93,10 +93,20 @@ describe("tRPC routers", () => {
     expect((await owner.caller.members.invitations({ orgId: owner.orgId })).map((i) => i.id)).toContain(invitation.id);
     await dave.caller.me.acceptInvitation({ token });
 
-    expect(await owner.caller.members.changeRole({ orgId: owner.orgId, userId: dave.userId, role: "admin" })).toEqual({ userId: dave.userId, role: "admin" });
+    // Raising a role applies at once; lowering one and removing a member are guarded requests,
+    // which need the job runner: without one (as here) they are refused (503) and nothing changes.
+    expect(await owner.caller.members.changeRole({ orgId: owner.orgId, userId: dave.userId, role: "admin" })).toEqual({ outcome: "applied", result: { userId: dave.userId, role: "admin" } });
     await expectCode(owner.caller.members.changeRole({ orgId: owner.orgId, userId: owner.userId, role: "viewer" }), "PRECONDITION_FAILED");
-    expect(await owner.caller.members.remove({ orgId: owner.orgId, userId: dave.userId })).toEqual({ removed: true });
-    await expectCode(dave.caller.members.list({ orgId: owner.orgId }), "NOT_FOUND");
+    expect((await expectCode(owner.caller.members.changeRole({ orgId: owner.orgId, userId: dave.userId, role: "viewer" }), "SERVICE_UNAVAILABLE")).message).toMatch(/job runner/);
+    expect((await expectCode(owner.caller.members.remove({ orgId: owner.orgId, userId: dave.userId }), "SERVICE_UNAVAILABLE")).message).toMatch(/job runner/);
+    expect((await dave.caller.members.list({ orgId: owner.orgId })).find((m) => m.userId === dave.userId)).toMatchObject({ role: "admin", guardian: false });
+    // The refused requests are on record, cancelled by the system, so nothing waits with nothing behind it.
+    const requests = await owner.caller.guard.list({ orgId: owner.orgId, filter: "all" });
+    expect(requests.map((r) => [r.kind, r.status, r.cancelledBy?.type])).toEqual([
+      ["member.remove", "cancelled", "system"],
+      ["member.demote", "cancelled", "system"],
+    ]);
+    expect(await owner.caller.guard.list({ orgId: owner.orgId })).toEqual([]);
 
     const pending = await owner.caller.members.invite({ orgId: owner.orgId, email: "later@example.com", role: "viewer" });
     expect(await owner.caller.members.revokeInvitation({ orgId: owner.orgId, id: pending.invitation.id })).toEqual({ revoked: true });

@@ -4,6 +4,7 @@ import { auditRouter } from "./routers/audit";
 import { catalogueRouter } from "./routers/catalogue";
 import { dashboardRouter } from "./routers/dashboard";
 import { exportsRouter } from "./routers/exports";
+import { guardRouter } from "./routers/guard";
 import { sourcesRouter } from "./routers/sources";
 import { authRouter } from "./routers/auth";
 import { meRouter } from "./routers/me";
@@ -23,6 +24,7 @@ export const appRouter = router({
   exports: exportsRouter,
   dashboard: dashboardRouter,
   retention: retentionRouter,
+  guard: guardRouter,
 });
 
 export type AppRouter = typeof appRouter;

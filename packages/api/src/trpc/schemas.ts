@@ -20,7 +20,6 @@ export const SignedUp = z.object({ organizationId: z.string().uuid() });
 export const ById = z.object({ id: z.string().min(1).max(100) });
 export const ByUserId = z.object({ userId: z.string().min(1).max(100) });
 
-export const Removed = z.object({ removed: z.literal(true) });
 export const Revoked = z.object({ revoked: z.literal(true) });
 export const Enabled = z.object({ enabled: z.literal(true) });
 export const RoleChanged = z.object({ userId: z.string().uuid(), role: Role });

@@ -1,6 +1,6 @@
 // /api/v1 routes: retention policies and legal holds (docs/adr/0018-retention-policies.md). The
 // verbs decide everything: reading needs the viewer role, changing the admin role, and any change
-// that weakens protection (a shortening, a release) is refused with 403 and audited.
+// that weakens protection (a shortening, a release) becomes a guarded request, answered with 202.
 import {
   getRetention,
   LegalHoldRow,
@@ -15,12 +15,15 @@ import {
   setRetentionPolicy,
   SetRetentionPolicyInput,
   type LegalHoldView,
+  type RetentionChangeRequested,
   type RetentionView,
   type SetRetentionPolicyResult,
+  GuardedRequestView,
 } from "@holdfast/services";
 import { z } from "zod";
-import { defineRoute, type Route } from "../route";
+import { defineRoute, withStatus, type Route } from "../route";
 import { IdParams } from "../schemas";
+import { REQUESTED_202, Requested } from "./guard";
 
 // Wire schemas for the services' retention views (which are plain interfaces); the checks below
 // fail to compile if a view gains a field its schema lacks, or the other way round.
@@ -34,14 +37,18 @@ export const Retention = z.object({
   legalHolds: z.array(LegalHold).describe("Active legal holds covering this scope"),
 });
 export const RetentionChange = z.object({
+  outcome: z.literal("applied"),
   scope: RetentionScope,
   scopeId: z.string().uuid().nullable(),
   policy: RetentionPolicy,
   comparison: z.enum(["longer", "same"]).describe("How the saved policy compares with what was in force at that scope before"),
 });
 
+/** What setting a policy answers: saved at once, or (a shortening) asked for as a guarded request. */
+export const RetentionOutcome = z.discriminatedUnion("outcome", [RetentionChange, Requested]);
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const _schemasMatchViews: [Same<z.output<typeof LegalHold>, LegalHoldView>, Same<z.output<typeof Retention>, RetentionView>, Same<z.output<typeof RetentionChange>, SetRetentionPolicyResult>] = [true, true, true];
+const _schemasMatchViews: [Same<z.output<typeof LegalHold>, LegalHoldView>, Same<z.output<typeof Retention>, RetentionView>, Same<z.output<typeof RetentionChange>, SetRetentionPolicyResult>, Same<z.output<typeof Requested>, RetentionChangeRequested>] = [true, true, true, true];
 void _schemasMatchViews;
 
 export const RetentionQuery = z.object({
@@ -50,7 +57,7 @@ export const RetentionQuery = z.object({
 });
 
 const WEAKENING =
-  "Shortening retention weakens protection: it will go through a guarded request, approved by a second administrator after a cooling-off delay. Until guarded requests exist it is refused with 403 (and the attempt is audited).";
+  "Shortening any rule weakens protection, so it is not applied: it becomes a guarded request (202, see the Guarded requests operations), which runs once a second person approves it in the console and the cooling-off delay has passed. 503 when the job runner cannot take the request (nothing changes).";
 
 export const retentionRoutes: readonly Route[] = [
   defineRoute({
@@ -85,9 +92,13 @@ export const retentionRoutes: readonly Route[] = [
     description: `Sets the organisation's policy (\`scope: organization\`, no \`scopeId\`) or a source's or unit's override. A policy that keeps every rule as long or longer applies at once, to backups taken from then on. ${WEAKENING} Requires the admin role.`,
     tag: "Retention",
     body: SetRetentionPolicyInput,
-    response: { status: 200, description: "The saved policy", schema: RetentionChange },
-    errors: [400, 403, 404],
-    handle: (ctx, { body }, env) => setRetentionPolicy(ctx, body, { publicUrl: env.publicUrl }),
+    response: { status: 200, description: "Applied: the saved policy", schema: RetentionChange },
+    alternative: { status: 202, description: REQUESTED_202, schema: Requested },
+    errors: [400, 403, 404, 409, 503],
+    handle: async (ctx, { body }, env) => {
+      const r = await setRetentionPolicy(ctx, body, { publicUrl: env.publicUrl }, { guard: env.jobs });
+      return r.outcome === "requested" ? withStatus(202, r) : r;
+    },
   }),
   defineRoute({
     method: "GET",
@@ -118,11 +129,11 @@ export const retentionRoutes: readonly Route[] = [
     operationId: "releaseLegalHold",
     summary: "Release a legal hold",
     description:
-      "Releasing a hold weakens protection: it will go through a guarded request, approved by a second administrator after a cooling-off delay. Until guarded requests exist every release is refused with 403, and the attempt is audited. Requires the admin role.",
+      "Releasing a hold weakens protection, so it is not done at once: it becomes a guarded request (202), which releases the hold once a second person approves it in the console and the cooling-off delay has passed. 409 when the hold is already released (or a release of it is already waiting); 503 when the job runner cannot take the request (nothing changes). Requires the admin role.",
     tag: "Retention",
     params: IdParams,
-    response: { status: 200, description: "The released hold (not yet possible: always 403 for now)", schema: LegalHold },
-    errors: [400, 403, 404],
-    handle: (ctx, { params }, env) => releaseLegalHold(ctx, params.id, { publicUrl: env.publicUrl }),
+    response: { status: 202, description: REQUESTED_202, schema: GuardedRequestView },
+    errors: [400, 403, 404, 409, 503],
+    handle: (ctx, { params }, env) => releaseLegalHold(ctx, params.id, { guard: env.jobs }),
   }),
 ];

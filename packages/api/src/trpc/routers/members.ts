@@ -1,7 +1,20 @@
 import { z } from "zod";
-import { changeMemberRole, ChangeRoleInput, Invitation, inviteMember, InviteMemberInput, listInvitations, listMembers, Member, removeMember, revokeInvitation } from "@holdfast/services";
+import {
+  changeMemberRole,
+  ChangeRoleInput,
+  GuardedRequestView,
+  Invitation,
+  inviteMember,
+  InviteMemberInput,
+  listInvitations,
+  listMembers,
+  Member,
+  removeMember,
+  revokeInvitation,
+} from "@holdfast/services";
+import { guardedOutcome } from "../../rest/routes/guard";
 import { router, tenantProcedure } from "../init";
-import { ById, ByUserId, Removed, Revoked, RoleChanged } from "../schemas";
+import { ById, ByUserId, Revoked, RoleChanged } from "../schemas";
 
 export const membersRouter = router({
   list: tenantProcedure.output(z.array(Member)).query(({ ctx }) => listMembers(ctx.tenant)),
@@ -19,13 +32,15 @@ export const membersRouter = router({
     .output(Revoked)
     .mutation(({ ctx, input }) => revokeInvitation(ctx.tenant, input.id)),
 
+  /** Raising a role applies at once; lowering it (which weakens protection) is a guarded request. */
   changeRole: tenantProcedure
     .input(ChangeRoleInput)
-    .output(RoleChanged)
-    .mutation(({ ctx, input }) => changeMemberRole(ctx.tenant, { userId: input.userId, role: input.role })),
+    .output(guardedOutcome(RoleChanged))
+    .mutation(({ ctx, input }) => changeMemberRole(ctx.tenant, { userId: input.userId, role: input.role }, { guard: ctx.jobs })),
 
+  /** Always a guarded request: answers with the request. */
   remove: tenantProcedure
     .input(ByUserId)
-    .output(Removed)
-    .mutation(({ ctx, input }) => removeMember(ctx.tenant, input.userId)),
+    .output(GuardedRequestView)
+    .mutation(({ ctx, input }) => removeMember(ctx.tenant, input.userId, { guard: ctx.jobs })),
 });

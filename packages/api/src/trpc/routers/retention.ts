@@ -1,6 +1,6 @@
 // Retention for the console: the policy in force, overrides, changes, legal holds. The verbs do
-// the role checks, the refusals of anything that weakens protection and the audit rows; the output
-// schemas are the REST API's, so both transports promise the same shapes.
+// the role checks, turn anything that weakens protection into a guarded request, and write the
+// audit rows; the output schemas are the REST API's, so both transports promise the same shapes.
 import {
   getRetention,
   LegalHoldRow,
@@ -13,14 +13,15 @@ import {
   RetentionPolicy,
   RetentionScope,
   setRetentionPolicy,
+  GuardedRequestView,
 } from "@holdfast/services";
 import { z } from "zod";
-import { LegalHold, Retention, RetentionChange } from "../../rest/routes/retention";
+import { LegalHold, Retention, RetentionOutcome } from "../../rest/routes/retention";
 import { router, tenantProcedure } from "../init";
 import { ById } from "../schemas";
 
 /** Announcements link to the console the request came through. */
-const notifyOf = (ctx: { publicUrl?: string }) => (ctx.publicUrl ? { publicUrl: ctx.publicUrl } : {});
+export const notifyOf = (ctx: { publicUrl?: string }) => (ctx.publicUrl ? { publicUrl: ctx.publicUrl } : {});
 
 // tRPC merges these with `{ orgId }`, so they cannot be the services' strict schemas; the verbs
 // parse their input again with those (unknown fields, `scopeId` rules) and a failure is BAD_REQUEST.
@@ -39,8 +40,10 @@ export const retentionRouter = router({
 
   setPolicy: tenantProcedure
     .input(SetPolicyInput)
-    .output(RetentionChange)
-    .mutation(({ ctx, input }) => setRetentionPolicy(ctx.tenant, { scope: input.scope, ...(input.scopeId !== undefined ? { scopeId: input.scopeId } : {}), policy: input.policy }, notifyOf(ctx))),
+    .output(RetentionOutcome)
+    .mutation(({ ctx, input }) =>
+      setRetentionPolicy(ctx.tenant, { scope: input.scope, ...(input.scopeId !== undefined ? { scopeId: input.scopeId } : {}), policy: input.policy }, notifyOf(ctx), { guard: ctx.jobs }),
+    ),
 
   legalHolds: router({
     list: tenantProcedure.output(z.array(LegalHoldRow)).query(({ ctx }) => listLegalHoldRows(ctx.tenant)),
@@ -50,7 +53,10 @@ export const retentionRouter = router({
       .output(LegalHold)
       .mutation(({ ctx, input }) => placeLegalHold(ctx.tenant, { reason: input.reason, ...(input.unitId !== undefined ? { unitId: input.unitId } : {}) }, notifyOf(ctx))),
 
-    /** Always FORBIDDEN for now (a release needs a guarded request); the verb audits the attempt. */
-    release: tenantProcedure.input(ById).mutation(({ ctx, input }) => releaseLegalHold(ctx.tenant, input.id, notifyOf(ctx))),
+    /** A release is a guarded request: this asks for it and answers with the request. */
+    release: tenantProcedure
+      .input(ById)
+      .output(GuardedRequestView)
+      .mutation(({ ctx, input }) => releaseLegalHold(ctx.tenant, input.id, { guard: ctx.jobs })),
   }),
 });
