@@ -49,6 +49,16 @@ await admin.end();
 const owner = new URL(server);
 owner.pathname = `/${name}`;
 await runMigrations(owner.toString());
+// The test environment's one concession on guarded requests (docs/adr/0020-guarded-requests.md):
+// the platform's floor under the cooling-off delay is lowered in this database only (as its owner,
+// which no Holdfast process is), so a spec can set an organisation's delay to seconds and watch a
+// request run on the real worker's durable timer.
+{
+  const c = new pg.Client({ connectionString: owner.toString() });
+  await c.connect();
+  await c.query("update holdfast_platform_settings set min_guard_delay_seconds = 0");
+  await c.end();
+}
 
 const sandboxPort = await freePortPair();
 const workerHealthPort = await freePortPair();
@@ -168,7 +178,7 @@ if (!registered.ok) throw new Error(`registering the Microsoft app with the sand
 const msApp = (await registered.json()) as { clientId: string; clientSecret: string };
 const apps: NodeJS.ProcessEnv = { ...shared, HOLDFAST_MICROSOFT_CLIENT_ID: msApp.clientId, HOLDFAST_MICROSOFT_CLIENT_SECRET: msApp.clientSecret };
 
-start("worker", tsx(workerDir), ["src/main.ts"], workerDir, { ...apps, WORKER_HEALTH_PORT: String(workerHealthPort) }, true);
+start("worker", tsx(workerDir), ["src/main.ts"], workerDir, { ...apps, GUARD_DATABASE_URL: appUrlFor(owner.toString(), "holdfast_guard"), WORKER_HEALTH_PORT: String(workerHealthPort) }, true);
 // The console starts last, so Playwright's readiness check (the console answering) means the
 // sandbox serves and the worker polls the run's task queue.
 await waitFor("worker", `http://127.0.0.1:${workerHealthPort}/health`, 180_000);

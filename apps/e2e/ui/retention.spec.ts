@@ -1,9 +1,10 @@
 // Issue 7, retention in the console (ADR 0018), in real Chromium against the run's stack: a new
 // organisation's owner finds Retention in the sidebar, lengthens the organisation's policy (saved
-// at once, and still there after a reload), is stopped before sending a shortening (the warning
-// names it; the save button stays disabled), places an organisation-wide legal hold from the
-// keyboard, sees it listed with a Release button that is disabled, and finds both changes in the
-// audit log. Names and roles: docs/console-ui-contract.md (Retention).
+// at once, and still there after a reload), is warned before sending a shortening and sends it as a
+// guarded request (ADR 0020: nothing changes yet), places an organisation-wide legal hold from the
+// keyboard, asks for its release (a request too; the hold stays active), and finds it all in the
+// audit log. Names and roles: docs/console-ui-contract.md (Retention). What then happens to a
+// request (approval, delay, cancel) is ui/guarded-requests.spec.ts.
 import { randomBytes } from "node:crypto";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { settled } from "../src/a11y";
@@ -21,7 +22,7 @@ async function inbox(request: APIRequestContext, address: string): Promise<strin
   return (body.messages ?? []).map((m) => m.Subject);
 }
 
-test("an owner lengthens retention, cannot shorten it, and places a legal hold that cannot be released", async ({ page, request }) => {
+test("an owner lengthens retention at once; a shortening and a hold's release become requests", async ({ page, request }) => {
   test.setTimeout(180_000);
   const owner = `retention-${randomBytes(4).toString("hex")}@example.test`;
   const orgId = await signUpInConsole(page, owner, "Retention Ltd");
@@ -69,18 +70,22 @@ test("an owner lengthens retention, cannot shorten it, and places a legal hold t
   await expect(summary).toContainText("of each year 10 years");
   await expect(policy.getByLabel("Yearly points for (years)")).toHaveValue("10");
 
-  // A shortening is caught before anything is sent.
+  // A shortening is announced before it is sent, then becomes a request: nothing changes yet.
   await policy.getByLabel("Daily points for (days)").fill("7");
   const warning = policy.getByText(/shortens retention/);
   await expect(warning).toBeVisible();
   await expect(warning).toContainText("(daily)");
-  await expect(warning).toContainText("second administrator");
-  await expect(save).toBeDisabled();
+  await expect(warning).toContainText("another owner, administrator or guardian");
   await checkAndShoot(page, "retention-shortening");
-  // Put back, it is the saved policy again: nothing to save, no warning.
-  await policy.getByLabel("Daily points for (days)").fill("90");
-  await expect(warning).toHaveCount(0);
-  await expect(save).toBeDisabled();
+  await expect(save).toBeEnabled();
+  await save.click();
+  const requested = policy.getByRole("status").filter({ hasText: /^Requested: Shorten retention for the whole organisation/ });
+  await expect(requested).toBeVisible();
+  await expect(requested).toContainText("It needs approval by another owner, administrator or guardian");
+  await expect(requested.getByRole("link", { name: "See requests" })).toHaveAttribute("href", `/o/${orgId}/requests`);
+  await page.reload();
+  await settled(page);
+  await expect(summary, "the policy in force is unchanged until the request runs").toContainText("of each day is kept 90 days");
 
   // An organisation-wide legal hold, from the keyboard.
   const holds = page.getByRole("region", { name: "Legal holds" });
@@ -103,25 +108,34 @@ test("an owner lengthens retention, cannot shorten it, and places a legal hold t
   await expect(row).toHaveCount(1);
   await expect(row).toContainText("Whole organisation");
   await expect(row).toContainText("Active");
-  await expect(row.getByRole("button", { name: "Release" })).toBeDisabled();
-  await expect(holds.getByText(/Releasing a hold needs approval by a second administrator after a cooling-off delay/)).toBeVisible();
   await expect(reasonField).toHaveValue("");
   await checkAndShoot(page, "retention-legal-hold");
+  // Releasing it is a request too: the hold stays active.
+  await row.getByRole("button", { name: "Release hold: Whole organisation" }).click();
+  const confirm = page.getByRole("dialog", { name: "Release this legal hold?" });
+  await confirm.getByRole("button", { name: "Request release" }).click();
+  await expect(holds.getByRole("status").filter({ hasText: /^Requested: Release the legal hold on the whole organisation/ })).toBeVisible();
+  await expect(row).toContainText("Active");
 
   // Both changes are in the audit log, by their action names.
   await page.goto(`/o/${orgId}/audit`);
   await settled(page);
   const table = page.getByRole("table");
-  for (const action of ["retention.policy_changed", "retention.legal_hold_placed"]) {
+  for (const action of ["retention.policy_changed", "retention.legal_hold_placed", "guarded_request.created"]) {
     // The visible badge of the action's row (a collapsed row's details may name it too).
     await expect(table.getByText(action, { exact: true }).filter({ visible: true }).first(), `${action} is in the audit log`).toBeVisible({ timeout: 30_000 });
   }
-  // The refused shortening was never sent, so there is no refusal to audit.
-  await expect(table.getByText("retention.shorten_refused", { exact: true })).toHaveCount(0);
   await expect(table.getByText("notification.failed", { exact: true }), "every announcement was sent").toHaveCount(0);
 
   // Every admin and owner was told of each change by email, at once.
   await expect
     .poll(() => inbox(request, owner), { timeout: 30_000, message: "the owner is emailed about the retention change and the hold" })
-    .toEqual(expect.arrayContaining([expect.stringMatching(/^\[Holdfast\] Retention Ltd: retention was lengthened/), expect.stringMatching(/^\[Holdfast\] Retention Ltd: .*legal hold/i)]));
+    .toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\[Holdfast\] Retention Ltd: retention was lengthened/),
+        expect.stringMatching(/^\[Holdfast\] Retention Ltd: .*legal hold was placed/i),
+        expect.stringMatching(/^\[Holdfast\] Retention Ltd: requested: shorten retention/),
+        expect.stringMatching(/^\[Holdfast\] Retention Ltd: requested: release a legal hold/),
+      ]),
+    );
 });

@@ -1,15 +1,17 @@
 "use client";
 // Legal holds: while one is in place nothing it covers expires, whatever the policy says. Placing
-// one only adds protection, so it applies at once; releasing one takes protection away and will go
-// through a guarded request (second administrator, cooling-off delay), so until those exist the
-// console shows the Release button disabled with that explanation rather than a button that fails.
+// one only adds protection, so it applies at once; releasing one takes protection away, so it
+// becomes a guarded request (ADR 0020: a second person's approval, then the cooling-off delay) and
+// the hold stays active until that request runs.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { unitName, useUnitDirectory } from "~/components/jobs/use-unit-directory";
+import { RequestedNotice } from "~/components/guard/requested-notice";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
+import { ConfirmDialog, mutationDialogProps } from "~/components/ui/confirm-dialog";
 import { EmptyState } from "~/components/ui/empty-state";
 import { SelectField, TextField } from "~/components/ui/field";
 import { LocalTime } from "~/components/ui/local-time";
@@ -22,7 +24,14 @@ import { UNIT_KIND_LABEL } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 
 const RELEASE_EXPLANATION =
-  "Releasing a hold needs approval by a second administrator after a cooling-off delay. That comes with guarded requests; until then every hold stays in place.";
+  "Releasing a hold is a request: another owner, administrator or guardian must approve it, and it runs only after the cooling-off delay. Until then the hold stays in place.";
+
+type Hold = { id: string; unitId: string | null; unitName: string | null };
+
+/** What a hold covers, as its row and its Release button name it. */
+function holdTarget(h: Hold): string {
+  return h.unitId === null ? "Whole organisation" : (h.unitName ?? "An account no longer listed");
+}
 
 const REASON_MAX = 2000;
 
@@ -30,7 +39,17 @@ export function LegalHoldsCard({ orgId, canManage }: { orgId: string; canManage:
   const trpc = useTRPC();
   const headingId = useId();
   const releaseNoteId = useId();
+  const qc = useQueryClient();
   const holds = useQuery(trpc.retention.legalHolds.list.queryOptions({ orgId }));
+  const [releasing, setReleasing] = useState<Hold | null>(null);
+  const release = useMutation(
+    trpc.retention.legalHolds.release.mutationOptions({
+      onSuccess: async () => {
+        setReleasing(null);
+        await Promise.all([qc.invalidateQueries({ queryKey: trpc.retention.legalHolds.list.queryKey({ orgId }) }), qc.invalidateQueries({ queryKey: trpc.guard.list.queryKey({ orgId }) })]);
+      },
+    }),
+  );
   return (
     <Card aria-labelledby={headingId}>
       <CardHeader
@@ -60,7 +79,7 @@ export function LegalHoldsCard({ orgId, canManage }: { orgId: string; canManage:
                 <li key={h.id} className="grid grid-cols-1 gap-x-6 gap-y-2 px-4 py-4 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-start sm:px-6">
                   <div className="min-w-0 space-y-1">
                     <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
-                      <span className="break-words">{h.unitId === null ? "Whole organisation" : (h.unitName ?? "An account no longer listed")}</span>
+                      <span className="break-words">{holdTarget(h)}</span>
                       {h.active ? <Badge tone="warning">Active</Badge> : <Badge>Released</Badge>}
                     </p>
                     <p className="text-sm break-words whitespace-pre-line text-slate-700">{h.reason}</p>
@@ -74,14 +93,19 @@ export function LegalHoldsCard({ orgId, canManage }: { orgId: string; canManage:
                       ) : null}
                     </p>
                   </div>
-                  {h.active ? (
-                    <Button variant="secondary" size="sm" disabled aria-describedby={releaseNoteId}>
+                  {h.active && canManage ? (
+                    <Button variant="secondary" size="sm" onClick={() => (release.reset(), setReleasing(h))} aria-label={`Release hold: ${holdTarget(h)}`} aria-describedby={releaseNoteId}>
                       Release
                     </Button>
                   ) : null}
                 </li>
               ))}
             </ul>
+            {release.isSuccess && !releasing ? (
+              <div className="border-t border-slate-100 px-4 py-3 sm:px-6">
+                <RequestedNotice orgId={orgId} request={release.data} />
+              </div>
+            ) : null}
             {list.some((h) => h.active) ? (
               <p id={releaseNoteId} className="border-t border-slate-100 px-4 py-3 text-sm text-slate-500 sm:px-6">
                 {RELEASE_EXPLANATION}
@@ -90,6 +114,17 @@ export function LegalHoldsCard({ orgId, canManage }: { orgId: string; canManage:
           </>
         )}
       </QueryStates>
+      <ConfirmDialog
+        open={releasing !== null}
+        title="Release this legal hold?"
+        confirmLabel="Request release"
+        {...mutationDialogProps(release, () => setReleasing(null))}
+        onConfirm={() => releasing && release.mutate({ orgId, id: releasing.id })}
+      >
+        <p>
+          {releasing ? `${holdTarget(releasing)}: ` : ""}once released, backups it covers expire by the retention policy again. {RELEASE_EXPLANATION}
+        </p>
+      </ConfirmDialog>
     </Card>
   );
 }

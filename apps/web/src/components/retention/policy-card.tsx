@@ -1,8 +1,8 @@
 "use client";
 // The organisation's retention policy: what it keeps in one paragraph, where it comes from, and
-// (for admins) the form to lengthen it. A shortening is caught here, before anything is sent,
-// with the same comparison the service makes (compareRetention): the service would refuse it and
-// audit the attempt, so the console never offers the button for it.
+// (for admins) the form to change it. Lengthening applies at once; a shortening becomes a guarded
+// request (ADR 0020). The form warns of that before it is sent, with the same comparison the
+// service makes (compareRetention), and says so once the request is made.
 import type { RetentionPolicy } from "@holdfast/services/retention-policy";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
@@ -14,6 +14,7 @@ import { OptionCard } from "~/components/ui/option-card";
 import { RetryAlert } from "~/components/ui/retry-alert";
 import { Skeleton } from "~/components/ui/spinner";
 import { errorMessage } from "~/lib/errors";
+import { RequestedNotice } from "~/components/guard/requested-notice";
 import { useTRPC } from "~/trpc/react";
 import { checkDraft, describePolicy, draftOf, FOREVER_LABEL, LEAVER_FIELD, POLICY_FIELDS, policyOrigin, samePolicy, shorteningWarning, type NumberFieldSpec, type PolicyDraft } from "./policy-text";
 
@@ -78,6 +79,10 @@ function PolicyForm({ orgId, current, canManage }: { orgId: string; current: Ret
   const save = useMutation(
     trpc.retention.setPolicy.mutationOptions({
       onSuccess: (saved) => {
+        if (saved.outcome === "requested") {
+          void qc.invalidateQueries({ queryKey: trpc.guard.list.queryKey({ orgId }) });
+          return;
+        }
         // The organisation's policy is now the one in force here (no override sits at this level).
         qc.setQueryData(trpc.retention.get.queryKey({ orgId }), (old) => (old ? { ...old, effective: saved.policy, scope: "organization" as const, organization: saved.policy } : old));
         void qc.invalidateQueries({ queryKey: trpc.retention.get.queryKey({ orgId }) });
@@ -86,8 +91,9 @@ function PolicyForm({ orgId, current, canManage }: { orgId: string; current: Ret
   );
   const check = checkDraft(current, draft);
   const shortens = check.ok && (check.comparison === "shorter" || check.comparison === "mixed");
-  const canSave = canManage && check.ok && check.comparison === "longer" && !save.isPending;
-  const justSaved = save.isSuccess && check.ok && samePolicy(save.data.policy, check.policy);
+  const canSave = canManage && check.ok && check.comparison !== "same" && !save.isPending;
+  const justSaved = save.data?.outcome === "applied" && check.ok && samePolicy(save.data.policy, check.policy);
+  const requested = save.data?.outcome === "requested" ? save.data.request : null;
   const set = (patch: Partial<PolicyDraft>) => {
     save.reset();
     setDraft((d) => ({ ...d, ...patch }));
@@ -122,11 +128,12 @@ function PolicyForm({ orgId, current, canManage }: { orgId: string; current: Ret
           </div>
         </fieldset>
 
-        {shortens && check.ok ? (
-          <Alert tone="warning" title="This change cannot be saved">
+        {shortens && check.ok && !requested ? (
+          <Alert tone="warning" title="A shortening needs a second person's approval">
             {shorteningWarning(current, check.policy)}
           </Alert>
         ) : null}
+        {requested ? <RequestedNotice orgId={orgId} request={requested} /> : null}
         {save.isError ? (
           <Alert tone="danger" title="The policy was not saved">
             {errorMessage(save.error)}
@@ -135,7 +142,7 @@ function PolicyForm({ orgId, current, canManage }: { orgId: string; current: Ret
 
         <div className="flex flex-wrap items-center justify-end gap-x-4 gap-y-2">
           <p role="status" className="text-sm">
-            {justSaved ? <span className="font-medium text-emerald-800">Policy saved</span> : canManage && check.ok && check.comparison === "same" ? <span className="text-slate-500">Lengthen a rule to save a new policy.</span> : null}
+            {justSaved ? <span className="font-medium text-emerald-800">Policy saved</span> : canManage && check.ok && check.comparison === "same" ? <span className="text-slate-500">Change a rule to save a new policy.</span> : null}
           </p>
           {canManage ? (
             <Button type="submit" disabled={!canSave} loading={save.isPending}>
@@ -150,7 +157,7 @@ function PolicyForm({ orgId, current, canManage }: { orgId: string; current: Ret
       <div id={noteId} className="space-y-3 rounded-lg bg-slate-50 p-4 text-sm text-slate-600 ring-1 ring-slate-200 ring-inset xl:self-start">
         <p className="font-medium text-slate-900">Lock dates never move earlier</p>
         <p>Every backup&apos;s lock date is fixed when it is taken and cannot be brought forward by anyone, including Holdfast staff.</p>
-        <p>A new policy applies to backups taken from then on. Lengthening applies at once; shortening will need approval by a second administrator after a cooling-off delay.</p>
+        <p>A new policy applies to backups taken from then on. Lengthening applies at once; a shortening becomes a request that another owner, administrator or guardian must approve, and applies only after the cooling-off delay.</p>
       </div>
     </div>
   );

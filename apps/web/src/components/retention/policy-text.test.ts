@@ -42,7 +42,7 @@ describe("shortening", () => {
 
   it("explains that a shortening needs a second administrator", () => {
     expect(shorteningWarning(D, { ...D, daily: 7, yearly: 1 })).toBe(
-      "This shortens retention (daily, yearly). Retention can only be kept or lengthened here: a shortening will need approval by a second administrator after a cooling-off delay.",
+      "This shortens retention (daily, yearly). Saving sends it as a request: it needs approval by another owner, administrator or guardian, and applies only after the cooling-off delay.",
     );
   });
 });

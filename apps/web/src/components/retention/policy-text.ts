@@ -83,7 +83,7 @@ export function shortenedRules(current: RetentionPolicy, next: RetentionPolicy):
 
 export function shorteningWarning(current: RetentionPolicy, next: RetentionPolicy): string {
   const rules = shortenedRules(current, next);
-  return `This shortens retention${rules.length > 0 ? ` (${rules.join(", ")})` : ""}. Retention can only be kept or lengthened here: a shortening will need approval by a second administrator after a cooling-off delay.`;
+  return `This shortens retention${rules.length > 0 ? ` (${rules.join(", ")})` : ""}. Saving sends it as a request: it needs approval by another owner, administrator or guardian, and applies only after the cooling-off delay.`;
 }
 
 /** The form's text boxes, as typed. */

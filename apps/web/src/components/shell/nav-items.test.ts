@@ -20,7 +20,7 @@ describe("navItems", () => {
   });
 
   it("keeps the member sections for members", () => {
-    expect(labels(navItems("o", { role: "viewer", selfService: false }))).toEqual(["Overview", "Sources", "Browse & restore", "Jobs", "Retention", "Members", "API keys", "Audit log"]);
+    expect(labels(navItems("o", { role: "viewer", selfService: false }))).toEqual(["Overview", "Sources", "Browse & restore", "Jobs", "Retention", "Requests", "Members", "API keys", "Audit log"]);
   });
 
   it("offers Retention to members of every role, right after Jobs, and never to self-service", () => {
@@ -29,6 +29,13 @@ describe("navItems", () => {
       expect(items.find((i) => i.label === "Retention")?.href).toBe("/o/o/retention");
       expect(labels(items).indexOf("Retention")).toBe(labels(items).indexOf("Jobs") + 1);
       expect(labels(navItems("o", { role, selfService: true }))).not.toContain("Retention");
+    }
+  });
+
+  it("offers Requests to members of every role, and never to self-service", () => {
+    for (const role of ["viewer", "operator", "admin", "owner"] as const) {
+      expect(navItems("o", { role, selfService: false }).find((i) => i.label === "Requests")?.href).toBe("/o/o/requests");
+      expect(labels(navItems("o", { role, selfService: true }))).not.toContain("Requests");
     }
   });
 });

@@ -17,7 +17,8 @@ export interface NavAccess {
 
 /**
  * The console's sections for this viewer. Self-service people get only their own data, search and
- * their jobs (ADR 0016); Retention is for members of every role, Settings for admins and owners.
+ * their jobs (ADR 0016); Retention and Requests (ADR 0020) are for members of every role, Settings
+ * for admins and owners.
  * Hiding an item is a courtesy: the pages and the services refuse on their own.
  */
 export function navItems(orgId: string, access: NavAccess): NavItem[] {
@@ -35,6 +36,7 @@ export function navItems(orgId: string, access: NavAccess): NavItem[] {
     { label: "Browse & restore", href: `${base}/browse`, icon: "search" },
     { label: "Jobs", href: `${base}/jobs`, icon: "activity" },
     { label: "Retention", href: `${base}/retention`, icon: "archive" },
+    { label: "Requests", href: `${base}/requests`, icon: "clock" },
     { label: "Members", href: `${base}/members`, icon: "users" },
     { label: "API keys", href: `${base}/api-keys`, icon: "key" },
     { label: "Audit log", href: `${base}/audit`, icon: "audit" },

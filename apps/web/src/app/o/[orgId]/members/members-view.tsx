@@ -12,7 +12,11 @@ export function MembersView({ orgId, myRole, myUserId }: { orgId: string; myRole
     <div className="space-y-8">
       {admin ? <InviteForm orgId={orgId} myRole={myRole} /> : null}
       <Card aria-labelledby="members-heading">
-        <CardHeader id="members-heading" title="People" description={admin ? "Change a role or remove someone. Nobody can grant a role above their own." : "Ask an admin if someone's access should change."} />
+        <CardHeader id="members-heading" title="People" description={
+            admin
+              ? "Change a role, remove someone or choose guardians (people who may approve and cancel requests). Nobody can grant a role above their own; removals, lowered roles and guardian changes wait for a second person's approval."
+              : "Ask an admin if someone's access should change."
+          } />
         <MemberList orgId={orgId} myRole={myRole} myUserId={myUserId} />
       </Card>
       {admin ? <InvitationsList orgId={orgId} /> : null}

@@ -12,7 +12,8 @@ export const metadata: Metadata = { title: "Retention" };
 /**
  * How long backups are kept (ADR 0018): the organisation's policy, the sources and accounts with
  * their own, and legal holds. Members only (self-service gets a 404); every member reads it, only
- * admins and owners lengthen the policy or place holds (the service refuses anyone else as well).
+ * admins and owners change the policy or place and release holds (the service refuses anyone else as
+ * well); shortening and releasing become guarded requests (ADR 0020).
  */
 export default async function RetentionPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
@@ -31,7 +32,7 @@ export default async function RetentionPage({ params }: { params: Promise<{ orgI
         title="Retention"
         description={
           canManage
-            ? "How long backups are kept, and what is kept whatever the policy says. Retention can be lengthened at once; it is never shortened without a second administrator."
+            ? "How long backups are kept, and what is kept whatever the policy says. Retention can be lengthened at once; shortening it or releasing a hold waits for a second person's approval and a cooling-off delay."
             : "How long backups are kept, and what is kept whatever the policy says. Only an admin or owner can change it."
         }
       />

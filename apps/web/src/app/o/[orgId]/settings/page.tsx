@@ -3,6 +3,7 @@ import { PageHeader } from "~/components/ui/card";
 import { atLeast } from "~/lib/roles";
 import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
 import { requireMemberOrg } from "~/server/viewer";
+import { GuardDelayCard } from "./guard-delay-card";
 import { SelfServiceCard } from "./self-service-card";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -15,8 +16,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ orgId
   const { orgId } = await params;
   const { organization, role } = await requireMemberOrg(orgId);
   const canManage = atLeast(role, "admin");
-  // The card shows its own loading and error states; prefetching only saves a round trip.
-  await getQueryClient().prefetchQuery(trpc.organization.selfService.queryOptions({ orgId }));
+  // Each card shows its own loading and error states; prefetching only saves the round trips.
+  const qc = getQueryClient();
+  await Promise.all([qc.prefetchQuery(trpc.organization.selfService.queryOptions({ orgId })), qc.prefetchQuery(trpc.guard.settings.queryOptions({ orgId }))]);
   return (
     <>
       <PageHeader
@@ -26,6 +28,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ orgId
       <HydrateClient>
         <div className="space-y-6">
           <SelfServiceCard orgId={orgId} canManage={canManage} />
+          <GuardDelayCard orgId={orgId} isOwner={role === "owner"} />
         </div>
       </HydrateClient>
     </>
