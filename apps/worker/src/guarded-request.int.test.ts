@@ -123,8 +123,9 @@ describe("a guarded request on the real worker", () => {
     const actions = (await listAuditEvents(o.owner.ctx)).items.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["guarded_request.created", "guarded_request.approved", "guarded_request.executed"]));
     expect(actions).not.toContain("notification.failed");
-    for (let i = 0; i < 20 && (await subjects(o.admin.email)).length < 3; i++) await sleep(250);
-    expect(await subjects(o.admin.email)).toEqual(["approved: shorten retention", "done: shorten retention", "requested: shorten retention (needs a second person's approval)"]);
+    const about = async () => (await subjects(o.admin.email)).filter((x) => x.includes("shorten retention"));
+    for (let i = 0; i < 20 && (await about()).length < 3; i++) await sleep(250);
+    expect(await about()).toEqual(["approved: shorten retention", "done: shorten retention", "requested: shorten retention (needs a second person's approval)"]);
   });
 
   it("never runs once cancelled, even after approval and after its delay", async () => {

@@ -1,5 +1,7 @@
 import { and, eq, invitations, isNull, isUuid, memberships, sql, users, withTenant, type Database } from "@holdfast/db";
+import { roleAtLeast } from "@holdfast/auth";
 import { audit } from "../context";
+import { announceToAdmins } from "../notify/announce";
 import { notFound } from "../errors";
 import { hashInvitationToken } from "./invite";
 
@@ -12,7 +14,7 @@ export async function acceptInvitation(db: Database, userId: string, token: stri
   if (!tenantId || !secret || !isUuid(tenantId)) throw notFound("Invitation");
   const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
   if (!user) throw notFound("Invitation");
-  return withTenant(db, tenantId, async (tx) => {
+  const joined = await withTenant(db, tenantId, async (tx) => {
     const [inv] = await tx
       .select()
       .from(invitations)
@@ -24,4 +26,14 @@ export async function acceptInvitation(db: Database, userId: string, token: stri
     await audit(tx, { tenantId, actor: { type: "user", id: userId }, ...meta }, "member.joined", { type: "user", id: userId }, { role: inv.role, invitationId: inv.id });
     return { tenantId, role: inv.role };
   });
+  // A new owner or admin is a new approver of guarded requests (ADR 0020): the others hear of it.
+  if (roleAtLeast(joined.role, "admin")) {
+    await announceToAdmins(db, tenantId, {
+      about: "member.joined",
+      actor: { type: "user", id: userId },
+      subject: `${user.email} joined as ${joined.role}`,
+      text: `${user.email} accepted an invitation and joined as ${joined.role}. They can approve guarded requests made from now on.`,
+    }, meta.requestId ? { requestId: meta.requestId } : {});
+  }
+  return joined;
 }
