@@ -11,10 +11,13 @@ import { formatRecoveryKey, generateRecoveryKey, parseRecoveryKey } from "./cryp
 import { VaultError, VaultExistsError, VaultIntegrityError } from "./errors";
 import { fromHex, toHex } from "./hex";
 import { getVerified, versionsOf } from "./object-read";
+import { packKeyFor } from "./pack/format";
 import { PackReader } from "./pack/reader";
 import { InlineSealer, WorkerSealer, type Sealer } from "./pack/seal-pool";
 import { BlobIndex } from "./repo-index/blob-index";
+import { indexKeyFor } from "./repo-index/index-file";
 import { openObject } from "./sealed";
+import { extendLocks } from "./snapshot/retention";
 import { decodeManifest, snapshotKeyFor, type SnapshotItem, type SnapshotManifest } from "./snapshot/manifest";
 import { SnapshotWriter, type StartSnapshotInput } from "./snapshot/writer";
 import type { ObjectStore } from "./store/types";
@@ -182,6 +185,17 @@ export class Vault {
       out.push(summary);
     }
     return out.sort((a, b) => a.committedAt.getTime() - b.committedAt.getTime());
+  }
+
+  /**
+   * Raises (never lowers) the compliance locks of everything snapshot `id` needs — its manifest,
+   * packs and indexes, and `config` (docs/vault-format.md §9) — to at least `until`. Needs the
+   * writer identity (PutObjectRetention). Used to keep a held snapshot past its retain-until:
+   * the manifest still records the original date, the locks are what GC and the server obey.
+   */
+  async extendSnapshotLocks(id: string, until: Date): Promise<void> {
+    const m = await this.readSnapshot(id);
+    await extendLocks(this.store, [snapshotKeyFor(id), ...m.packs.map(packKeyFor), ...m.indexes.map(indexKeyFor), CONFIG_KEY], until);
   }
 
   /** A decoded manifest; the few most recently used stay cached (manifests are immutable). */
