@@ -2,6 +2,7 @@
 // Entry point: `pnpm holdfast-restore …` from the repository root, or the `holdfast-restore` bin.
 // The one file here that reads the environment: it hands run() only the variables it documents.
 import { createInterface } from "node:readline";
+import { readAuditObjects } from "./audit-bucket";
 import { run } from "./program";
 import { openVault } from "./vault";
 
@@ -41,4 +42,5 @@ process.exitCode = await run(process.argv.slice(2), {
   env: Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]])),
   prompt: process.stdin.isTTY ? promptHidden : undefined,
   openVault,
+  readAuditObjects,
 });

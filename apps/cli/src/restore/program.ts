@@ -1,10 +1,12 @@
 // The `holdfast-restore` program: everything a customer needs to get their data back from the
 // bucket alone (ARCHITECTURE.md principle 4). Usage errors exit 2, failures exit 1.
+import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
+import { formatAuditReport, parseEventsJsonl, verifyAudit } from "./audit-verify";
 import { listItems, listSnapshots, restoreSnapshot, verifyVault } from "./commands";
 import { parseConnection, resolveRecoveryKey, type GlobalFlags } from "./options";
 import { runProgram } from "./run-program";
-import { RestoreError, type RestoreIo, type RestoreVault } from "./types";
+import { RestoreError, UsageError, type RestoreIo, type RestoreVault } from "./types";
 
 async function withVault<T>(program: Command, io: RestoreIo, fn: (vault: RestoreVault) => Promise<T>): Promise<T> {
   const flags = program.opts<GlobalFlags>();
@@ -74,6 +76,25 @@ export function buildProgram(io: RestoreIo): Command {
     .action(async (opts: { sample?: string; json?: boolean }) => {
       const ok = await withVault(program, io, (v) => verifyVault(v, opts.sample, io.stdout, opts.json ?? false));
       if (!ok) throw new RestoreError("verify found problems (listed above)");
+    });
+
+  program
+    .command("verify-audit")
+    .description("Check the audit log export against the signed daily digests in the bucket (no recovery key needed)")
+    .addOption(new Option("--events <file.jsonl>", "the audit events export (GET /api/v1/audit/export)").makeOptionMandatory())
+    .option("--json", "print JSON")
+    .action(async (opts: { events: string; json?: boolean }) => {
+      const conn = parseConnection(program.opts<GlobalFlags>(), io.env);
+      if (!io.readAuditObjects) throw new UsageError("verify-audit is not available in this build");
+      let text: string;
+      try {
+        text = await readFile(opts.events, "utf8");
+      } catch (e) {
+        throw new RestoreError(`cannot read the events file ${opts.events}: ${(e as Error).message}`);
+      }
+      const report = verifyAudit(await io.readAuditObjects(conn), parseEventsJsonl(text));
+      io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
+      if (!report.ok) throw new RestoreError("the audit chain does not match its signed digests (listed above)");
     });
 
   return program;

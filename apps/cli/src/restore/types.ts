@@ -1,5 +1,6 @@
 // What holdfast-restore needs from a vault, as an interface: the commands are tested against an
 // in-memory fake, and vault.ts binds it to @holdfast/vault (the only package this folder uses).
+import type { AuditObjects } from "./audit-verify";
 
 export interface VaultConnection {
   /** S3 endpoint URL; undefined means AWS S3 itself. */
@@ -80,6 +81,9 @@ export interface RestoreVault {
 
 export type OpenVault = (conn: VaultConnection, recoveryKey: string) => Promise<RestoreVault>;
 
+/** Every version of the audit objects in the bucket (`verify-audit`); no recovery key needed. */
+export type ReadAuditObjects = (conn: VaultConnection) => Promise<AuditObjects>;
+
 export interface RestoreIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -88,6 +92,8 @@ export interface RestoreIo {
   /** Asks for the recovery key when neither flag nor environment has it; undefined when there is no terminal. */
   prompt?: (question: string) => Promise<string>;
   openVault: OpenVault;
+  /** Absent in tests that do not verify audit digests. */
+  readAuditObjects?: ReadAuditObjects;
 }
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;

@@ -17,6 +17,7 @@ import {
 } from "@holdfast/services";
 import { buildOpenApiDocument, type OpenApiDocument } from "../openapi/document";
 import { defineRoute, definePublicRoute, type Route } from "./route";
+import { auditDigestRoutes } from "./routes/audit-digests";
 import { catalogueRoutes } from "./routes/catalogue";
 import { exportRoutes } from "./routes/exports";
 import { guardRoutes } from "./routes/guard";
@@ -118,4 +119,4 @@ const openApiRoute = definePublicRoute({
   handle: () => Promise.resolve(openApiDocument()),
 });
 
-export const ROUTES: readonly Route[] = [...resourceRoutes, ...sourceRoutes, ...catalogueRoutes, ...exportRoutes, ...retentionRoutes, ...guardRoutes, openApiRoute];
+export const ROUTES: readonly Route[] = [...resourceRoutes, ...sourceRoutes, ...catalogueRoutes, ...exportRoutes, ...retentionRoutes, ...guardRoutes, ...auditDigestRoutes, openApiRoute];

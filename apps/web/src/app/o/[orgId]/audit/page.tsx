@@ -4,6 +4,7 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { atLeast } from "~/lib/roles";
 import { requireMemberOrg } from "~/server/viewer";
 import { AuditView } from "./audit-view";
+import { DigestsCard } from "./digests-card";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -22,6 +23,7 @@ export default async function AuditPage({ params }: { params: Promise<{ orgId: s
             Ask an owner or admin of this organisation if you need to review activity.
           </EmptyState>
         </Card>
+        <DigestsCard orgId={orgId} canExport={false} />
       </>
     );
   }
@@ -29,6 +31,7 @@ export default async function AuditPage({ params }: { params: Promise<{ orgId: s
     <>
       {header}
       <AuditView orgId={orgId} />
+      <DigestsCard orgId={orgId} canExport />
     </>
   );
 }
