@@ -11,6 +11,7 @@ import { ListSkeleton, Skeleton } from "~/components/ui/spinner";
 import { errorMessage } from "~/lib/errors";
 import { formatCount } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
+import { DrillsCard } from "./drills-card";
 import { isBroken, PROTECTION_STATE } from "./format";
 import { Headline } from "./headline";
 import { HistoryCard } from "./history-card";
@@ -171,6 +172,8 @@ export function DashboardView({ orgId, canConnect }: { orgId: string; canConnect
       </Card>
 
       <HistoryCard orgId={orgId} sources={data.sources} running={data.totals.running > 0} />
+
+      <DrillsCard orgId={orgId} />
     </div>
   );
 }

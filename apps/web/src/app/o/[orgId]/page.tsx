@@ -46,6 +46,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ orgId
     admin ? caller.apiKeys.list({ orgId }) : Promise.resolve(null),
     // The overview renders with its data; a failure here leaves the client to show the error state.
     getQueryClient().prefetchQuery(trpc.dashboard.summary.queryOptions({ orgId })),
+    getQueryClient().prefetchQuery(trpc.dashboard.drills.queryOptions({ orgId })),
   ]);
   const activeKeys = apiKeys?.filter((k) => !k.revokedAt && (!k.expiresAt || new Date(k.expiresAt) > new Date())).length;
   const base = `/o/${orgId}`;
