@@ -285,7 +285,7 @@ describe("Google Workspace", () => {
     if (!first) throw new Error("no unit");
     expect((await call("PATCH", `/units/${first.id}`, { key: keys.viewer, body: { protection: "included" } })).status).toBe(403);
     const included = await call("PATCH", `/units/${first.id}`, { key: keys.admin, body: { protection: "included" } });
-    expect(included.json).toMatchObject({ id: first.id, protection: "included", protected: true });
+    expect(included.json).toMatchObject({ outcome: "applied", result: { id: first.id, protection: "included", protected: true } });
     const prot = await call("GET", `/sources/${id}/units?protected=true`, { key: keys.viewer });
     expect((prot.json.items as Unit[]).map((u) => u.id)).toEqual([first.id]);
     expect((await call("GET", `/sources/${id}`, { key: keys.viewer })).json.units).toEqual({ total: 5, protected: 1 });

@@ -19,6 +19,7 @@ export const GUARDED_REQUEST_KINDS = [
   "guardian.remove",
   "unit.exclude",
   "guard_delay.shorten",
+  "source.auto_protect_off",
 ] as const;
 export type GuardedRequestKind = (typeof GUARDED_REQUEST_KINDS)[number];
 

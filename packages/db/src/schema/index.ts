@@ -18,3 +18,5 @@ export * from "./provider-limits";
 export * from "./idempotency-keys";
 export * from "./retention";
 export * from "./guarded-requests";
+export * from "./protection-alerts";
+export * from "./vault-drills";

@@ -11,6 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   acceptInvitation,
   approveGuardedRequest,
+  commitSnapshot,
+  finishRun,
+  openSnapshot,
+  setUnitProtection,
+  startRun,
   cancelGuardedRequest,
   changeMemberRole,
   confirmTotpEnrolment,
@@ -287,6 +292,35 @@ describe("carrying out", () => {
     } finally {
       await t.owner.pool.query("update holdfast_platform_settings set min_guard_delay_seconds = 0");
     }
+  });
+
+  it("excluding an account that has backups is a request (and refused to direct SQL); one never backed up is excluded at once", async () => {
+    const H = await newOrg("guard-h");
+    const runner = directRunner();
+    await setDelaySeconds(H.tenantId, 1);
+    const worker = systemContext(t.app.db, H.tenantId, "guard-test");
+    const { added } = await syncDiscoveredUnits(worker, { sourceId: H.sourceId, units: [{ kind: "drive", externalId: "d-2", displayName: "Drive 2" }] });
+    const fresh = added[0]!.id;
+    const run = await startRun(worker, { sourceId: H.sourceId, trigger: "scheduled", workflowId: `backup:${H.sourceId}:guard` });
+    const snap = await openSnapshot(worker, { unitId: H.unitId, runId: run.id });
+    await commitSnapshot(worker, snap.id, { vaultSnapshotId: "vs-h", retainUntil: new Date(Date.now() + 86_400_000) });
+    await finishRun(worker, run.id, { outcome: "finished" });
+    expect(await setUnitProtection(H.owner.ctx, fresh, "excluded", { guard: runner })).toMatchObject({ outcome: "applied", result: { protection: "excluded" } });
+    const asked = await setUnitProtection(H.owner.ctx, H.unitId, "excluded", { guard: runner });
+    expect(asked).toMatchObject({ outcome: "requested", request: { kind: "unit.exclude", params: { unitId: H.unitId } } });
+    const refused = await withTenant(t.app.db, H.tenantId, (tx) => tx.execute(sql`update units set protection = 'excluded' where id = ${H.unitId}`)).then(
+      () => "accepted",
+      (err: Error & { cause?: Error }) => err.cause?.message ?? err.message,
+    );
+    expect(refused).toMatch(/excluding an account that has backups needs an approved guarded request/);
+    const request = (asked as { request: GuardedRequestView }).request;
+    await approveGuardedRequest(H.admin.ctx, request.id, { code: H.admin.code() }, runner);
+    await sleep(1100);
+    expect(await guardApply(t.guard.db, request.id)).toEqual({ status: "executed", failure: null });
+    const [unit] = (await t.owner.pool.query<{ protection: string }>("select protection::text from units where id = $1", [H.unitId])).rows;
+    expect(unit?.protection).toBe("excluded");
+    // Including again applies at once.
+    expect((await setUnitProtection(H.owner.ctx, H.unitId, "included", { guard: runner })).outcome).toBe("applied");
   });
 
   it("a request that can no longer be carried out fails with the reason and changes nothing", async () => {

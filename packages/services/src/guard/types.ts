@@ -16,6 +16,7 @@ export const GUARDED_REQUEST_LABELS: Record<KindName, string> = {
   "guardian.remove": "Remove a guardian",
   "unit.exclude": "Stop protecting an account",
   "guard_delay.shorten": "Shorten the cooling-off delay",
+  "source.auto_protect_off": "Stop protecting new accounts automatically",
 };
 
 export const GuardedRequestView = z.object({

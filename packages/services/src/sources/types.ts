@@ -1,6 +1,7 @@
 // Boundary schemas for sources and units (one name for schema and type, CONVENTIONS §8).
 import { ITEM_KINDS, SOURCE_PROVIDERS, SOURCE_STATUSES, UNIT_KINDS, UNIT_PROTECTIONS, UNIT_STATES } from "@holdfast/db";
 import { z } from "zod";
+import { GuardedRequestView } from "../guard/types";
 
 export const SourceProvider = z.enum(SOURCE_PROVIDERS);
 export type SourceProvider = z.infer<typeof SourceProvider>;
@@ -178,6 +179,8 @@ export const SourceDetail = z.object({
   connectedAt: z.string().datetime().nullable(),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
+  /** Set by an update whose part weakened protection: that part became this guarded request (ADR 0020). */
+  requested: GuardedRequestView.optional(),
 });
 export type SourceDetail = z.infer<typeof SourceDetail>;
 

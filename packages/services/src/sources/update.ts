@@ -2,6 +2,8 @@ import { and, eq, sources, withTenant } from "@holdfast/db";
 import { childLogger } from "@holdfast/logger";
 import { audit, requireRole, type TenantContext } from "../context";
 import { unavailable } from "../errors";
+import { insertGuardedRequest, startGuardedRequest } from "../guard/request";
+import type { GuardedRequestView, GuardRunner } from "../guard/types";
 import type { OnboardingJobs } from "./consent";
 import { sourceDetails, type SourceViewOptions } from "./detail";
 import { findSource } from "./guards";
@@ -10,25 +12,35 @@ import { UpdateSourceInput, type SourceDetail } from "./types";
 /**
  * Rename a source, change its schedule or whether new units are protected. A schedule change is
  * applied to the source's Temporal Schedule inside the same transaction: if the job runner refuses,
- * nothing changes, so the console never shows a schedule that is not the one running.
+ * nothing changes, so the console never shows a schedule that is not the one running. Turning the
+ * automatic protection of new accounts off weakens protection: that part becomes a guarded request
+ * (docs/adr/0020-guarded-requests.md), returned as `requested`; the rest applies at once.
  */
 export async function updateSource(
   ctx: TenantContext,
   sourceId: string,
   raw: UpdateSourceInput,
-  opts: SourceViewOptions & { jobs: Pick<OnboardingJobs, "upsertSourceSchedule"> | undefined },
-): Promise<SourceDetail> {
+  opts: SourceViewOptions & { jobs: Pick<OnboardingJobs, "upsertSourceSchedule"> | undefined; guard?: GuardRunner | undefined },
+): Promise<SourceDetail & { requested?: GuardedRequestView }> {
   const input = UpdateSourceInput.parse(raw);
   requireRole(ctx, "admin", "Changing a source");
-  return withTenant(ctx.db, ctx.tenantId, async (tx) => {
+  const done = await withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const before = await findSource(tx, ctx.tenantId, sourceId);
+    const request =
+      input.autoProtectNewUnits === false && before.autoProtectNewUnits
+        ? await insertGuardedRequest(tx, ctx, {
+            kind: "source.auto_protect_off",
+            params: { sourceId },
+            summary: `Stop protecting new accounts of the source "${before.displayName}" automatically (accounts created from then on are not backed up unless included one by one)`,
+          })
+        : null;
     const set: Partial<typeof sources.$inferInsert> = { updatedAt: new Date() };
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (input.displayName !== undefined && input.displayName !== before.displayName) {
       set.displayName = input.displayName;
       changes.displayName = { from: before.displayName, to: input.displayName };
     }
-    if (input.autoProtectNewUnits !== undefined && input.autoProtectNewUnits !== before.autoProtectNewUnits) {
+    if (input.autoProtectNewUnits === true && !before.autoProtectNewUnits) {
       set.autoProtectNewUnits = input.autoProtectNewUnits;
       changes.autoProtectNewUnits = { from: before.autoProtectNewUnits, to: input.autoProtectNewUnits };
     }
@@ -42,7 +54,7 @@ export async function updateSource(
     if (Object.keys(changes).length === 0) {
       const [same] = await sourceDetails(tx, ctx.tenantId, [before], opts);
       if (!same) throw new Error("source detail vanished");
-      return same;
+      return { detail: same, request };
     }
     const [row] = await tx.update(sources).set(set).where(and(eq(sources.id, sourceId), eq(sources.tenantId, ctx.tenantId))).returning();
     if (!row) throw new Error("source update returned no row");
@@ -59,6 +71,8 @@ export async function updateSource(
     }
     const [detail] = await sourceDetails(tx, ctx.tenantId, [row], opts);
     if (!detail) throw new Error("source detail vanished");
-    return detail;
+    return { detail, request };
   });
+  if (!done.request) return done.detail;
+  return { ...done.detail, requested: await startGuardedRequest(ctx, done.request, { guard: opts.guard }) };
 }

@@ -27,7 +27,8 @@ import {
 } from "@holdfast/services";
 import { backupWorkflowIds, scheduleTimes } from "@holdfast/workflows";
 import { IdParams } from "../schemas";
-import { defineRoute, definePublicRoute, type Route } from "../route";
+import { defineRoute, definePublicRoute, withStatus, type Route } from "../route";
+import { Applied, REQUESTED_202, Requested } from "./guard";
 
 /** How sources are shown: next run from the schedule's own local times (the Temporal Schedule's calendar). */
 export const sourceView: SourceViewOptions = { scheduleTimes };
@@ -103,13 +104,18 @@ export const sourceRoutes: readonly Route[] = [
     path: "/sources/{id}",
     operationId: "updateSource",
     summary: "Change a source",
-    description: "Requires the admin role. Rename it, change its schedule (applied to the running schedule at once) or whether units discovered from now on are protected automatically. Audited.",
+    description:
+      "Requires the admin role. Rename it, change its schedule (applied to the running schedule at once) or whether units discovered from now on are protected automatically. Turning that off weakens protection: that part becomes a guarded request (202, the source with `requested`), run once a second person approves it in the console and the cooling-off delay has passed; the rest applies at once. Audited.",
     tag: "Sources",
     params: IdParams,
     body: UpdateSourceInput,
     response: { status: 200, description: "The changed source", schema: SourceDetail },
-    errors: [400, 403, 404, 503],
-    handle: (ctx, { params, body }, env) => updateSource(ctx, params.id, body, { ...sourceView, jobs: env.jobs }),
+    alternative: { status: 202, description: `The source, with what applied; ${REQUESTED_202.charAt(0).toLowerCase()}${REQUESTED_202.slice(1)} (in \`requested\`)`, schema: SourceDetail },
+    errors: [400, 403, 404, 409, 503],
+    handle: async (ctx, { params, body }, env) => {
+      const r = await updateSource(ctx, params.id, body, { ...sourceView, jobs: env.jobs, guard: env.jobs });
+      return r.requested ? withStatus(202, r) : r;
+    },
   }),
   defineRoute({
     method: "POST",
@@ -141,13 +147,18 @@ export const sourceRoutes: readonly Route[] = [
     path: "/units/{id}",
     operationId: "setUnitProtection",
     summary: "Include or exclude a unit",
-    description: "Requires the admin role. `auto` follows the source's default, `included` always backs the unit up, `excluded` stops new backups of it (existing ones stay). Audited.",
+    description:
+      "Requires the admin role. `auto` follows the source's default, `included` always backs the unit up, `excluded` stops new backups of it (existing ones stay). Excluding a unit that has backups weakens its protection, so it becomes a guarded request (202), run once a second person approves it in the console and the cooling-off delay has passed; excluding a unit never backed up applies at once. Audited.",
     tag: "Sources",
     params: IdParams,
     body: SetUnitProtectionInput,
-    response: { status: 200, description: "The unit", schema: Unit },
-    errors: [400, 403, 404],
-    handle: (ctx, { params, body }) => setUnitProtection(ctx, params.id, body.protection),
+    response: { status: 200, description: "Applied: the unit", schema: Applied(Unit) },
+    alternative: { status: 202, description: REQUESTED_202, schema: Requested },
+    errors: [400, 403, 404, 409, 503],
+    handle: async (ctx, { params, body }, env) => {
+      const r = await setUnitProtection(ctx, params.id, body.protection, { guard: env.jobs });
+      return r.outcome === "requested" ? withStatus(202, r) : r;
+    },
   }),
   defineRoute({
     method: "GET",

@@ -21,6 +21,7 @@ import {
   VaultStatus,
 } from "@holdfast/services";
 import { TRPCError } from "@trpc/server";
+import { guardedOutcome } from "../../rest/routes/guard";
 import { provisionVault, sourceView } from "../../rest/routes/sources";
 import { router, tenantProcedure } from "../init";
 
@@ -57,7 +58,7 @@ export const sourcesRouter = router({
   update: tenantProcedure
     .input(ById.extend({ changes: UpdateSourceInput }))
     .output(SourceDetail)
-    .mutation(({ ctx, input }) => updateSource(ctx.tenant, input.id, input.changes, { ...sourceView, jobs: ctx.jobs })),
+    .mutation(({ ctx, input }) => updateSource(ctx.tenant, input.id, input.changes, { ...sourceView, jobs: ctx.jobs, guard: ctx.jobs })),
 
   units: tenantProcedure
     .input(ById.extend({ page: ListSourceUnitsInput.optional() }))
@@ -66,8 +67,8 @@ export const sourcesRouter = router({
 
   setUnitProtection: tenantProcedure
     .input(z.object({ unitId: z.string().min(1).max(100), protection: UnitProtection }))
-    .output(Unit)
-    .mutation(({ ctx, input }) => setUnitProtection(ctx.tenant, input.unitId, input.protection)),
+    .output(guardedOutcome(Unit))
+    .mutation(({ ctx, input }) => setUnitProtection(ctx.tenant, input.unitId, input.protection, { guard: ctx.jobs })),
 
   vault: router({
     status: tenantProcedure.output(VaultStatus).query(({ ctx }) => getVaultStatus(ctx.tenant)),

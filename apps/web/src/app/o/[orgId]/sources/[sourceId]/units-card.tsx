@@ -1,7 +1,8 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { SourceDetail, Unit } from "@holdfast/services";
+import type { GuardedRequestView, SourceDetail, Unit } from "@holdfast/services";
+import { RequestedNotice } from "~/components/guard/requested-notice";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
@@ -18,9 +19,14 @@ const PAGE = 100;
 function UnitRow({ orgId, unit, canManage }: { orgId: string; unit: Unit; canManage: boolean }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  // Excluding an account that has backups is a guarded request (ADR 0020): say so instead of flipping the switch.
+  const [requested, setRequested] = useState<GuardedRequestView | null>(null);
   const set = useMutation(
     trpc.sources.setUnitProtection.mutationOptions({
-      onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: trpc.sources.units.pathKey() }), qc.invalidateQueries({ queryKey: trpc.sources.get.pathKey() })]),
+      onSuccess: (r) => {
+        setRequested(r.outcome === "requested" ? r.request : null);
+        return Promise.all([qc.invalidateQueries({ queryKey: trpc.sources.units.pathKey() }), qc.invalidateQueries({ queryKey: trpc.sources.get.pathKey() })]);
+      },
     }),
   );
   const gone = unit.state === "gone" || unit.state === "deleted";
@@ -38,6 +44,7 @@ function UnitRow({ orgId, unit, canManage }: { orgId: string; unit: Unit; canMan
           {unit.protection !== "auto" ? ` · ${unit.protection === "included" ? "always included" : "excluded by an admin"}` : " · follows the source's default"}
         </p>
         {set.error ? <p className="mt-1 text-sm text-red-700">{errorMessage(set.error)}</p> : null}
+        {requested ? <RequestedNotice orgId={orgId} request={requested} className="mt-2" /> : null}
       </div>
       <span className="text-sm text-slate-600" aria-hidden="true">
         {unit.protected ? "Protected" : "Not protected"}

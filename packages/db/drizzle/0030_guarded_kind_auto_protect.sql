@@ -1,0 +1,2 @@
+ALTER TABLE "guarded_requests" DROP CONSTRAINT "guarded_requests_kind_known";--> statement-breakpoint
+ALTER TABLE "guarded_requests" ADD CONSTRAINT "guarded_requests_kind_known" CHECK ("guarded_requests"."kind" in ('retention.shorten', 'legal_hold.release', 'member.remove', 'member.demote', 'guardian.add', 'guardian.remove', 'unit.exclude', 'guard_delay.shorten', 'source.auto_protect_off'));
