@@ -102,12 +102,11 @@ function maintenanceOptions(taskQueue: string): ScheduleOptions {
 }
 
 /**
- * The hourly maintenance schedule (docs/adr/0014-run-hygiene-and-maintenance.md), upserted by every
- * worker at start-up: created when missing, its spec, action and policies brought in line
- * otherwise. A pause set by an operator is kept.
+ * Creates a schedule or brings its spec, action and policies in line with `o`, keeping the rest of
+ * its state (an operator's pause). Every worker calls this at start-up for the schedules it serves;
+ * two starting at once are fine (the second updates what the first created).
  */
-export async function upsertMaintenanceSchedule(client: Client, opts: { taskQueue?: string } = {}): Promise<void> {
-  const o = maintenanceOptions(opts.taskQueue ?? TASK_QUEUES.main);
+export async function upsertSchedule(client: Client, o: ScheduleOptions): Promise<void> {
   const handle = client.schedule.getHandle(o.scheduleId);
   const update = () => handle.update((prev) => ({ ...prev, spec: o.spec, action: o.action, policies: { ...prev.policies, ...o.policies } }));
   try {
@@ -122,4 +121,13 @@ export async function upsertMaintenanceSchedule(client: Client, opts: { taskQueu
       await update();
     }
   }
+}
+
+/**
+ * The hourly maintenance schedule (docs/adr/0014-run-hygiene-and-maintenance.md), upserted by every
+ * worker at start-up: created when missing, its spec, action and policies brought in line
+ * otherwise. A pause set by an operator is kept.
+ */
+export function upsertMaintenanceSchedule(client: Client, opts: { taskQueue?: string } = {}): Promise<void> {
+  return upsertSchedule(client, maintenanceOptions(opts.taskQueue ?? TASK_QUEUES.main));
 }

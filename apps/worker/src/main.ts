@@ -8,9 +8,13 @@ import { NativeConnection, Runtime } from "@temporalio/worker";
 import { hostname } from "node:os";
 import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
 import { ExportsStore } from "@holdfast/services";
+import { createAuditDigestPorts } from "./audit-digest-ports";
+import { createDrillPorts } from "./drill-ports";
 import { createExportPorts } from "./export-ports";
 import { createGuardPorts } from "./guard-ports";
 import { createMaintenancePorts } from "./maintenance-ports";
+import { createProtectionPorts } from "./protection-ports";
+import { createRetentionPorts } from "./retention-ports";
 import { temporalLogger } from "./temporal-logger";
 import { startWorker } from "./worker";
 import { workflowSource } from "./workflow-source";
@@ -57,7 +61,11 @@ export async function main(): Promise<void> {
     const maintenance = createMaintenancePorts({ db: dbHandle.db, workerId, exportsStore });
     // Announcements link to the console at NEXTAUTH_URL when the worker has the console's auth settings.
     const guard = createGuardPorts({ db: dbHandle.db, guardDb: guardHandle.db });
-    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, exports: exportPorts, maintenance, guard, log });
+    const retention = createRetentionPorts({ db: dbHandle.db, workerId });
+    const protection = createProtectionPorts({ db: dbHandle.db, workerId });
+    const auditDigest = createAuditDigestPorts({ db: dbHandle.db, workerId });
+    const drills = createDrillPorts({ db: dbHandle.db, workerId, readVault: (tenantId) => restore.readVault(tenantId) });
+    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, exports: exportPorts, maintenance, guard, retention, protection, auditDigest, drills, log });
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, "shutdown requested");
       running.shutdown();

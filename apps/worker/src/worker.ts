@@ -2,7 +2,23 @@
 // in-process against a test database and a local Temporal server.
 import type { Database } from "@holdfast/db";
 import type { Logger } from "@holdfast/logger";
-import { createActivities, upsertMaintenanceSchedule, type BackupPorts, type ExportPorts, type GuardPorts, type MaintenancePorts, type RestorePorts } from "@holdfast/workflows/activities";
+import {
+  createActivities,
+  upsertAuditDigestSchedule,
+  upsertMaintenanceSchedule,
+  upsertProtectionSchedule,
+  upsertRetentionSweepSchedule,
+  upsertVerifyVaultsSchedule,
+  type AuditDigestPorts,
+  type BackupPorts,
+  type DrillPorts,
+  type ExportPorts,
+  type GuardPorts,
+  type MaintenancePorts,
+  type ProtectionPorts,
+  type RestorePorts,
+  type RetentionPorts,
+} from "@holdfast/workflows/activities";
 import { Client } from "@temporalio/client";
 import { type NativeConnection, Worker, type State } from "@temporalio/worker";
 import { startHealthServer } from "./health";
@@ -30,6 +46,17 @@ export interface WorkerDeps {
   maintenance?: MaintenancePorts;
   /** The guarded requests' ports (docs/adr/0020); without them no guarded request runs here. */
   guard?: GuardPorts;
+  /**
+   * The retention sweep's ports (docs/adr/0018 "Sweep"): with them this worker runs the daily
+   * `retentionSweeps` workflow's activities and upserts its schedule at start-up.
+   */
+  retention?: RetentionPorts;
+  /** The hourly protection check's ports (dead-man alerts): with them this worker runs it and upserts its schedule. */
+  protection?: ProtectionPorts;
+  /** The daily signed audit digests' ports: with them this worker writes them and upserts their schedule. */
+  auditDigest?: AuditDigestPorts;
+  /** The restore drills' ports: with them this worker runs the daily verifyVaults workflow and upserts its schedule. */
+  drills?: DrillPorts;
   log?: Logger;
 }
 
@@ -43,12 +70,20 @@ export interface RunningWorker {
 }
 
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
-  if (deps.maintenance) {
+  // The schedules of the work this worker serves, upserted at start-up (an operator's pause is kept).
+  const schedules: [string, typeof upsertMaintenanceSchedule][] = [
+    ...(deps.maintenance ? [["maintenance", upsertMaintenanceSchedule] as [string, typeof upsertMaintenanceSchedule]] : []),
+    ...(deps.retention ? [["retention sweep", upsertRetentionSweepSchedule] as [string, typeof upsertMaintenanceSchedule]] : []),
+    ...(deps.protection ? [["protection check", upsertProtectionSchedule] as [string, typeof upsertMaintenanceSchedule]] : []),
+    ...(deps.auditDigest ? [["audit digest", upsertAuditDigestSchedule] as [string, typeof upsertMaintenanceSchedule]] : []),
+    ...(deps.drills ? [["restore drill", upsertVerifyVaultsSchedule] as [string, typeof upsertMaintenanceSchedule]] : []),
+  ];
+  for (const [name, upsert] of schedules) {
     try {
-      await upsertMaintenanceSchedule(new Client({ connection: deps.connection, namespace: deps.namespace }), { taskQueue: deps.taskQueue });
+      await upsert(new Client({ connection: deps.connection, namespace: deps.namespace }), { taskQueue: deps.taskQueue });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(`Cannot upsert the maintenance schedule on Temporal (namespace ${deps.namespace}): ${reason}`, { cause: err });
+      throw new Error(`Cannot upsert the ${name} schedule on Temporal (namespace ${deps.namespace}): ${reason}`, { cause: err });
     }
   }
   const worker = await Worker.create({
@@ -63,6 +98,10 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       ...(deps.exports ? { exports: deps.exports } : {}),
       ...(deps.maintenance ? { maintenance: deps.maintenance } : {}),
       ...(deps.guard ? { guard: deps.guard } : {}),
+      ...(deps.retention ? { retention: deps.retention } : {}),
+      ...(deps.protection ? { protection: deps.protection } : {}),
+      ...(deps.auditDigest ? { auditDigest: deps.auditDigest } : {}),
+      ...(deps.drills ? { drills: deps.drills } : {}),
     }),
     // Activities are short page-sized units; give in-flight ones a moment before cancelling them.
     shutdownGraceTime: "10 seconds",

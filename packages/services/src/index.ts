@@ -151,3 +151,53 @@ export {
   type GuardEvent,
   type GuardedRequestState,
 } from "./guard/worker";
+// signed daily audit digests (issue 7, docs/audit-chain.md): built by the worker, written to the vault under compliance lock
+export {
+  AUDIT_DIGEST_FORMAT,
+  AUDIT_DIGEST_RETENTION_YEARS,
+  AUDIT_EVENT_EXPORT_FORMAT,
+  AUDIT_SIGNING_KEY_FORMAT,
+  AUDIT_SIGNING_KEY_OBJECT,
+  AuditDay,
+  AuditDigest,
+  AuditDigestList,
+  AuditDigestPayload,
+  GetAuditDigestInput,
+  ListAuditDigestsInput,
+  SignedAuditDigest,
+  auditDigestObjectKey,
+} from "./audit/digest-types";
+export {
+  AUDIT_DIGEST_GRACE_MS,
+  auditDigestDaysDue,
+  auditDigestTenants,
+  auditDigestVaultObject,
+  auditSigningKeyVaultObject,
+  buildDailyDigest,
+  getAuditDigest,
+  listAuditDigests,
+  type AuditVaultObject,
+  type BuiltAuditDigest,
+} from "./audit/digests";
+export { findSigningKey, type AuditSigningKey } from "./audit/signing-key";
+export { exportAuditEvents } from "./audit/export";
+// retention sweep (issue 7, docs/adr/0018 "Sweep"): held snapshots extended, the rest expired, the sweep's log
+export {
+  HELD_EXTEND_DAYS,
+  HELD_EXTEND_HORIZON_DAYS,
+  expireSnapshots,
+  finishRetentionSweep,
+  heldExtensionDate,
+  heldSnapshotsToExtend,
+  recordHeldExtension,
+  recordSweepGcReport,
+  retentionSweepTenants,
+  startRetentionSweep,
+  type HeldSnapshot,
+  type RetentionSweepOutcome,
+} from "./retention/sweep";
+// dead-man alerts (issue 7): late or stopped backups, revoked consent, emailed once and resolved
+export { ALERT_CODES, checkProtection, tenantsToCheck, type AlertCode, type ProtectionCheckResult } from "./alerts/protection";
+// restore drills (issue 7's verifyVault): a sample restored into scratch space, hashes checked, pass/fail shown
+export { DRILL_PROBLEMS_KEPT, DRILL_SAMPLE_ITEMS, DRILL_SAMPLE_PER_UNIT, finishDrill, latestDrill, listDrills, sampleDrillItems, startDrill } from "./drills/drills";
+export { Drill, DrillProblem, DrillResult, ListDrillsInput, type DrillSampleItem } from "./drills/types";

@@ -13,6 +13,14 @@ import { createMaintenanceActivities } from "./maintenance/activities";
 import type { MaintenancePorts } from "./maintenance/ports";
 import { createGuardActivities } from "./guard/activities";
 import type { GuardPorts } from "./guard/ports";
+import { createRetentionActivities } from "./retention/activities";
+import type { RetentionPorts } from "./retention/ports";
+import { createProtectionActivities } from "./protection/activities";
+import type { ProtectionPorts } from "./protection/ports";
+import { createAuditDigestActivities } from "./audit-digest/activities";
+import { createDrillActivities } from "./drills/activities";
+import type { DrillPorts } from "./drills/ports";
+import type { AuditDigestPorts } from "./audit-digest/ports";
 
 export type { BackupPorts, BackupStore, IssueRecord, SegmentRecord, UnitState, VersionRecord } from "./backup/ports";
 export { createBackupActivities, SOURCE_DISCONNECTED, type BackupActivities } from "./backup/activities";
@@ -34,6 +42,24 @@ export { ABANDON_GRACE_MS, ABANDONED_SUMMARY, closeAbandonedRuns, temporalWorkfl
 export type { GuardPorts, GuardRefusal } from "./guard/ports";
 export { createGuardActivities, type GuardActivities } from "./guard/activities";
 
+export type { HeldSnapshotRecord, RetentionPorts } from "./retention/ports";
+export { createRetentionActivities, type RetentionActivities } from "./retention/activities";
+// The worker upserts the daily retention schedule at start-up, next to registering these activities.
+export { RETENTION_SWEEP_SCHEDULE_ID, upsertRetentionSweepSchedule } from "../retention-schedule";
+export * from "../retention-contracts";
+
+export type { ProtectionPorts } from "./protection/ports";
+export { createProtectionActivities, type ProtectionActivities } from "./protection/activities";
+export { upsertProtectionSchedule } from "../protection-schedule";
+export * from "../protection-contracts";
+
+export type { DrillPorts } from "./drills/ports";
+export { createDrillActivities, type DrillActivities } from "./drills/activities";
+export { upsertVerifyVaultsSchedule } from "../drill-schedule";
+export * from "../drill-contracts";
+
+export { createAuditDigestActivities, type AuditDigestActivities, type AuditDigestPorts, type DigestDayOutcome, AUDIT_DIGEST_SCHEDULE_ID, upsertAuditDigestSchedule } from "./audit-digest";
+
 export interface ActivityDeps {
   /** Connected as the application role: every read goes through withTenant and RLS. */
   db: Database;
@@ -50,6 +76,14 @@ export interface ActivityDeps {
   maintenance?: MaintenancePorts;
   /** The guarded requests' ports (docs/adr/0020); a worker without them runs no guarded request. */
   guard?: GuardPorts;
+  /** The retention sweep's ports (docs/adr/0018 "Sweep"); a worker without them runs no sweep. */
+  retention?: RetentionPorts;
+  /** The hourly protection check's ports (dead-man alerts); a worker without them runs no check. */
+  protection?: ProtectionPorts;
+  /** The daily signed audit digests' ports; a worker without them writes no digest. */
+  auditDigest?: AuditDigestPorts;
+  /** The restore drills' ports (issue 7's verifyVault); a worker without them runs no drill. */
+  drills?: DrillPorts;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -60,6 +94,10 @@ export function createActivities(deps: ActivityDeps) {
     ...(deps.exports ? createExportActivities(deps.exports) : {}),
     ...(deps.maintenance ? createMaintenanceActivities(deps.maintenance) : {}),
     ...(deps.guard ? createGuardActivities(deps.guard) : {}),
+    ...(deps.retention ? createRetentionActivities(deps.retention) : {}),
+    ...(deps.protection ? createProtectionActivities(deps.protection) : {}),
+    ...(deps.auditDigest ? createAuditDigestActivities(deps.auditDigest) : {}),
+    ...(deps.drills ? createDrillActivities(deps.drills) : {}),
   };
 }
 

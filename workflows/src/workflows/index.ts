@@ -6,3 +6,7 @@ export { restore } from "./restore";
 export { exportJob } from "./export";
 export { maintenance } from "./maintenance";
 export { guardedRequest } from "./guarded-request";
+export { retentionSweep, retentionSweeps } from "./retention-sweep";
+export { protectionCheck } from "./protection-check";
+export { auditDigest } from "./audit-digest";
+export { verifyVault, verifyVaults } from "./verify-vault";
