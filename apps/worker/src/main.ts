@@ -41,15 +41,17 @@ export async function main(): Promise<void> {
   Runtime.install({ logger: temporalLogger(log), shutdownSignals: [] });
 
   const dbHandle = createDb({ applicationName: "holdfast-worker" });
-  // The guard's own credential: it can only call the guard's definer functions (docs/adr/0020).
-  const guardHandle = createDb({ url: guardDbConfig().url, poolMax: 2, applicationName: "holdfast-worker-guard" });
+  let guardHandle: ReturnType<typeof createDb> | undefined;
   let connection: NativeConnection | undefined;
   let backup: ClosableBackupPorts | undefined;
   let exportPorts: ReturnType<typeof createExportPorts> | undefined;
   let exportsStore: ExportsStore | undefined;
   try {
     await checkConnection(dbHandle);
-    await guardHandle.pool.query("select 1").catch((err: unknown) => {
+    // The guard's own credential: it can only call the guard's definer functions (docs/adr/0020).
+    const guardDb = createDb({ url: guardDbConfig().url, poolMax: 2, applicationName: "holdfast-worker-guard" });
+    guardHandle = guardDb;
+    await guardDb.pool.query("select 1").catch((err: unknown) => {
       throw new Error(`Cannot reach the database as the guard role (GUARD_DATABASE_URL): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     });
     connection = await connectTemporal(temporal.address);
@@ -60,7 +62,7 @@ export async function main(): Promise<void> {
     exportPorts = createExportPorts({ db: dbHandle.db, workerId, readVault: (tenantId) => restore.readVault(tenantId), store: exportsStore });
     const maintenance = createMaintenancePorts({ db: dbHandle.db, workerId, exportsStore });
     // Announcements link to the console at NEXTAUTH_URL when the worker has the console's auth settings.
-    const guard = createGuardPorts({ db: dbHandle.db, guardDb: guardHandle.db });
+    const guard = createGuardPorts({ db: dbHandle.db, guardDb: guardDb.db });
     const retention = createRetentionPorts({ db: dbHandle.db, workerId });
     const protection = createProtectionPorts({ db: dbHandle.db, workerId });
     const auditDigest = createAuditDigestPorts({ db: dbHandle.db, workerId });
@@ -84,7 +86,7 @@ export async function main(): Promise<void> {
     exportsStore?.destroy();
     await connection?.close();
     await dbHandle.close();
-    await guardHandle.close();
+    await guardHandle?.close();
   }
 }
 

@@ -85,7 +85,8 @@ describe("retentionSweep on the real stack", () => {
     const writer = await openTenantVault(tn.worker, "writer");
     const soon = new Date(Date.now() + 8_000);
     const expiring = await snapshot(tn, writer, tn.free, soon);
-    const locked = await snapshot(tn, writer, tn.free, new Date(Date.now() + DAY));
+    // Past the 30-day horizon: not due, so not extended although it is the unit's latest.
+    const locked = await snapshot(tn, writer, tn.free, new Date(Date.now() + 90 * DAY));
     const held = await snapshot(tn, writer, tn.held, soon);
     const expiringPacks = (await writer.readSnapshot(expiring.vaultId)).packs;
     const heldManifest = await writer.readSnapshot(held.vaultId);
