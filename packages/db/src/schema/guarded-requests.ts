@@ -20,6 +20,10 @@ export const GUARDED_REQUEST_KINDS = [
   "unit.exclude",
   "guard_delay.shorten",
   "source.auto_protect_off",
+  "source.remove",
+  "webhook.remove",
+  "items.erase",
+  "organization.close",
 ] as const;
 export type GuardedRequestKind = (typeof GUARDED_REQUEST_KINDS)[number];
 

@@ -20,3 +20,4 @@ export * from "./retention";
 export * from "./guarded-requests";
 export * from "./protection-alerts";
 export * from "./vault-drills";
+export * from "./webhooks";

@@ -45,6 +45,8 @@ export const itemVersions = pgTable(
     capturedAt: timestamp("captured_at", { withTimezone: true }).notNull().defaultNow(),
     firstSeq: integer("first_seq").notNull(),
     supersededAt: timestamp("superseded_at", { withTimezone: true }),
+    /** Set (only by the guard) when the item is erased: every reader skips the version. */
+    erasedAt: timestamp("erased_at", { withTimezone: true }),
     lastSeq: integer("last_seq"),
     endReason: text("end_reason", { enum: VERSION_END_REASONS }),
     // The bare address of the sender / organiser / owner (`Alice <alice@x.com>` → `alice@x.com`).

@@ -19,6 +19,13 @@ export const items = pgTable(
     // Set when a run sees the item deleted at the source; cleared if it comes back.
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     deletedSeq: integer("deleted_seq"),
+    /**
+     * Erased from backups by an approved guarded request (`items.erase`, e.g. a GDPR erasure):
+     * hidden from browse, search, restore and export, its versions' names and metadata scrubbed.
+     * Set only by the guard.
+     */
+    erasedAt: timestamp("erased_at", { withTimezone: true }),
+    erasedByRequestId: uuid("erased_by_request_id"),
   },
   (t) => [uniqueIndex("items_unit_external_key").on(t.unitId, t.externalId), index("items_tenant_id_idx").on(t.tenantId), tenantPolicy("items")],
 ).enableRLS();

@@ -21,6 +21,12 @@ export const organizations = pgTable(
      */
     guardDelaySeconds: integer("guard_delay_seconds").notNull().default(259_200),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Closed by an approved guarded request (`organization.close`): every source removed, API keys
+     * revoked, nothing new connected or invited; its backups stay readable and exportable until
+     * their retention dates. Set only by the guard.
+     */
+    closedAt: timestamp("closed_at", { withTimezone: true }),
   },
   (t) => [
     index("organizations_parent_id_idx").on(t.parentId),

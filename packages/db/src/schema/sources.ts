@@ -8,8 +8,12 @@ export const SOURCE_PROVIDERS = ["google", "microsoft", "salesforce", "aws"] as 
 export const sourceProvider = pgEnum("source_provider", SOURCE_PROVIDERS);
 export type SourceProvider = (typeof SOURCE_PROVIDERS)[number];
 
-/** `pending_consent`: created, waiting for the provider's consent redirect; nothing is backed up yet. */
-export const SOURCE_STATUSES = ["pending_consent", "connected", "revoked", "disconnected", "error"] as const;
+/**
+ * `pending_consent`: created, waiting for the provider's consent redirect; nothing is backed up yet.
+ * `removed`: removed through an approved guarded request (`source.remove`): no more backups, its
+ * credentials are gone, and its backups stay restorable until their retention dates pass.
+ */
+export const SOURCE_STATUSES = ["pending_consent", "connected", "revoked", "disconnected", "error", "removed"] as const;
 export const sourceStatus = pgEnum("source_status", SOURCE_STATUSES);
 export type SourceStatus = (typeof SOURCE_STATUSES)[number];
 
@@ -39,6 +43,8 @@ export const sources = pgTable(
     consentStateHash: text("consent_state_hash"),
     consentExpiresAt: timestamp("consent_expires_at", { withTimezone: true }),
     connectedAt: timestamp("connected_at", { withTimezone: true }),
+    /** Set only by the guard (`holdfast_guard_apply`, kind `source.remove`), with status `removed`. */
+    removedAt: timestamp("removed_at", { withTimezone: true }),
     createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

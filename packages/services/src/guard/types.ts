@@ -17,6 +17,10 @@ export const GUARDED_REQUEST_LABELS: Record<KindName, string> = {
   "unit.exclude": "Stop protecting an account",
   "guard_delay.shorten": "Shorten the cooling-off delay",
   "source.auto_protect_off": "Stop protecting new accounts automatically",
+  "source.remove": "Remove a source",
+  "webhook.remove": "Remove a webhook endpoint",
+  "items.erase": "Erase items from backups",
+  "organization.close": "Close the organisation",
 };
 
 export const GuardedRequestView = z.object({
