@@ -22,8 +22,8 @@ export interface LimiterStore {
   take(key: string, cost: number, limit: BucketLimit, now: number): Promise<number>;
   /** Raises the fence of `key` to `until` (epoch ms); a lower value never lowers it. */
   raiseFence(key: string, until: number): Promise<void>;
-  /** The fence of `key` (epoch ms; 0 when none). */
-  fence(key: string): Promise<number>;
+  /** The latest fence over `keys` (epoch ms; 0 when none). */
+  fence(keys: readonly string[]): Promise<number>;
   /** Takes one of `max` slots of `key`; false when all are taken. */
   acquireSlot(key: string, max: number): Promise<boolean>;
   releaseSlot(key: string): Promise<void>;
@@ -51,8 +51,8 @@ export class MemoryLimiterStore implements LimiterStore {
     return Promise.resolve();
   }
 
-  fence(key: string): Promise<number> {
-    return Promise.resolve(this.#fences.get(key) ?? 0);
+  fence(keys: readonly string[]): Promise<number> {
+    return Promise.resolve(Math.max(0, ...keys.map((k) => this.#fences.get(k) ?? 0)));
   }
 
   acquireSlot(key: string, max: number): Promise<boolean> {
@@ -140,7 +140,7 @@ export class Throttle {
         if (budget.slot) {
           holding = await this.#slot(budget.slot, started, signal);
           // A fence raised while this caller queued for the slot holds it back too: start over.
-          if (budget.fences.length > 0 && Math.max(0, ...(await Promise.all(budget.fences.map((k) => this.#store.fence(k))))) > this.#now()) continue;
+          if (budget.fences.length > 0 && (await this.#store.fence(budget.fences)) > this.#now()) continue;
         }
         return await fn();
       } catch (e) {
@@ -163,8 +163,7 @@ export class Throttle {
 
   async #admit(budget: RequestBudget, started: number, signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const fences = await Promise.all(budget.fences.map((k) => this.#store.fence(k)));
-      const fenceWait = Math.max(0, ...fences) - this.#now();
+      const fenceWait = budget.fences.length > 0 ? (await this.#store.fence(budget.fences)) - this.#now() : 0;
       if (fenceWait > 0) {
         this.#checkBudget(started, fenceWait, "a provider Retry-After fence");
         await this.#sleep(fenceWait, signal);

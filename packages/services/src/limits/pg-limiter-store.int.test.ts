@@ -2,7 +2,7 @@
 // same tenant see one bucket, one fence and one set of slots; another tenant sees none of it.
 import { randomBytes } from "node:crypto";
 import { Throttle } from "@holdfast/connectors";
-import { providerSlots } from "@holdfast/db";
+import { eq, providerLimits, providerSlots, withTenant } from "@holdfast/db";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,8 +46,12 @@ describe("PgLimiterStore", () => {
     const until = Date.now() + 30_000;
     await w1.raiseFence("graph:app", until);
     await w2.raiseFence("graph:app", until - 10_000);
-    expect(await w2.fence("graph:app")).toBe(until);
-    expect(await new PgLimiterStore(t.app.db, tenantB).fence("graph:app")).toBe(0);
+    expect(await w2.fence(["graph:app"])).toBe(until);
+    // The latest over several keys (a Gmail user's fence and the app's); none is 0.
+    await w1.raiseFence("graph:user:u1", until + 5_000);
+    expect(await w2.fence(["graph:app", "graph:user:u1", "graph:user:none"])).toBe(until + 5_000);
+    expect(await w2.fence(["graph:user:none"])).toBe(0);
+    expect(await new PgLimiterStore(t.app.db, tenantB).fence(["graph:app"])).toBe(0);
   });
 
   it("caps concurrency across workers, and a lease left by a dead worker lapses", async () => {
@@ -74,5 +78,25 @@ describe("PgLimiterStore", () => {
     await t.owner.db.update(providerSlots).set({ expiresAt: sql`now() - interval '1 second'` });
     expect(await stores[0]?.acquireSlot("graph:mailbox:m2", 4)).toBe(true);
     await stores[0]?.releaseSlot("graph:mailbox:m2");
+  });
+
+  it("binds its tenant only for its own work: a call inside another tenant's transaction leaves that tenant bound", async () => {
+    const seen = await withTenant(t.app.db, tenantB, async (tx) => {
+      const store = new PgLimiterStore(tx, tenantA);
+      await store.take("gmail:user:inside", 1, { capacity: 10, refillPerSecond: 1 }, Date.now());
+      await store.raiseFence("gmail:user:inside", Date.now() + 1000);
+      expect(await store.acquireSlot("gmail:user:inside", 1)).toBe(true);
+      await store.releaseSlot("gmail:user:inside");
+      const [row] = (await tx.execute(sql`select current_setting('app.tenant_id', true) as t`)).rows as { t: string }[];
+      return row?.t;
+    });
+    expect(seen).toBe(tenantB);
+    // The rows were written under tenant A, not B.
+    const rows = (await t.owner.db.select().from(providerLimits).where(eq(providerLimits.key, "gmail:user:inside"))).map((r) => r.tenantId);
+    expect(rows).toEqual([tenantA]);
+  });
+
+  it("names a bucket a request can never fit, in the database too", async () => {
+    await expect(t.app.db.execute(sql`select holdfast_limiter_take(${tenantA}::uuid, 'k', 11, 10, 1, now())`)).rejects.toThrow();
   });
 });
