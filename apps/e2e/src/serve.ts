@@ -93,6 +93,9 @@ const shared: NodeJS.ProcessEnv = {
   TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? "127.0.0.1:7233",
   SMTP_URL: process.env.SMTP_URL ?? "smtp://127.0.0.1:1025",
   TEMPORAL_TASK_QUEUE: state.taskQueue,
+  // The specs' webhook receivers listen on 127.0.0.1 over http.
+  WEBHOOK_ALLOW_HTTP: "1",
+  WEBHOOK_ALLOW_PRIVATE: "1",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
   LOG_PRETTY: "0",
 };

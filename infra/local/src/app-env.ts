@@ -23,6 +23,10 @@ export function appEnv(stack: Stack, ownerUrl: string): Record<string, string> {
     STRIPE_API_BASE: stack.stripeApiBase,
     // Notifications go here; mailpit locally, so nothing leaves the machine (MAIL_API_URL is for tests).
     SMTP_URL: stack.smtpUrl,
+    // Local development only: webhook endpoints may be plain http and on this machine (a receiver on
+    // localhost). Production refuses both (docs/webhooks.md).
+    WEBHOOK_ALLOW_HTTP: "1",
+    WEBHOOK_ALLOW_PRIVATE: "1",
     AUTH_SECRET: env.AUTH_SECRET ?? authSecret,
     NEXTAUTH_SECRET: authSecret,
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? "http://localhost:3000",

@@ -181,6 +181,16 @@ export function mailConfig(env: Env = process.env): { smtpUrl: string; from: str
   return { smtpUrl: e.SMTP_URL, from: e.HOLDFAST_MAIL_FROM };
 }
 
+/**
+ * Webhook endpoints (ADR 0022): plain http and loopback/private receivers are for the local stack
+ * and tests only; production leaves both unset, so endpoints are HTTPS on public addresses.
+ */
+export function webhooksConfig(env?: Env): { allowHttp: boolean; allowPrivate: boolean } {
+  const flag = z.enum(["0", "1"], { error: 'must be "0" or "1"' }).optional();
+  const e = parse("webhooks", { WEBHOOK_ALLOW_HTTP: flag, WEBHOOK_ALLOW_PRIVATE: flag }, env);
+  return { allowHttp: e.WEBHOOK_ALLOW_HTTP === "1", allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "1" };
+}
+
 export function isProduction(env: Env = process.env): boolean {
   return env.NODE_ENV === "production";
 }
