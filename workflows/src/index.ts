@@ -4,3 +4,4 @@ export * from "./contracts";
 export { startVerifyAuditChain } from "./client";
 export { deleteSourceSchedule, MAINTENANCE_SCHEDULE_ID, scheduleIdFor, scheduleTimes, SourceSchedule, startBackupSource, upsertMaintenanceSchedule, upsertSourceSchedule } from "./schedules";
 export * from "./guard-contracts";
+export * from "./webhook-contracts";

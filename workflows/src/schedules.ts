@@ -8,6 +8,7 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptions } from "@temporalio/client";
 import { z } from "zod";
 import { type BackupSourceInput, backupWorkflowIds, type MaintenanceInput, maintenanceWorkflowIds, TASK_QUEUES } from "./contracts";
+import { WEBHOOK_DELIVERIES_SCHEDULE_ID, webhookDeliveriesWorkflowId, type WebhookDeliveriesInput } from "./webhook-contracts";
 
 export const SourceSchedule = z.object({
   tenantId: z.string().uuid(),
@@ -130,4 +131,19 @@ export async function upsertSchedule(client: Client, o: ScheduleOptions): Promis
  */
 export function upsertMaintenanceSchedule(client: Client, opts: { taskQueue?: string } = {}): Promise<void> {
   return upsertSchedule(client, maintenanceOptions(opts.taskQueue ?? TASK_QUEUES.main));
+}
+
+/**
+ * The webhook sender's schedule (issue 7): every minute, overlap SKIP (a slow receiver holding up a
+ * run delays the next, never doubles it), no catch-up beyond a minute (a run sends all that is due).
+ * Upserted by every worker at start-up that serves it; an operator's pause is kept.
+ */
+export function upsertWebhookDeliveriesSchedule(client: Client, opts: { taskQueue?: string } = {}): Promise<void> {
+  const input: WebhookDeliveriesInput = {};
+  return upsertSchedule(client, {
+    scheduleId: WEBHOOK_DELIVERIES_SCHEDULE_ID,
+    spec: { intervals: [{ every: "1 minute" }] },
+    action: { type: "startWorkflow", workflowType: "webhookDeliveries", workflowId: webhookDeliveriesWorkflowId("scheduled"), taskQueue: opts.taskQueue ?? TASK_QUEUES.main, args: [input] },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: "1 minute", pauseOnFailure: false },
+  });
 }

@@ -267,8 +267,11 @@ describe("a compromised admin on the real stack", () => {
     const guardian = await call("PUT", `/members/${owner.userId}/guardian`, apiKey, { guardian: true });
     expect.soft(guardian.status, "REST add guardian").toBe(202);
     expectRequest("rest", "PUT /members/{owner}/guardian true", guardian.status, guardian.json);
+    // Removing the source (no more backups, its credentials deleted) is a guarded request (ADR 0022).
+    const removeSource = await call("DELETE", `/sources/${sourceId}`, apiKey);
+    expect.soft(removeSource.status, "REST remove source").toBe(202);
+    expectRequest("rest", "DELETE /sources/{id}", removeSource.status, removeSource.json);
     for (const [method, path] of [
-      ["DELETE", `/sources/${sourceId}`],
       ["DELETE", `/units/${unit.id}`],
       ["DELETE", `/snapshots/${baseline.snapshots[0]?.id ?? ""}`],
       ["DELETE", `/items/${randomBytes(4).toString("hex")}`],
@@ -385,6 +388,9 @@ describe("a compromised admin on the real stack", () => {
       ["lower the legit admin's role", "update memberships set role = 'viewer' where user_id = $1", [admin.userId]],
       ["make the owner a guardian", "update memberships set guardian = true where user_id = $1", [owner.userId]],
       ["lower guard_delay_seconds", "update organizations set guard_delay_seconds = 0 where id = $1", [tenantId]],
+      ["mark the source removed", "update sources set status = 'removed' where id = $1", [sourceId]],
+      ["delete the webhook endpoints", "delete from webhook_endpoints where tenant_id = $1", [tenantId]],
+      ["disable the webhook endpoints", "update webhook_endpoints set disabled_at = now() where tenant_id = $1", [tenantId]],
       ["disable the snapshots trigger", "alter table snapshots disable trigger snapshots_retain_until_guard", []],
       ["disable the memberships trigger", "alter table memberships disable trigger memberships_guard", []],
       ["session_replication_role = replica", "set local session_replication_role = replica", []],

@@ -3,7 +3,7 @@
 // own credential, which can only call the guard's definer functions. Every guard call first reads
 // the request under the workflow's tenant, so a request id of another tenant is never acted on.
 import type { Database } from "@holdfast/db";
-import { announceGuardedRequest, guardApply, guardApprove, guardExpire, GuardRefusedError, loadGuardedRequestState } from "@holdfast/services";
+import { announceGuardedRequest, guardApply, guardApprove, guardExpire, GuardRefusedError, loadGuardedRequestState, sourceRemovedByRequest, sourcesClosedByRequest } from "@holdfast/services";
 import type { GuardPorts } from "@holdfast/workflows/activities";
 
 export interface GuardPortsOptions {
@@ -43,5 +43,7 @@ export function createGuardPorts(opts: GuardPortsOptions): GuardPorts {
     async announce(tenantId, requestId, event) {
       await announceGuardedRequest(db, tenantId, requestId, event, opts.publicUrl ? { publicUrl: opts.publicUrl } : {});
     },
+    sourceRemovedBy: (tenantId, requestId) => sourceRemovedByRequest(db, tenantId, requestId),
+    sourcesClosedBy: (tenantId, requestId) => sourcesClosedByRequest(db, tenantId, requestId),
   };
 }

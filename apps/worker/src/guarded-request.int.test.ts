@@ -12,6 +12,7 @@ import {
   acceptInvitation,
   approveGuardedRequest,
   cancelGuardedRequest,
+  closeOrganization,
   confirmTotpEnrolment,
   DEFAULT_RETENTION_POLICY,
   getGuardedRequest,
@@ -21,16 +22,20 @@ import {
   releaseLegalHold,
   placeLegalHold,
   listLegalHolds,
+  registerSource,
+  removeSource,
   setRetentionPolicy,
   signUp,
   startTotpEnrolment,
   type GuardedRequestView,
   type TenantContext,
 } from "@holdfast/services";
-import { guardedRequestWorkflowId, type GuardedRequestResult } from "@holdfast/workflows";
+import { guardedRequestWorkflowId, scheduleIdFor, startBackupSource, type GuardedRequestResult } from "@holdfast/workflows";
+import { ScheduleNotFoundError, WorkflowFailedError } from "@temporalio/client";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTemporal } from "../test/temporal";
+import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
 import { createGuardPorts } from "./guard-ports";
 import { startWorker, type RunningWorker } from "./main";
 import { workflowsEntryPath } from "./workflow-source";
@@ -43,6 +48,7 @@ let t: TestDatabase;
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
 let jobs: JobsPort;
+let backup: ClosableBackupPorts;
 const taskQueue = `guard-${randomBytes(4).toString("hex")}`;
 
 async function person(tenantOwner: TenantContext | null, label: string, role: "admin" | "viewer" = "admin") {
@@ -78,6 +84,8 @@ const subjects = async (email: string) => {
 beforeAll(async () => {
   [t, env] = await Promise.all([createTestDatabase("guardwf"), createTestTemporal()]);
   await t.owner.pool.query("update holdfast_platform_settings set min_guard_delay_seconds = 0");
+  // The backup activities too, so a backup of a removed source can be seen refused (the providers are never reached).
+  backup = createBackupPorts({ db: t.app.db, workerId: "guard-test" });
   worker = await startWorker({
     db: t.app.db,
     connection: env.nativeConnection,
@@ -85,6 +93,7 @@ beforeAll(async () => {
     taskQueue,
     healthPort: 0,
     workflows: { workflowsPath: workflowsEntryPath() },
+    backup,
     guard: createGuardPorts({ db: t.app.db, guardDb: t.guard.db, publicUrl: "https://console.example.test" }),
   });
   jobs = createTemporalJobs({ address: "unused", namespace: env.namespace ?? "default", taskQueue, client: env.client });
@@ -94,6 +103,7 @@ afterAll(async () => {
   worker?.shutdown();
   await worker?.done;
   await jobs?.close();
+  await backup?.close();
   await env?.teardown();
   await t?.drop();
 });
@@ -152,6 +162,51 @@ describe("a guarded request on the real worker", () => {
     expect((await getGuardedRequest(o.owner.ctx, started.id)).status).toBe("expired");
     expect(await codeOf(approveGuardedRequest(o.admin.ctx, started.id, { code: o.admin.code() }, jobs))).toBe("CONFLICT");
     expect((await getRetention(o.owner.ctx)).effective).toEqual(D);
+  });
+});
+
+describe("removing a source on the real worker", () => {
+  it("once executed, the source's backup schedule is gone and a backup started anyway ends at once, recording no run", async () => {
+    const o = await newOrg("wf-remove", 2);
+    const source = await registerSource(o.owner.ctx, { provider: "google", displayName: "remove.example", credentials: { refreshToken: "1//refresh" } });
+    await jobs.upsertSourceSchedule({ tenantId: o.tenantId, sourceId: source.id, timesPerDay: 1, jitterMinutes: 0, timezone: "UTC", paused: false });
+    const schedule = env.client.schedule.getHandle(scheduleIdFor(source.id));
+    expect((await schedule.describe()).scheduleId).toBe(scheduleIdFor(source.id));
+
+    const request = await removeSource(o.owner.ctx, source.id, { guard: jobs });
+    await approveGuardedRequest(o.admin.ctx, request.id, { code: o.admin.code() }, jobs);
+    expect(await result(request)).toEqual({ requestId: request.id, status: "executed" });
+    await expect(schedule.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+
+    // A backup of it (a left-over schedule, an on-demand start racing the removal) is refused before discovery.
+    const workflowId = await startBackupSource(env.client, { tenantId: o.tenantId, sourceId: source.id }, { taskQueue });
+    const failed = await env.client.workflow.getHandle(workflowId).result().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    // The workflow fails on its first activity (startBackupRun), whose cause is the refusal.
+    expect((failed as WorkflowFailedError).cause?.cause).toMatchObject({ type: "BackupRefused", message: expect.stringMatching(/removed/) as unknown });
+    const runs = await t.owner.pool.query("select id from backup_runs where source_id = $1", [source.id]);
+    expect(runs.rows).toEqual([]);
+  });
+});
+
+describe("closing an organisation on the real worker", () => {
+  it("once executed, no backup schedule of any of its sources is left", async () => {
+    const o = await newOrg("wf-close", 2);
+    const ids: string[] = [];
+    for (const name of ["close-a.example", "close-b.example"]) {
+      const source = await registerSource(o.owner.ctx, { provider: "google", displayName: name, credentials: { refreshToken: "1//refresh" } });
+      await jobs.upsertSourceSchedule({ tenantId: o.tenantId, sourceId: source.id, timesPerDay: 1, jitterMinutes: 0, timezone: "UTC", paused: false });
+      ids.push(source.id);
+    }
+    for (const id of ids) expect((await env.client.schedule.getHandle(scheduleIdFor(id)).describe()).scheduleId).toBe(scheduleIdFor(id));
+
+    const request = await closeOrganization(o.owner.ctx, { confirmName: "wf-close-owner Ltd" }, { guard: jobs });
+    await approveGuardedRequest(o.admin.ctx, request.id, { code: o.admin.code() }, jobs);
+    expect(await result(request)).toEqual({ requestId: request.id, status: "executed" });
+    for (const id of ids) await expect(env.client.schedule.getHandle(scheduleIdFor(id)).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
   });
 });
 

@@ -16,6 +16,7 @@ import { createMaintenancePorts } from "./maintenance-ports";
 import { createProtectionPorts } from "./protection-ports";
 import { createRetentionPorts } from "./retention-ports";
 import { temporalLogger } from "./temporal-logger";
+import { createWebhookPorts } from "./webhook-ports";
 import { startWorker } from "./worker";
 import { workflowSource } from "./workflow-source";
 
@@ -67,7 +68,8 @@ export async function main(): Promise<void> {
     const protection = createProtectionPorts({ db: dbHandle.db, workerId });
     const auditDigest = createAuditDigestPorts({ db: dbHandle.db, workerId });
     const drills = createDrillPorts({ db: dbHandle.db, workerId, readVault: (tenantId) => restore.readVault(tenantId) });
-    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, exports: exportPorts, maintenance, guard, retention, protection, auditDigest, drills, log });
+    const webhooks = createWebhookPorts({ db: dbHandle.db });
+    const running = await startWorker({ db: dbHandle.db, connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, healthPort, workflows, backup, restore: backup.restore, exports: exportPorts, maintenance, guard, retention, protection, auditDigest, drills, webhooks, log });
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, "shutdown requested");
       running.shutdown();

@@ -9,6 +9,7 @@ import {
   upsertProtectionSchedule,
   upsertRetentionSweepSchedule,
   upsertVerifyVaultsSchedule,
+  upsertWebhookDeliveriesSchedule,
   type AuditDigestPorts,
   type BackupPorts,
   type DrillPorts,
@@ -18,6 +19,7 @@ import {
   type ProtectionPorts,
   type RestorePorts,
   type RetentionPorts,
+  type WebhookPorts,
 } from "@holdfast/workflows/activities";
 import { Client } from "@temporalio/client";
 import { type NativeConnection, Worker, type State } from "@temporalio/worker";
@@ -57,6 +59,8 @@ export interface WorkerDeps {
   auditDigest?: AuditDigestPorts;
   /** The restore drills' ports: with them this worker runs the daily verifyVaults workflow and upserts its schedule. */
   drills?: DrillPorts;
+  /** The webhook sender's ports (issue 7): with them this worker POSTs due webhooks every minute and upserts that schedule. */
+  webhooks?: WebhookPorts;
   log?: Logger;
 }
 
@@ -77,6 +81,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     ...(deps.protection ? [["protection check", upsertProtectionSchedule] as [string, typeof upsertMaintenanceSchedule]] : []),
     ...(deps.auditDigest ? [["audit digest", upsertAuditDigestSchedule] as [string, typeof upsertMaintenanceSchedule]] : []),
     ...(deps.drills ? [["restore drill", upsertVerifyVaultsSchedule] as [string, typeof upsertMaintenanceSchedule]] : []),
+    ...(deps.webhooks ? [["webhook deliveries", upsertWebhookDeliveriesSchedule] as [string, typeof upsertMaintenanceSchedule]] : []),
   ];
   for (const [name, upsert] of schedules) {
     try {
@@ -102,6 +107,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       ...(deps.protection ? { protection: deps.protection } : {}),
       ...(deps.auditDigest ? { auditDigest: deps.auditDigest } : {}),
       ...(deps.drills ? { drills: deps.drills } : {}),
+      ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
     }),
     // Activities are short page-sized units; give in-flight ones a moment before cancelling them.
     shutdownGraceTime: "10 seconds",

@@ -201,3 +201,21 @@ export { ALERT_CODES, checkProtection, tenantsToCheck, type AlertCode, type Prot
 // restore drills (issue 7's verifyVault): a sample restored into scratch space, hashes checked, pass/fail shown
 export { DRILL_PROBLEMS_KEPT, DRILL_SAMPLE_ITEMS, DRILL_SAMPLE_PER_UNIT, finishDrill, latestDrill, listDrills, sampleDrillItems, startDrill } from "./drills/drills";
 export { Drill, DrillProblem, DrillResult, ListDrillsInput, type DrillSampleItem } from "./drills/types";
+// webhooks (issue 7: every announcement by email "plus webhook"): endpoints, deliveries, the worker's sender
+export { createWebhook, checkWebhookUrl } from "./webhooks/create";
+export { listWebhooks, listWebhookDeliveries } from "./webhooks/list";
+export { removeWebhook } from "./webhooks/remove";
+export { sendTestWebhook } from "./webhooks/test-event";
+export { deliverDueWebhooks, webhookBackoffMs, webhookTenantsDue, WEBHOOK_BATCH, type DeliverOptions, type WebhookFetch } from "./webhooks/send";
+export { newWebhookSecret, signWebhook, verifyWebhookSignature, type VerifyWebhookOptions } from "./webhooks/signature";
+export { webhooksConfig } from "./webhooks/config";
+export * from "./webhooks/types";
+// removing a source (issue 7): always a guarded request; its backups stay restorable until their dates
+export { removeSource, sourceRemovedByRequest } from "./sources/remove";
+export { SOURCE_REMOVED } from "./sources/guards";
+// closing an organisation (issue 7): always a guarded request; members, audit log and backups stay until their dates
+export { closeOrganization, CloseOrganizationInput, sourcesClosedByRequest } from "./organizations/close";
+export { ORGANIZATION_CLOSED } from "./organizations/closed";
+// erasing items from backups (issue 7, e.g. a GDPR request): always a guarded request; readers skip erased items
+export { requestErasure, erasureSummary } from "./erasure/request";
+export { RequestErasureInput, ITEM_ERASED } from "./erasure/types";

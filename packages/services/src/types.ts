@@ -13,6 +13,8 @@ export const Organization = z.object({
   kind: z.enum(["customer", "partner"]),
   parentId: z.string().uuid().nullable(),
   createdAt: z.string().datetime(),
+  /** Set once an `organization.close` request ran: nothing new is connected, backed up, invited or keyed; its backups stay readable until their retention dates. */
+  closedAt: z.string().datetime().nullable(),
 });
 export type Organization = z.infer<typeof Organization>;
 

@@ -21,6 +21,8 @@ import { createAuditDigestActivities } from "./audit-digest/activities";
 import { createDrillActivities } from "./drills/activities";
 import type { DrillPorts } from "./drills/ports";
 import type { AuditDigestPorts } from "./audit-digest/ports";
+import { createWebhookActivities } from "./webhooks/activities";
+import type { WebhookPorts } from "./webhooks/ports";
 
 export type { BackupPorts, BackupStore, IssueRecord, SegmentRecord, UnitState, VersionRecord } from "./backup/ports";
 export { createBackupActivities, SOURCE_DISCONNECTED, type BackupActivities } from "./backup/activities";
@@ -60,6 +62,11 @@ export * from "../drill-contracts";
 
 export { createAuditDigestActivities, type AuditDigestActivities, type AuditDigestPorts, type DigestDayOutcome, AUDIT_DIGEST_SCHEDULE_ID, upsertAuditDigestSchedule } from "./audit-digest";
 
+export type { WebhookPorts } from "./webhooks/ports";
+export { createWebhookActivities, type WebhookActivities } from "./webhooks/activities";
+export { upsertWebhookDeliveriesSchedule } from "../schedules";
+export * from "../webhook-contracts";
+
 export interface ActivityDeps {
   /** Connected as the application role: every read goes through withTenant and RLS. */
   db: Database;
@@ -84,6 +91,8 @@ export interface ActivityDeps {
   auditDigest?: AuditDigestPorts;
   /** The restore drills' ports (issue 7's verifyVault); a worker without them runs no drill. */
   drills?: DrillPorts;
+  /** The webhook sender's ports (issue 7); a worker without them sends no webhook. */
+  webhooks?: WebhookPorts;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -98,6 +107,7 @@ export function createActivities(deps: ActivityDeps) {
     ...(deps.protection ? createProtectionActivities(deps.protection) : {}),
     ...(deps.auditDigest ? createAuditDigestActivities(deps.auditDigest) : {}),
     ...(deps.drills ? createDrillActivities(deps.drills) : {}),
+    ...(deps.webhooks ? createWebhookActivities(deps.webhooks) : {}),
   };
 }
 

@@ -10,3 +10,4 @@ export { retentionSweep, retentionSweeps } from "./retention-sweep";
 export { protectionCheck } from "./protection-check";
 export { auditDigest } from "./audit-digest";
 export { verifyVault, verifyVaults } from "./verify-vault";
+export { webhookDeliveries } from "./webhook-deliveries";

@@ -17,10 +17,15 @@ export const SOURCE_STATUS: Record<SourceDetail["status"], { label: string; tone
   revoked: { label: "Consent revoked", tone: "danger", help: "The provider's administrator withdrew Holdfast's access: nothing is being backed up. Reconnect to resume." },
   disconnected: { label: "Disconnected", tone: "danger", help: "Holdfast can no longer reach this source: nothing is being backed up. Reconnect to resume." },
   error: { label: "Error", tone: "danger", help: "The last attempt to reach this source failed." },
+  removed: {
+    label: "Removed",
+    tone: "neutral",
+    help: "Removed through an approved request: nothing is backed up any more and its credentials were deleted. Its backups stay restorable until their retention dates.",
+  },
 };
 
 /** Sources that need someone to approve access again before anything is backed up. */
-export const needsConsent = (s: Pick<SourceDetail, "status">) => s.status !== "connected";
+export const needsConsent = (s: Pick<SourceDetail, "status">) => s.status !== "connected" && s.status !== "removed";
 
 export const UNIT_KIND_LABEL: Record<Unit["kind"], string> = {
   gmail: "Mailbox",

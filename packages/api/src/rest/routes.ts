@@ -19,10 +19,13 @@ import { buildOpenApiDocument, type OpenApiDocument } from "../openapi/document"
 import { defineRoute, definePublicRoute, type Route } from "./route";
 import { auditDigestRoutes } from "./routes/audit-digests";
 import { catalogueRoutes } from "./routes/catalogue";
+import { erasureRoutes } from "./routes/erasure";
 import { exportRoutes } from "./routes/exports";
 import { guardRoutes } from "./routes/guard";
+import { organizationCloseRoutes } from "./routes/organization-close";
 import { retentionRoutes } from "./routes/retention";
 import { sourceRoutes } from "./routes/sources";
+import { webhookRoutes } from "./routes/webhooks";
 import { ApiKeyList, IdParams, MemberList, OpenApiJson } from "./schemas";
 
 export const resourceRoutes: readonly Route[] = [
@@ -119,4 +122,4 @@ const openApiRoute = definePublicRoute({
   handle: () => Promise.resolve(openApiDocument()),
 });
 
-export const ROUTES: readonly Route[] = [...resourceRoutes, ...sourceRoutes, ...catalogueRoutes, ...exportRoutes, ...retentionRoutes, ...guardRoutes, ...auditDigestRoutes, openApiRoute];
+export const ROUTES: readonly Route[] = [...resourceRoutes, ...sourceRoutes, ...catalogueRoutes, ...exportRoutes, ...retentionRoutes, ...guardRoutes, ...erasureRoutes, ...organizationCloseRoutes, ...webhookRoutes, ...auditDigestRoutes, openApiRoute];

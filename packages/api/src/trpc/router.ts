@@ -11,6 +11,7 @@ import { meRouter } from "./routers/me";
 import { membersRouter } from "./routers/members";
 import { organizationRouter } from "./routers/organization";
 import { retentionRouter } from "./routers/retention";
+import { webhooksRouter } from "./routers/webhooks";
 
 export const appRouter = router({
   auth: authRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   retention: retentionRouter,
   guard: guardRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,7 +3,8 @@
 // are late past its recovery-point objective or have stopped, or whose consent was revoked or that
 // can no longer be reached, opens an alert — emailed at once to every owner, admin and guardian —
 // and the alert is resolved (and that emailed too) when the condition clears. One open alert per
-// source and reason, so nobody is emailed every hour about the same thing.
+// source and reason, so nobody is emailed every hour about the same thing. A removed source (an
+// approved `source.remove`) raises nothing, and its open alerts are resolved: nothing is expected of it.
 import { and, eq, isNull, protectionAlerts, sql, withTenant, type Database } from "@holdfast/db";
 import { audit, type TenantContext } from "../context";
 import { getDashboard } from "../dashboard/summary";
@@ -40,6 +41,8 @@ export async function checkProtection(ctx: TenantContext, opts: { now?: Date; no
   const now = opts.now ?? new Date();
   const overview = await getDashboard(ctx, { now });
   const current = new Map<string, { sourceId: string; name: string; code: AlertCode; message: string; action: string }>();
+  // The overview gives a removed source no alerting reason; named so the resolution says why.
+  const removed = new Set(overview.sources.filter((s) => s.status === "removed").map((s) => s.id));
   for (const s of overview.sources) {
     for (const r of s.reasons) {
       if ((ALERT_CODES as readonly string[]).includes(r.code)) current.set(`${s.id}:${r.code}`, { sourceId: s.id, name: s.name, code: r.code as AlertCode, message: r.message, action: r.action });
@@ -56,12 +59,12 @@ export async function checkProtection(ctx: TenantContext, opts: { now?: Date; no
     }
     for (const a of toResolve) {
       await tx.update(protectionAlerts).set({ resolvedAt: now }).where(eq(protectionAlerts.id, a.id));
-      await audit(tx, ctx, "alert.resolved", { type: "source", id: a.sourceId }, { alertId: a.id, code: a.code });
+      await audit(tx, ctx, "alert.resolved", { type: "source", id: a.sourceId }, { alertId: a.id, code: a.code, ...(removed.has(a.sourceId) ? { reason: "source_removed" } : {}) });
     }
     const names = new Map(overview.sources.map((s) => [s.id, s.name]));
     return {
       opened: toOpen,
-      resolved: toResolve.map((a) => ({ name: names.get(a.sourceId) ?? a.sourceId, code: a.code as AlertCode, openedAt: a.openedAt })),
+      resolved: toResolve.map((a) => ({ name: names.get(a.sourceId) ?? a.sourceId, code: a.code as AlertCode, openedAt: a.openedAt, removed: removed.has(a.sourceId) })),
       open: existing.length - toResolve.length + toOpen.length,
     };
   });
@@ -80,7 +83,9 @@ export async function checkProtection(ctx: TenantContext, opts: { now?: Date; no
       about: "alert.resolved",
       actor: ctx.actor,
       subject: `resolved: ${SUBJECT[a.code]}: ${a.name}`,
-      text: `${a.name}: the alert opened ${a.openedAt.toISOString()} ("${SUBJECT[a.code]}") has cleared.`,
+      text: a.removed
+        ? `${a.name}: the source was removed through an approved request, so the alert opened ${a.openedAt.toISOString()} ("${SUBJECT[a.code]}") is closed. Its backups stay restorable until their retention dates.`
+        : `${a.name}: the alert opened ${a.openedAt.toISOString()} ("${SUBJECT[a.code]}") has cleared.`,
       at: now,
     }, opts.notify ?? {});
   }

@@ -1,5 +1,6 @@
 import { and, asc, browseRank, eq, items, itemVersions, sql, withTenant } from "@holdfast/db";
 import { requireUnitAccess, type TenantContext } from "../context";
+import { notErased } from "../erasure/guards";
 import { findUnit } from "../sources/guards";
 import { currentAt } from "./as-of";
 import { childFolders } from "./folders";
@@ -8,7 +9,8 @@ import { BrowseInput, type BrowsePage } from "./types";
 
 /**
  * The children of one folder of a unit as they were at `asOf` (default: now): the versions whose
- * range contains that time. Items deleted since are included, with `itemDeletedAt` set.
+ * range contains that time. Items deleted since are included, with `itemDeletedAt` set; items
+ * erased from backups are not, as of any time.
  */
 export async function browse(ctx: TenantContext, raw: BrowseInput, now = new Date()): Promise<BrowsePage> {
   const input = BrowseInput.parse(raw);
@@ -29,6 +31,7 @@ export async function browse(ctx: TenantContext, raw: BrowseInput, now = new Dat
           eq(itemVersions.tenantId, ctx.tenantId),
           eq(itemVersions.parentPath, path),
           currentAt(asOf),
+          notErased(),
           after ? sql`(${rank}, ${itemVersions.name}, ${itemVersions.id}) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)` : undefined,
         ),
       )

@@ -3,7 +3,7 @@
 // Not every provider has folder items: Gmail labels, calendars and address books are places an
 // item is filed under, not items of their own, and a mail folder may be known only through the
 // paths of its messages. Browsing from "/" must still show them. So a folder is any path prefix
-// that some version current at `asOf` lives under; folders the connector catalogued as items
+// that some version current at `asOf`, not erased (issue 7), lives under; folders the connector catalogued as items
 // (Drive, OneDrive, Exchange folders) are already entries and are not repeated here.
 //
 // Cost: a loose index scan over the distinct parent paths below the folder (one index probe per
@@ -67,7 +67,8 @@ export async function childFolders(tx: Tx, tenantId: string, unitId: string, fol
              select 1 from item_versions v
               where v.unit_id = ${unitId} and v.tenant_id = ${tenantId}
                 and (v.parent_path = c.path or (v.parent_path >= c.path || '/' and v.parent_path < c.path || '0'))
-                and v.captured_at <= ${at}::timestamptz and (v.superseded_at is null or v.superseded_at > ${at}::timestamptz))
+                and v.captured_at <= ${at}::timestamptz and (v.superseded_at is null or v.superseded_at > ${at}::timestamptz)
+                and v.erased_at is null and not exists (select 1 from items i where i.id = v.item_id and i.erased_at is not null))
      order by c.path`);
   return { folders: live.rows.map((r) => ({ path: r.path, name: r.path.slice(start.length) })), complete };
 }

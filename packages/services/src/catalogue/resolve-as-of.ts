@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, items, itemVersions, or, sql, withTenant } from "@holdfast/db";
 import type { SQL } from "drizzle-orm";
 import { requireUnitAccess, type TenantContext } from "../context";
+import { notErased } from "../erasure/guards";
 import { findUnit } from "../sources/guards";
 import { currentAt, underFolder } from "./as-of";
 import { decodeCursor, encodeCursor, normaliseFolder, toItemVersion } from "./map";
@@ -9,7 +10,8 @@ import { ResolveAsOfInput, type ResolvedPage } from "./types";
 /**
  * The versions a restore or export should read: for the selected items and folders (or the whole
  * unit), the version current at `asOf`, in path order so folders come before what they hold.
- * Items that did not exist at `asOf` (or were already deleted) resolve to nothing.
+ * Items that did not exist at `asOf` (or were already deleted) resolve to nothing; so do items
+ * erased from backups, whenever the job was asked for (a queued job resolves when it runs).
  */
 export async function resolveAsOf(ctx: TenantContext, raw: ResolveAsOfInput): Promise<ResolvedPage> {
   const input = ResolveAsOfInput.parse(raw);
@@ -33,6 +35,7 @@ export async function resolveAsOf(ctx: TenantContext, raw: ResolveAsOfInput): Pr
           eq(itemVersions.unitId, input.unitId),
           eq(itemVersions.tenantId, ctx.tenantId),
           currentAt(input.asOf),
+          notErased(),
           wholeUnit ? undefined : or(...selectors),
           after ? sql`(${itemVersions.path}, ${itemVersions.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
         ),

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isUuid, items, itemVersions, sql, withTenant } from "@holdfast/db";
 import { requireUnitAccess, unitScope, type TenantContext } from "../context";
+import { notErased } from "../erasure/guards";
 import { validation } from "../errors";
 import { decodeCursor, encodeCursor, normaliseFolder, toItemVersion } from "./map";
 import { SearchInput, type SearchPage } from "./types";
@@ -35,7 +36,7 @@ const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(
  * last. The matching ids come from `holdfast_catalogue_search` (tenant-bound definer function: under RLS the non-leakproof `@@`
  * could not use the index, ADR 0008); the rows themselves are read under RLS. A self-service
  * person searches only their own units: the organisation-wide search is narrowed to them, and
- * naming another unit is NOT_FOUND (ADR 0016).
+ * naming another unit is NOT_FOUND (ADR 0016). Items erased from backups are never found.
  */
 export async function search(ctx: TenantContext, raw: SearchInput): Promise<SearchPage> {
   const input = SearchInput.parse(raw);
@@ -71,11 +72,14 @@ export async function search(ctx: TenantContext, raw: SearchInput): Promise<Sear
             .select({ v: itemVersions, deletedAt: items.deletedAt })
             .from(itemVersions)
             .innerJoin(items, eq(items.id, itemVersions.itemId))
-            .where(and(eq(itemVersions.tenantId, ctx.tenantId), inArray(itemVersions.id, ids), scope ? inArray(itemVersions.unitId, [...scope]) : undefined));
+            // The function skips erased versions; versions a later backup recorded of an erased item are skipped here.
+            .where(and(eq(itemVersions.tenantId, ctx.tenantId), inArray(itemVersions.id, ids), notErased(), scope ? inArray(itemVersions.unitId, [...scope]) : undefined));
     const byId = new Map(rows.map((r) => [r.v.id, r]));
-    const ordered = ids.flatMap((id) => byId.get(id) ?? []);
-    const page = ordered.slice(0, input.limit);
-    const last = hits.rows[page.length - 1];
+    // The hit after the page only says there is more; the cursor is the last hit read, whether or
+    // not its row was dropped here, so a dropped row never shifts or repeats the next page.
+    const read = hits.rows.slice(0, input.limit);
+    const page = read.flatMap((h) => byId.get(h.version_id) ?? []);
+    const last = read.at(-1);
     return {
       items: page.map((r) => toItemVersion(r.v, r.deletedAt)),
       nextCursor: hits.rows.length > input.limit && last ? encodeCursor([last.sort_key, last.version_id]) : null,

@@ -1,7 +1,7 @@
 import { and, backupRuns, eq, withTenant } from "@holdfast/db";
 import { requireRole, type TenantContext } from "../context";
 import { conflict, validation } from "../errors";
-import { findSource, findUnit } from "../sources/guards";
+import { findSource, findUnit, refuseIfRemoved } from "../sources/guards";
 import { toRun } from "./map";
 import { StartRunInput, type BackupRun } from "./types";
 
@@ -14,6 +14,7 @@ export async function startRun(ctx: TenantContext, raw: StartRunInput, now = new
   requireRole(ctx, "operator", "Starting a backup");
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const source = await findSource(tx, ctx.tenantId, input.sourceId);
+    refuseIfRemoved(source, "it is not backed up any more");
     if (source.status !== "connected") throw conflict(`Source ${source.id} is ${source.status}; reconnect it before backing it up`);
     if (input.unitId) {
       const unit = await findUnit(tx, ctx.tenantId, input.unitId);

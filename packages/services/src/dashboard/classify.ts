@@ -43,6 +43,8 @@ export interface SourceFacts {
   units: DashboardUnitCounts;
   /** Issues of `lastFinishedRun`, by reason. */
   issues: { reason: RunIssueReason; count: number }[];
+  /** Set for a removed source: when the guard removed it. */
+  removedAt?: Date | null;
 }
 
 const CONSOLE: Record<SourceProvider, string> = {
@@ -118,6 +120,16 @@ export function sourceReasons(f: SourceFacts, now: Date): DashboardReason[] {
           severity: "info",
           message: `Waiting for ${ADMIN[f.provider]} to approve access; nothing is backed up yet.`,
           action: "Open the source and send its administrator the consent link, or get a fresh one.",
+        },
+      ];
+    case "removed":
+      // Not late, not failing: nothing is expected of it any more (issue 7). Its backups stay.
+      return [
+        {
+          code: "source_removed",
+          severity: "info",
+          message: `Removed${f.removedAt ? ` on ${f.removedAt.toISOString().slice(0, 10)}` : ""} through an approved request: nothing is backed up any more and its credentials were deleted.`,
+          action: "Its backups stay restorable until their retention dates. To protect the account again, connect it as a new source.",
         },
       ];
     case "connected":
@@ -220,6 +232,7 @@ const SEVERITY_RANK = { danger: 0, warning: 1, info: 2 } as const;
 /** One state per source, from its reasons (see the module comment for the thresholds). */
 export function classifySource(reasons: readonly DashboardReason[]): ProtectionState {
   const codes = new Set(reasons.map((r) => r.code));
+  if (codes.has("source_removed")) return "removed";
   if (codes.has("consent_revoked") || codes.has("disconnected")) return "revoked";
   if (codes.has("backups_stopped")) return "stopped";
   if (reasons.some((r) => r.severity === "danger")) return "failing";

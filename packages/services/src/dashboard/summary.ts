@@ -33,7 +33,8 @@ function unitFacts(tenantId: string, now: Date) {
       select u.id, u.source_id, u.display_name, u.kind, u.owner_email,
              s.committed_at as last_at, coalesce(s.item_count, 0)::bigint as items, coalesce(s.bytes, 0)::bigint as bytes,
              la.status::text as last_attempt,
-             (u.protection <> 'excluded' and u.state <> 'gone') as in_scope,
+             -- A removed source's units are not backed up any more: out of scope, so never late.
+             (u.protection <> 'excluded' and u.state <> 'gone' and src.status <> 'removed') as in_scope,
              (2 * 86400.0 / greatest(src.schedule_times_per_day, 1) + 60 * src.schedule_jitter_minutes) as late_s
         from units u
         join sources src on src.id = u.source_id and src.tenant_id = u.tenant_id
@@ -174,6 +175,7 @@ export async function getDashboard(ctx: TenantContext, opts: DashboardOptions = 
             lastSuccessAt: goodAt,
             units,
             issues,
+            removedAt: r.removedAt,
           },
           now,
         ),
@@ -190,6 +192,7 @@ export async function getDashboard(ctx: TenantContext, opts: DashboardOptions = 
         running: last?.status === "running",
         nextRunAt: next ? iso(next) : null,
         lastSuccessAt: goodAt ? iso(goodAt) : null,
+        removedAt: r.removedAt ? iso(r.removedAt) : null,
         rpoAgeSeconds: ageSeconds(now, oldest),
         oldestRecoveryPointAt: oldest ? iso(oldest) : null,
         units,
@@ -228,7 +231,7 @@ export async function getDashboard(ctx: TenantContext, opts: DashboardOptions = 
       units: listed,
       unitsTruncated: unitData.units.length > limit,
       totals: {
-        sources: { total: out.length, protected: out.filter((s) => s.state === "protected").length, attention: out.filter((s) => s.state !== "protected" && s.state !== "pending").length },
+        sources: { total: out.length, protected: out.filter((s) => s.state === "protected").length, attention: out.filter((s) => s.state !== "protected" && s.state !== "pending" && s.state !== "removed").length },
         units: { total: sum((s) => s.units.total), protected: sum((s) => s.units.protected), failing: sum((s) => s.units.failing), pending: sum((s) => s.units.pending) },
         items: sum((s) => s.items),
         bytes: sum((s) => s.bytes),

@@ -3,8 +3,11 @@ import { RUN_ISSUE_REASONS, RUN_STATUSES, SOURCE_STATUSES, UNIT_KINDS } from "@h
 import { z } from "zod";
 import { ApiSourceProvider } from "../sources/types";
 
-/** Worst first: the order the overview sorts by and the order `worstState` picks from. */
-export const PROTECTION_STATES = ["revoked", "stopped", "failing", "warning", "pending", "protected"] as const;
+/**
+ * Worst first: the order the overview sorts by and the order `worstState` picks from. `removed`
+ * (an approved `source.remove`) is last: nothing is expected of it any more, so it is never late.
+ */
+export const PROTECTION_STATES = ["revoked", "stopped", "failing", "warning", "pending", "protected", "removed"] as const;
 export const ProtectionState = z.enum(PROTECTION_STATES);
 export type ProtectionState = z.infer<typeof ProtectionState>;
 
@@ -23,6 +26,7 @@ export const REASON_CODES = [
   "units_failing",
   "units_never_backed_up",
   "no_units",
+  "source_removed",
 ] as const;
 export const ReasonCode = z.enum(REASON_CODES);
 export type ReasonCode = z.infer<typeof ReasonCode>;
@@ -73,6 +77,8 @@ export const DashboardSource = z.object({
   running: z.boolean(),
   nextRunAt: z.string().datetime().nullable(),
   lastSuccessAt: z.string().datetime().nullable(),
+  /** When an approved request removed the source (state `removed`); null otherwise. */
+  removedAt: z.string().datetime().nullable(),
   /** Age of the oldest latest recovery point among the source's in-scope units; null before any. */
   rpoAgeSeconds: z.number().int().nullable(),
   oldestRecoveryPointAt: z.string().datetime().nullable(),

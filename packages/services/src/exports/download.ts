@@ -2,7 +2,7 @@
 // A self-service person downloads only the exports they requested (ADR 0016).
 // The bytes come from the exports store (written there by the worker), never from the vault.
 import type { Readable } from "node:stream";
-import { withTenant } from "@holdfast/db";
+import { sql, withTenant, type Tx } from "@holdfast/db";
 import { audit, requireUnitAccess, type TenantContext } from "../context";
 import { conflict } from "../errors";
 import { ownJobsOnly } from "../jobs/scope";
@@ -22,10 +22,31 @@ export interface ExportDownload {
   fileName: string;
 }
 
+/**
+ * The day (UTC) an item this export's archive holds was erased from backups after the export was made
+ * (issue 7): the archive is then no longer offered. Found from the executed erasure requests since
+ * the export began (few), through their items' versions, to this export's recorded outcomes.
+ */
+async function erasedSince(tx: Tx, tenantId: string, exportId: string, since: Date): Promise<string | null> {
+  const res = await tx.execute<{ day: string }>(sql`
+    select to_char(r.executed_at at time zone 'UTC', 'YYYY-MM-DD') as day from guarded_requests r
+     where r.tenant_id = ${tenantId} and r.kind = 'items.erase' and r.status = 'executed' and r.executed_at >= ${since.toISOString()}::timestamptz
+       and exists (
+             select 1 from item_versions v
+               join restore_job_items j on j.tenant_id = v.tenant_id and j.restore_id = ${exportId} and j.vault_snapshot_id = v.vault_snapshot_id and j.vault_path = v.vault_path
+              where v.tenant_id = ${tenantId} and v.item_id in (select x::uuid from jsonb_array_elements_text(r.params -> 'itemIds') as x))
+     order by r.executed_at limit 1`);
+  return res.rows[0]?.day ?? null;
+}
+
 export async function openExportDownload(ctx: TenantContext, exportId: string, store: ExportsStore = exportsStore()): Promise<ExportDownload> {
   requireUnitAccess(ctx, "operator", "Downloading an export", []);
-  const row = await withTenant(ctx.db, ctx.tenantId, (tx) => findExportRow(tx, ctx.tenantId, exportId, ownJobsOnly(ctx)));
+  const { row, erasedOn } = await withTenant(ctx.db, ctx.tenantId, async (tx) => {
+    const found = await findExportRow(tx, ctx.tenantId, exportId, ownJobsOnly(ctx));
+    return { row: found, erasedOn: await erasedSince(tx, ctx.tenantId, found.id, found.createdAt) };
+  });
   if (row.status === "queued" || row.status === "running") throw conflict(`Export ${row.id} is ${row.status}; download it once it has completed`);
+  if (erasedOn) throw new ExportExpiredError(`Export ${row.id} holds items that were erased from backups on ${erasedOn}; its archive is no longer offered. Request a new export (erased items are left out)`);
   if (isExpired(row)) throw new ExportExpiredError(`Export ${row.id} expired at ${row.exportExpiresAt?.toISOString()} and its archive was deleted; request a new export`);
   if (row.status !== "completed" && row.status !== "completed_with_errors") throw conflict(`Export ${row.id} ${row.status}${row.summary ? `: ${row.summary}` : ""}; there is nothing to download`);
   const key = row.exportObjectKey;

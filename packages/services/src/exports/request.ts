@@ -3,6 +3,7 @@
 // `exportJob` workflow, which the worker carries out (only the worker opens the vault).
 import { and, desc, eq, gt, inArray, isNull, items, itemVersions, or, restoreJobs, sql, withTenant, type Tx } from "@holdfast/db";
 import { audit, requireUnitAccess, unitScope, type TenantContext } from "../context";
+import { itemErasedError } from "../erasure/guards";
 import { notFound, validation } from "../errors";
 import { ownJobsOnly } from "../jobs/scope";
 import { findUnit } from "../sources/guards";
@@ -49,13 +50,16 @@ export async function requestExport(ctx: TenantContext, raw: RequestExportInput)
       throw formatIssue(`Format ${input.format} does not suit a ${unit.kind} unit; use ${[...formatsFor(unit.kind), "original (one item)"].join(", ")}`);
     }
     if (input.items?.length) {
-      const found = await tx.select({ id: items.id }).from(items).where(and(eq(items.tenantId, ctx.tenantId), eq(items.unitId, unit.id), inArray(items.id, input.items)));
+      const found = await tx.select({ id: items.id, erasedAt: items.erasedAt }).from(items).where(and(eq(items.tenantId, ctx.tenantId), eq(items.unitId, unit.id), inArray(items.id, input.items)));
       const known = new Set(found.map((f) => f.id));
       const missing = [...new Set(input.items)].filter((i) => !known.has(i));
       if (missing.length > 0) {
         const message = `${missing.length} item(s) are not in this unit: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}`;
         throw validation(message, { issues: [{ in: "body", field: "items", message }] });
       }
+      // Erased from backups (issue 7): named, so the caller can drop it from the selection.
+      const erased = found.find((f) => f.erasedAt !== null);
+      if (erased) throw itemErasedError(erased, true);
     }
     const row = await insertExport(tx, ctx, { sourceId: unit.sourceId, unitId: unit.id, ...(input.items ? { itemIds: input.items } : {}), ...(input.paths ? { paths: input.paths } : {}), asOf, format: input.format });
     await audit(tx, ctx, "export.request", { type: "export", id: row.id }, { unitId: unit.id, asOf: asOf.toISOString(), format: input.format, items: input.items?.length ?? 0, paths: input.paths ?? [] });
@@ -76,6 +80,7 @@ export async function requestItemContent(ctx: TenantContext, raw: RequestItemCon
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const [item] = await tx.select().from(items).where(and(eq(items.id, input.itemId), eq(items.tenantId, ctx.tenantId)));
     if (!item || (scope && !scope.includes(item.unitId))) throw notFound("Item");
+    if (item.erasedAt) throw itemErasedError(item);
     const [version] = await tx
       .select()
       .from(itemVersions)

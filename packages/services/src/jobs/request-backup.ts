@@ -3,7 +3,8 @@ import { and, backupRuns, desc, eq, gt, sql, withTenant } from "@holdfast/db";
 import { childLogger } from "@holdfast/logger";
 import { audit, requireRole, type TenantContext } from "../context";
 import { conflict, unavailable, validation } from "../errors";
-import { findSource, findUnit } from "../sources/guards";
+import { refuseIfOrganizationClosed } from "../organizations/closed";
+import { findSource, findUnit, refuseIfRemoved } from "../sources/guards";
 import { RequestBackupInput, type JobAccepted, type JobStarter } from "./types";
 
 /** How long a run in progress keeps another on-demand backup of its source from starting. */
@@ -32,7 +33,9 @@ export async function requestBackup(ctx: TenantContext, sourceId: string, raw: R
   const workflowId = deps.workflowId(sourceId, `on-demand-${randomUUID()}`);
 
   const run = await withTenant(ctx.db, ctx.tenantId, async (tx) => {
+    await refuseIfOrganizationClosed(tx, ctx.tenantId, "nothing is backed up any more");
     const source = await findSource(tx, ctx.tenantId, sourceId);
+    refuseIfRemoved(source, "it is not backed up any more");
     if (source.status !== "connected") throw conflict(`Source ${source.id} is ${source.status}; it must be connected before it can be backed up`);
     // One backup of a source at a time. A run still "running" after a day is presumed abandoned
     // (its worker died) and does not block a new one.

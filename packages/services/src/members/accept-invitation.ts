@@ -3,6 +3,7 @@ import { roleAtLeast } from "@holdfast/auth";
 import { audit } from "../context";
 import { announceToAdmins } from "../notify/announce";
 import { notFound } from "../errors";
+import { refuseIfOrganizationClosed } from "../organizations/closed";
 import { hashInvitationToken } from "./invite";
 
 /**
@@ -21,6 +22,8 @@ export async function acceptInvitation(db: Database, userId: string, token: stri
       .where(and(eq(invitations.tokenHash, hashInvitationToken(secret)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), sql`${invitations.expiresAt} > ${now}`))
       .for("update");
     if (!inv || inv.email.toLowerCase() !== user.email.toLowerCase()) throw notFound("Invitation");
+    // An invitation sent before the closure brings no one in after it (the members it had stay).
+    await refuseIfOrganizationClosed(tx, tenantId, "its invitations cannot be accepted");
     await tx.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, inv.id));
     await tx.insert(memberships).values({ tenantId, userId, role: inv.role }).onConflictDoNothing();
     await audit(tx, { tenantId, actor: { type: "user", id: userId }, ...meta }, "member.joined", { type: "user", id: userId }, { role: inv.role, invitationId: inv.id });

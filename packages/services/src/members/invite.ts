@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, invitations, isNull, memberships, sql, users, withTenant } from "@holdfast/db";
 import { audit, requireRole, type TenantContext } from "../context";
 import { conflict } from "../errors";
+import { refuseIfOrganizationClosed } from "../organizations/closed";
 import { InviteMemberInput, iso, isoOrNull, type Invitation } from "../types";
 import { assertCanManageRole } from "./guards";
 
@@ -25,6 +26,7 @@ export async function inviteMember(ctx: TenantContext, raw: InviteMemberInput, n
   assertCanManageRole(ctx, input.role);
   const secret = randomBytes(32).toString("base64url");
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
+    await refuseIfOrganizationClosed(tx, ctx.tenantId, "no one new can be invited");
     const existing = await tx
       .select({ id: memberships.id })
       .from(memberships)

@@ -1,6 +1,6 @@
 import { hashPassword, verifyPassword } from "@holdfast/auth";
 import { eq, organizations, sql, users, withTenant, type Database } from "@holdfast/db";
-import { createApiKey } from "../api-keys/create";
+import { insertApiKey } from "../api-keys/create";
 import type { Actor } from "../context";
 import { conflict, notFound, validation } from "../errors";
 import type { Organization } from "../types";
@@ -50,6 +50,7 @@ export async function bootstrapOrganization(db: Database, input: BootstrapOrgani
     ...(input.parentId ? { parentId: input.parentId } : {}),
     actor: input.actor,
   });
-  const { key } = await createApiKey({ db, tenantId: organization.id, actor: input.actor, role: "owner" }, { name: "Owner key (holdfast CLI)", role: "owner" });
+  // Not announced: the organisation is being born with this key, and its owner is the one handed it.
+  const { key } = await insertApiKey({ db, tenantId: organization.id, actor: input.actor, role: "owner" }, { name: "Owner key (holdfast CLI)", role: "owner" });
   return { organization, ownerUserId: owner.id, ownerCreated: owner.created, apiKey: key };
 }

@@ -1,6 +1,6 @@
 import type { Organization as OrganizationRow } from "@holdfast/db";
-import { iso, type Organization } from "../types";
+import { iso, isoOrNull, type Organization } from "../types";
 
 export function toOrganization(o: OrganizationRow): Organization {
-  return { id: o.id, name: o.name, kind: o.kind, parentId: o.parentId, createdAt: iso(o.createdAt) };
+  return { id: o.id, name: o.name, kind: o.kind, parentId: o.parentId, createdAt: iso(o.createdAt), closedAt: isoOrNull(o.closedAt) };
 }

@@ -1,15 +1,17 @@
 // Restore jobs: requested by a member (operator and up) or, for their own units and back to where
 // the data came from, by a self-service person (ADR 0016); run by the worker (system actor), each
 // item's outcome recorded and shown. A self-service person sees only the restores they requested.
-// The selection is resolved from the catalogue as of the job's time, page by page, when the job runs.
+// The selection is resolved from the catalogue as of the job's time, page by page, when the job runs;
+// items erased from backups are never selected (by folder or whole unit they are simply left out).
 import { and, asc, eq, inArray, items, RESTORE_STATUSES, restoreJobItems, restoreJobs, sql, withTenant, type RestoreJob as RestoreJobRow } from "@holdfast/db";
 import { z } from "zod";
 import { resolveAsOf } from "../catalogue/resolve-as-of";
 import { audit, isSelfService, requireUnitAccess, type TenantContext } from "../context";
 import { conflict, forbidden, notFound, validation } from "../errors";
 import { decodeCursor, encodeCursor } from "../catalogue/map";
+import { itemErasedError } from "../erasure/guards";
 import { ownJobsOnly } from "../jobs/scope";
-import { findUnit } from "../sources/guards";
+import { findUnit, refuseIfUnitSourceRemoved } from "../sources/guards";
 
 export const RequestRestoreInput = z.object({
   unitId: z.string().uuid(),
@@ -77,16 +79,21 @@ export async function requestRestore(ctx: TenantContext, raw: RequestRestoreInpu
     const target = input.targetUnitId ? await findUnit(tx, ctx.tenantId, input.targetUnitId) : unit;
     if (target.kind !== unit.kind) throw validation(`A ${unit.kind} unit can be restored only into another ${unit.kind} unit, not ${target.kind}`);
     if (target.sourceId !== unit.sourceId) throw validation("Restoring into another organisation's source is not supported");
+    // Nothing can be written into a removed source's accounts: its credentials are gone (issue 7).
+    await refuseIfUnitSourceRemoved(tx, ctx.tenantId, target, "nothing can be restored into its accounts (its credentials were deleted); export the data instead");
     if (input.itemIds?.length) {
       // Items the caller cannot see are not found; the caller's own items of another unit are a mistake to name.
       // A self-service person sees only this unit's items, so any other item is not found.
       const wanted = [...new Set(input.itemIds)];
       const found = await tx
-        .select({ id: items.id, unitId: items.unitId })
+        .select({ id: items.id, unitId: items.unitId, erasedAt: items.erasedAt })
         .from(items)
         .where(and(eq(items.tenantId, ctx.tenantId), inArray(items.id, wanted), isSelfService(ctx) ? eq(items.unitId, unit.id) : undefined));
       const missing = wanted.find((id) => !found.some((f) => f.id === id));
       if (missing) throw notFound(`Item ${missing}`);
+      // Erased from backups (issue 7): named, so the caller can drop it from the selection.
+      const erased = found.find((f) => f.erasedAt !== null);
+      if (erased) throw itemErasedError(erased, true);
       const elsewhere = found.find((f) => f.unitId !== unit.id);
       if (elsewhere) throw validation(`Item ${elsewhere.id} is not in unit ${unit.id}; restore the items of one unit at a time`, { field: "items" });
     }

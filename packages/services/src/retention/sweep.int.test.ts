@@ -131,6 +131,25 @@ describe("the sweep's catalogue verbs", () => {
     expect((await row(second))?.status).toBe("committed");
   });
 
+  it("let a removed source's units lose their latest snapshot at its date (held ones stay); a connected source's keep it", async () => {
+    const C = await newTenant("sweep-removed");
+    const D = await newTenant("sweep-connected");
+    const removedLatest = await committed(C, C.free, past());
+    const removedHeld = await committed(C, C.held, past());
+    const connectedLatest = await committed(D, D.free, past());
+    await placeLegalHold(C.owner, { unitId: C.held, reason: "case 12" });
+    // What the guard's source.remove does (only the guard may; here the database owner stands in for it).
+    await t.owner.pool.query("update sources set status = 'removed', removed_at = now(), credentials_enc = null, schedule_paused = true where id = $1", [C.sourceId]);
+
+    expect((await heldSnapshotsToExtend(C.worker, new Date(), 10)).map((s) => s.snapshotId)).toEqual([removedHeld]);
+    expect((await heldSnapshotsToExtend(D.worker, new Date(), 10)).map((s) => s.snapshotId)).toEqual([connectedLatest]);
+    expect(await expireSnapshots(C.worker)).toBe(1);
+    expect(await expireSnapshots(D.worker)).toBe(0);
+    expect((await row(removedLatest))?.status).toBe("expired");
+    expect((await row(removedHeld))?.status).toBe("committed");
+    expect((await row(connectedLatest))?.status).toBe("committed");
+  });
+
   it("are the worker's only", async () => {
     expect(await codeOf(expireSnapshots(A.owner))).toBe("FORBIDDEN");
     expect(await codeOf(startRetentionSweep(A.owner))).toBe("FORBIDDEN");

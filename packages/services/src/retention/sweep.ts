@@ -23,13 +23,16 @@ const held = sql`exists (select 1 from legal_holds h where h.tenant_id = ${snaps
 
 /**
  * Kept though its date has come: held; or the unit's latest snapshot (the next incremental backup's
- * parent, and the last restore point a unit must never lose); or still needed to restore what a live
+ * parent, and the last restore point a protected unit must never lose) — unless the unit's source
+ * was removed: nothing protects it any more and no backup continues from it, so its latest goes at
+ * its date like any other (issue 7, product choice); or still needed to restore what a live
  * snapshot shows — an item version is read from the vault snapshot it was first captured in and is
  * carried over unchanged into later ones, so that manifest must outlive every live snapshot whose
  * range includes the version.
  */
 const kept = sql`(${held}
-  or exists (select 1 from units u where u.id = ${snapshots.unitId} and u.last_snapshot_id = ${snapshots.id})
+  or exists (select 1 from units u join sources src on src.id = u.source_id and src.tenant_id = u.tenant_id
+             where u.id = ${snapshots.unitId} and u.last_snapshot_id = ${snapshots.id} and src.status <> 'removed')
   or exists (select 1 from item_versions v join snapshots l on l.unit_id = v.unit_id and l.tenant_id = v.tenant_id
              where v.tenant_id = ${snapshots.tenantId} and v.unit_id = ${snapshots.unitId} and v.vault_snapshot_id = ${snapshots.vaultSnapshotId}
                and l.id <> ${snapshots.id} and l.status = 'committed' and l.retain_until > now()

@@ -14,9 +14,11 @@ import { startRun } from "../catalogue/start-run";
 import { finishRun } from "../catalogue/finish-run";
 import { audit, type TenantContext } from "../context";
 import { unavailable, validation } from "../errors";
+import { refuseIfOrganizationClosed } from "../organizations/closed";
 import { parseConsentState, pkceFor, stateHash, type ConsentState } from "./consent-state";
 import { googleAdminOf, redirectUriFor, type OnboardingOptions } from "./create";
 import { sourceDetails, type SourceViewOptions } from "./detail";
+import { findSource, sourceRemovedError } from "./guards";
 import { graphDispatcher, onboardingThrottle, type ProviderApps } from "./provider-apps";
 import { sourceCredentialsPurpose } from "./register";
 import { systemContext } from "./system-context";
@@ -125,9 +127,15 @@ export async function completeSourceConsent(db: TenantContext["db"], raw: Consen
     const [updated] = await tx
       .update(sources)
       .set({ status: "connected", externalAccountId: verified.externalAccountId, connectedAt: now, credentialsEnc: verified.credentialsEnc, updatedAt: now })
-      .where(and(eq(sources.id, row.id), eq(sources.tenantId, s.tenantId)))
+      .where(and(eq(sources.id, row.id), eq(sources.tenantId, s.tenantId), ne(sources.status, "removed")))
       .returning();
-    if (!updated) throw new Error("source vanished during consent");
+    // Removed (by an approved request, alone or with its closed organisation) while the provider was being asked: it stays removed.
+    if (!updated) {
+      await refuseIfOrganizationClosed(tx, s.tenantId, "no source can be connected or reconnected");
+      const current = await findSource(tx, s.tenantId, row.id);
+      if (current.status === "removed") throw sourceRemovedError(current, "it cannot be reconnected");
+      throw new Error("source vanished during consent");
+    }
     await audit(tx, ctx, "source.consented", { type: "source", id: row.id }, { provider: row.provider, externalAccountId: verified.externalAccountId, consentedBy: verified.consentedBy, reconnect });
     return updated;
   });

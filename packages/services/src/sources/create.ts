@@ -11,8 +11,9 @@ import { verifyGoogleDelegation } from "@holdfast/connectors/google/onboarding";
 import { and, eq, sources, tenantVaults, withTenant, type Source as SourceRow, type Tx } from "@holdfast/db";
 import { audit, requireRole, type TenantContext } from "../context";
 import { conflict, preconditionFailed, validation } from "../errors";
+import { refuseIfOrganizationClosed } from "../organizations/closed";
 import { CONSENT_TTL_MS, newConsentState, pkceFor, type ConsentOrigin } from "./consent-state";
-import { findSource } from "./guards";
+import { findSource, refuseIfRemoved } from "./guards";
 import { onboardingThrottle, type ProviderApps } from "./provider-apps";
 import { sourceCredentialsPurpose } from "./register";
 import { CreateSourceInput, type ApiSourceProvider, type SourceConsent } from "./types";
@@ -108,7 +109,11 @@ export async function createSource(ctx: TenantContext, raw: CreateSourceInput, o
   const input = CreateSourceInput.parse(raw);
   requireRole(ctx, "admin", "Connecting a source");
   const now = opts.now ?? new Date();
-  await withTenant(ctx.db, ctx.tenantId, (tx) => requireVault(tx, ctx.tenantId));
+  // Refused before the key is tried at Google; checked again (locked) where the source is inserted.
+  await withTenant(ctx.db, ctx.tenantId, async (tx) => {
+    await refuseIfOrganizationClosed(tx, ctx.tenantId, "no source can be connected");
+    await requireVault(tx, ctx.tenantId);
+  });
   const apps = opts.apps ?? providerAppsConfig();
   const id = randomUUID();
   let credentialsEnc: string | null = null;
@@ -128,6 +133,7 @@ export async function createSource(ctx: TenantContext, raw: CreateSourceInput, o
   const consent = newConsentState(ctx.tenantId, id, opts.origin);
   const expiresAt = new Date(now.getTime() + CONSENT_TTL_MS);
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
+    await refuseIfOrganizationClosed(tx, ctx.tenantId, "no source can be connected");
     const [row] = await tx
       .insert(sources)
       .values({
@@ -159,7 +165,9 @@ export async function requestSourceConsent(ctx: TenantContext, sourceId: string,
   const now = opts.now ?? new Date();
   const apps = opts.apps ?? providerAppsConfig();
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
+    await refuseIfOrganizationClosed(tx, ctx.tenantId, "no source can be connected or reconnected");
     const before = await findSource(tx, ctx.tenantId, sourceId);
+    refuseIfRemoved(before, "it cannot be reconnected");
     if (before.status === "connected") throw conflict(`Source ${sourceId} is connected; there is nothing to consent to`);
     await requireVault(tx, ctx.tenantId);
     const consent = newConsentState(ctx.tenantId, sourceId, opts.origin);

@@ -58,6 +58,7 @@ export async function sourceDetails(tx: Tx, tenantId: string, rows: SourceRow[],
       lastSuccessfulBackupAt: good ? iso(new Date(good)) : null,
       nextRunAt: next ? next.toISOString() : null,
       connectedAt: r.connectedAt ? iso(r.connectedAt) : null,
+      removedAt: r.removedAt ? iso(r.removedAt) : null,
       createdAt: iso(r.createdAt),
       updatedAt: iso(r.updatedAt),
     };

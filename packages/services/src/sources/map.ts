@@ -9,6 +9,7 @@ export function toSource(r: SourceRow): Source {
     displayName: r.displayName,
     status: r.status,
     schedule: { timesPerDay: r.scheduleTimesPerDay, jitterMinutes: r.scheduleJitterMinutes, timezone: r.scheduleTimezone, paused: r.schedulePaused },
+    removedAt: r.removedAt ? iso(r.removedAt) : null,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   };

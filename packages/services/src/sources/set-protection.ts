@@ -5,7 +5,7 @@ import { and, eq, snapshots, units, withTenant } from "@holdfast/db";
 import { audit, requireRole, type TenantContext } from "../context";
 import { insertGuardedRequest, startGuardedRequest, type GuardDeps } from "../guard/request";
 import type { Guarded } from "../guard/types";
-import { findUnit } from "./guards";
+import { findUnit, refuseIfUnitSourceRemoved } from "./guards";
 import { toUnit } from "./map";
 import { UnitProtection, type Unit } from "./types";
 
@@ -14,6 +14,8 @@ export async function setUnitProtection(ctx: TenantContext, unitId: string, rawP
   requireRole(ctx, "admin", "Changing what is protected");
   const outcome = await withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const before = await findUnit(tx, ctx.tenantId, unitId);
+    // Including or excluding means nothing once no backup runs; its existing backups are unaffected.
+    await refuseIfUnitSourceRemoved(tx, ctx.tenantId, before, "what it protects cannot be changed");
     if (before.protection === protection) return { kind: "applied" as const, unit: toUnit(before) };
     if (protection === "excluded") {
       const [backedUp] = await tx

@@ -1,7 +1,7 @@
 import { and, eq, units, withTenant } from "@holdfast/db";
 import { audit, requireRole, type TenantContext } from "../context";
 import { validation } from "../errors";
-import { findSource } from "./guards";
+import { findSource, refuseIfRemoved } from "./guards";
 import { toUnit } from "./map";
 import { SyncUnitsInput, type SyncUnitsResult } from "./types";
 
@@ -23,6 +23,7 @@ export async function syncDiscoveredUnits(ctx: TenantContext, raw: SyncUnitsInpu
   }
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const source = await findSource(tx, ctx.tenantId, input.sourceId);
+    refuseIfRemoved(source, "its accounts are not discovered any more");
     const newProtection = source.autoProtectNewUnits ? "auto" : "excluded";
     const existing = await tx.select().from(units).where(and(eq(units.sourceId, input.sourceId), eq(units.tenantId, ctx.tenantId)));
     const byKey = new Map(existing.map((u) => [keyOf(u), u]));

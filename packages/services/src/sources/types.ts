@@ -45,6 +45,8 @@ export const Source = z.object({
   displayName: z.string(),
   status: z.enum(SOURCE_STATUSES),
   schedule: SourceSchedule,
+  /** When an approved `source.remove` request removed it (status `removed`); null otherwise. */
+  removedAt: z.string().datetime().nullable(),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
 });
@@ -177,6 +179,11 @@ export const SourceDetail = z.object({
     .nullable()
     .describe("The next scheduled start before jitter (null when paused or not connected); the run may start up to schedule.jitterMinutes later."),
   connectedAt: z.string().datetime().nullable(),
+  removedAt: z
+    .string()
+    .datetime()
+    .nullable()
+    .describe("When the source was removed (status `removed`): no more backups, credentials deleted; its backups stay restorable until their retention dates."),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
   /** Set by an update whose part weakened protection: that part became this guarded request (ADR 0020). */

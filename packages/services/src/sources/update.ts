@@ -6,7 +6,7 @@ import { insertGuardedRequest, startGuardedRequest } from "../guard/request";
 import type { GuardedRequestView, GuardRunner } from "../guard/types";
 import type { OnboardingJobs } from "./consent";
 import { sourceDetails, type SourceViewOptions } from "./detail";
-import { findSource } from "./guards";
+import { findSource, refuseIfRemoved } from "./guards";
 import { UpdateSourceInput, type SourceDetail } from "./types";
 
 /**
@@ -26,6 +26,7 @@ export async function updateSource(
   requireRole(ctx, "admin", "Changing a source");
   const done = await withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const before = await findSource(tx, ctx.tenantId, sourceId);
+    refuseIfRemoved(before, "its settings cannot be changed");
     const request =
       input.autoProtectNewUnits === false && before.autoProtectNewUnits
         ? await insertGuardedRequest(tx, ctx, {

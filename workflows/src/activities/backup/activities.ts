@@ -32,6 +32,24 @@ function disconnected(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`the source is disconnected: ${message}`, SOURCE_DISCONNECTED);
 }
 
+/** The failure type of a backup refused before it started (a removed or unconnected source): nothing ran, nothing to retry. */
+export const BACKUP_REFUSED = "BackupRefused";
+
+/** The services' refusal of a removed source (`details.reason` is SOURCE_REMOVED in @holdfast/services). */
+function isSourceRemoved(e: unknown): e is Error {
+  return e instanceof Error && e.name === "DomainError" && (e as { details?: { reason?: unknown } }).details?.reason === "source_removed";
+}
+
+/** The connector of a source removed meanwhile (issue 7) is never built: the source counts as disconnected, not retried. */
+async function connectorOf(ports: BackupPorts, tenantId: string, sourceId: string) {
+  try {
+    return await ports.connector(tenantId, sourceId);
+  } catch (e) {
+    if (isSourceRemoved(e)) throw ApplicationFailure.nonRetryable(e.message, SOURCE_DISCONNECTED);
+    throw e;
+  }
+}
+
 /** Heartbeats on a timer, so a long provider back-off (Retry-After) never looks like a dead worker. */
 function heartbeater(): { set(details: unknown): void; stop(): void } {
   let details: unknown;
@@ -57,7 +75,18 @@ export function createBackupActivities(ports: BackupPorts, opts: BackupActivityO
   return {
     async startBackupRun(raw: { tenantId: string; sourceId: string; trigger: RunTrigger; workflowId: string; unitIds?: string[] }): Promise<string> {
       const input = parse(BackupSourceInput.pick({ tenantId: true, sourceId: true, trigger: true, unitIds: true }), raw, "startBackupRun");
-      const runId = await ports.store.startRun(input.tenantId, input.sourceId, { trigger: input.trigger, workflowId: raw.workflowId, ...(input.unitIds ? { unitIds: input.unitIds } : {}) });
+      let runId: string;
+      try {
+        runId = await ports.store.startRun(input.tenantId, input.sourceId, { trigger: input.trigger, workflowId: raw.workflowId, ...(input.unitIds ? { unitIds: input.unitIds } : {}) });
+      } catch (e) {
+        // A removed (or not connected) source: the backup ends here, before the provider is touched,
+        // and no run is recorded, so nothing looks failed or late (issue 7). Retrying cannot help.
+        if (e instanceof Error && e.name === "DomainError" && (e as { code?: unknown }).code === "CONFLICT") {
+          Context.current().log.info("backup refused before it started", { tenantId: input.tenantId, sourceId: input.sourceId, reason: e.message });
+          throw ApplicationFailure.nonRetryable(e.message, BACKUP_REFUSED);
+        }
+        throw e;
+      }
       if (opts.runs) {
         const ctx = Context.current();
         // Housekeeping must not keep a backup from starting: a failure is logged, and the next run tries again.
@@ -74,7 +103,7 @@ export function createBackupActivities(ports: BackupPorts, opts: BackupActivityO
     /** Discovery: brings the source's units up to date and returns the protected ones to back up. */
     async discoverUnits(raw: { tenantId: string; sourceId: string; unitIds?: string[] }): Promise<string[]> {
       const input = parse(BackupSourceInput.pick({ tenantId: true, sourceId: true, unitIds: true }), raw, "discoverUnits");
-      const connector = await ports.connector(input.tenantId, input.sourceId);
+      const connector = await connectorOf(ports, input.tenantId, input.sourceId);
       try {
         const units = await connector.discover({ signal: Context.current().cancellationSignal });
         await ports.store.syncUnits(input.tenantId, input.sourceId, units);
@@ -97,7 +126,7 @@ export function createBackupActivities(ports: BackupPorts, opts: BackupActivityO
       const { tenantId, sourceId, unitId, runId } = input;
       const log = childLogger({ tenantId, workflowId: Context.current().info.workflowExecution?.workflowId, component: "backup" });
       const state = await ports.store.unitState(tenantId, unitId);
-      const [connector, vault] = await Promise.all([ports.connector(tenantId, sourceId), ports.vault(tenantId)]);
+      const [connector, vault] = await Promise.all([connectorOf(ports, tenantId, sourceId), ports.vault(tenantId)]);
       const capturedAt = now();
       const retainUntil = await ports.store.retainUntil(tenantId, unitId, capturedAt);
       const beat = heartbeater();

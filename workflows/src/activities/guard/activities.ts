@@ -1,10 +1,37 @@
 // The guardedRequest workflow's activities: thin, so a retry after a lost connection is safe (the
 // guard functions check the row's state under a lock, so applying twice cannot happen).
-import { ApplicationFailure } from "@temporalio/activity";
+import { ApplicationFailure, Context } from "@temporalio/activity";
 import { GUARD_REFUSED, type GuardedRequestSnapshot, type GuardStepEvent } from "../../guard-contracts";
+import { deleteSourceSchedule } from "../../schedules";
 import type { GuardPorts } from "./ports";
 
 export function createGuardActivities(ports: GuardPorts) {
+  /**
+   * What an executed request leaves to the job runner: a removed source's schedule is deleted, and
+   * every source's when the organisation was closed. A failure is logged, never thrown: the removal
+   * stands (the database did it), and a backup a left-over schedule still starts is refused before
+   * it touches the provider. One schedule failing does not keep the others from being deleted.
+   */
+  async function afterExecuted(tenantId: string, requestId: string): Promise<void> {
+    const ctx = Context.current();
+    const sourceIds: string[] = [];
+    try {
+      const removed = ports.sourceRemovedBy ? await ports.sourceRemovedBy(tenantId, requestId) : null;
+      if (removed) sourceIds.push(removed);
+      if (ports.sourcesClosedBy) sourceIds.push(...(await ports.sourcesClosedBy(tenantId, requestId)));
+    } catch (e) {
+      ctx.log.error("the removed sources could not be read; their backup schedules are left, and their backups are refused anyway", { tenantId, requestId, error: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    for (const sourceId of new Set(sourceIds)) {
+      try {
+        await deleteSourceSchedule(ctx.client, sourceId);
+      } catch (e) {
+        ctx.log.error("the removed source's backup schedule could not be deleted; its backups are refused anyway", { tenantId, requestId, sourceId, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+
   return {
     async loadGuardedRequest(input: { tenantId: string; requestId: string }): Promise<GuardedRequestSnapshot> {
       return ports.load(input.tenantId, input.requestId);
@@ -17,8 +44,15 @@ export function createGuardActivities(ports: GuardPorts) {
     async applyGuardedRequest(input: { tenantId: string; requestId: string }): Promise<{ status: GuardedRequestSnapshot["status"]; failure?: string; refused?: string }> {
       const r = await ports.apply(input.tenantId, input.requestId);
       // A refusal here (cancelled meanwhile, not yet due) is an answer, not an error to retry.
-      if (r.refused) return { status: (await ports.load(input.tenantId, input.requestId)).status, refused: r.refused.message };
-      return { status: r.status ?? "executed", ...(r.failure ? { failure: r.failure } : {}) };
+      if (r.refused) {
+        const status = (await ports.load(input.tenantId, input.requestId)).status;
+        // Executed by an earlier attempt whose answer was lost: its follow-up may not have run.
+        if (status === "executed") await afterExecuted(input.tenantId, input.requestId);
+        return { status, refused: r.refused.message };
+      }
+      const status = r.status ?? "executed";
+      if (status === "executed") await afterExecuted(input.tenantId, input.requestId);
+      return { status, ...(r.failure ? { failure: r.failure } : {}) };
     },
     async expireGuardedRequest(input: { tenantId: string; requestId: string }): Promise<{ status: GuardedRequestSnapshot["status"] }> {
       return ports.expire(input.tenantId, input.requestId);

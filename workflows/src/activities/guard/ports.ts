@@ -16,4 +16,8 @@ export interface GuardPorts {
   apply(tenantId: string, requestId: string): Promise<{ refused?: GuardRefusal; status?: GuardedRequestSnapshot["status"]; failure?: string | null }>;
   expire(tenantId: string, requestId: string): Promise<{ status: GuardedRequestSnapshot["status"] }>;
   announce(tenantId: string, requestId: string, event: GuardStepEvent): Promise<void>;
+  /** The source an executed `source.remove` request removed (null for any other request): its backup schedule is then deleted. */
+  sourceRemovedBy?(tenantId: string, requestId: string): Promise<string | null>;
+  /** Every source of the tenant when the request is an executed `organization.close` (none otherwise): their backup schedules are then deleted. */
+  sourcesClosedBy?(tenantId: string, requestId: string): Promise<string[]>;
 }

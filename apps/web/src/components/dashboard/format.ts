@@ -10,6 +10,7 @@ export const PROTECTION_STATE: Record<ProtectionState, { label: string; tone: To
   stopped: { label: "Backups stopped", tone: "danger", help: "No backup has succeeded for too long." },
   revoked: { label: "Access revoked", tone: "danger", help: "Holdfast can no longer reach this source: nothing is being backed up." },
   pending: { label: "Getting ready", tone: "info", help: "Waiting for consent or for the first backup." },
+  removed: { label: "Removed", tone: "neutral", help: "Removed through an approved request: nothing is backed up any more; its backups stay restorable until their retention dates." },
 };
 
 /** Red states get the banner and the Reconnect action. */

@@ -51,7 +51,9 @@ function SourceRow({ orgId, source }: { orgId: string; source: DashboardSource }
   const state = PROTECTION_STATE[source.state];
   const broken = isBroken(source) || source.state === "failing";
   const run = source.lastRun;
-  const tone = ageTone(source.rpoAgeSeconds, source.thresholds);
+  const removed = source.state === "removed";
+  // A removed source's recovery point only grows older, as it should: that is no alarm.
+  const tone = removed ? "neutral" : ageTone(source.rpoAgeSeconds, source.thresholds);
   return (
     <li className={cn("px-4 py-4 sm:px-6", broken ? "bg-red-50/60" : undefined)}>
       <div className={cn("grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-3 lg:items-start", GRID)}>
@@ -66,7 +68,13 @@ function SourceRow({ orgId, source }: { orgId: string; source: DashboardSource }
             </Link>
             <Badge tone={state.tone}>
               {broken ? <Icon name="warning" className="mr-1 size-3.5" /> : null}
-              {state.label}
+              {removed && source.removedAt ? (
+                <>
+                  Removed on <LocalTime iso={source.removedAt} mode="date" />
+                </>
+              ) : (
+                state.label
+              )}
             </Badge>
           </p>
           <p className="mt-0.5 text-sm text-slate-500">{PROVIDER_LABEL[source.provider]}</p>
@@ -100,7 +108,9 @@ function SourceRow({ orgId, source }: { orgId: string; source: DashboardSource }
               <LocalTime iso={source.nextRunAt} />
             </span>
           ) : (
-            <span className="text-slate-500">{source.schedule.paused ? "Schedule paused" : source.status === "connected" ? "Not scheduled" : "None until reconnected"}</span>
+            <span className="text-slate-500">
+              {removed ? "No more backups" : source.schedule.paused ? "Schedule paused" : source.status === "connected" ? "Not scheduled" : "None until reconnected"}
+            </span>
           )}
         </Cell>
         <Cell label="Recovery point age">

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { OrganizationMembership } from "@holdfast/services";
 import { Logo } from "../icons";
+import { ClosedBanner } from "./closed-banner";
 import { MobileNav } from "./mobile-nav";
 import { OrgAccessProvider } from "./org-access";
 import { OrgSwitcher } from "./org-switcher";
@@ -12,7 +13,8 @@ import { UserMenu, type ShellUser } from "./user-menu";
 export function AppShell({ user, organizations, currentOrgId, children }: { user: ShellUser; organizations: OrganizationMembership[]; currentOrgId: string; children: ReactNode }) {
   const current = organizations.find((o) => o.id === currentOrgId);
   // The layout 404s before this for an organisation the viewer cannot reach; the fallback is the least access.
-  const access = { orgId: currentOrgId, role: current?.role ?? "viewer", selfService: current?.selfService ?? true };
+  const closedAt = current?.closedAt ?? null;
+  const access = { orgId: currentOrgId, role: current?.role ?? "viewer", selfService: current?.selfService ?? true, closedAt };
   // Self-service people have no overview: home is their own data.
   const home = access.selfService ? `/o/${currentOrgId}/browse` : `/o/${currentOrgId}`;
   const navigation = (
@@ -46,6 +48,7 @@ export function AppShell({ user, organizations, currentOrgId, children }: { user
       </header>
       <div className="lg:pl-72">
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl px-4 py-8 outline-none sm:px-6 lg:px-10 lg:py-10">
+          {closedAt ? <ClosedBanner closedAt={closedAt} /> : null}
           <OrgAccessProvider value={access}>{children}</OrgAccessProvider>
         </main>
       </div>

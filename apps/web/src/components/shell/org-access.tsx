@@ -10,6 +10,8 @@ export interface OrgAccess {
   role: Role;
   /** Not a member: the viewer sees only the units they own. */
   selfService: boolean;
+  /** When the organisation was closed (ISO); its backups stay readable, nothing new is connected, invited or created. */
+  closedAt: string | null;
 }
 
 const OrgAccessContext = createContext<OrgAccess | null>(null);

@@ -7,10 +7,12 @@ import {
   CreateSourceInput,
   getSource,
   getVaultStatus,
+  GuardedRequestView,
   listSources,
   listSourceUnits,
   ListSourceUnitsInput,
   ProvisionedVault,
+  removeSource,
   requestSourceConsent,
   setUnitProtection,
   SetUnitProtectionInput,
@@ -29,6 +31,10 @@ import { backupWorkflowIds, scheduleTimes } from "@holdfast/workflows";
 import { IdParams } from "../schemas";
 import { defineRoute, definePublicRoute, withStatus, type Route } from "../route";
 import { Applied, REQUESTED_202, Requested } from "./guard";
+
+/** What removing a source does; docs/api.md and the console's confirmation say the same in their own words. */
+const REMOVE_SOURCE_NOTE =
+  "Removing a source stops its backups for good: its schedule stops, Holdfast deletes the credentials it held for the provider (reconnecting is not possible; connect it again as a new source), and it stays listed as `removed` with `removedAt`. Its existing backups are not deleted: they stay browsable, searchable and restorable until each one's retention date passes, and a legal hold keeps them longer.";
 
 /** How sources are shown: next run from the schedule's own local times (the Temporal Schedule's calendar). */
 export const sourceView: SourceViewOptions = { scheduleTimes };
@@ -116,6 +122,18 @@ export const sourceRoutes: readonly Route[] = [
       const r = await updateSource(ctx, params.id, body, { ...sourceView, jobs: env.jobs, guard: env.jobs });
       return r.requested ? withStatus(202, r) : r;
     },
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/sources/{id}",
+    operationId: "removeSource",
+    summary: "Remove a source",
+    description: `Requires the admin role. ${REMOVE_SOURCE_NOTE} Because it ends a source's protection, removal is never done at once: it becomes a guarded request (202), announced to every owner, admin and guardian, and carried out only once a second person approves it in the console with a fresh code from their authenticator app and the cooling-off delay has passed; until then anyone told of it can cancel it (POST /guarded-requests/{id}/cancel). 404 for an unknown source; 409 when it is already removed; 503 when the job runner cannot take the request (nothing changes). Audited.`,
+    tag: "Sources",
+    params: IdParams,
+    response: { status: 202, description: REQUESTED_202, schema: GuardedRequestView },
+    errors: [400, 403, 404, 409, 503],
+    handle: (ctx, { params }, env) => removeSource(ctx, params.id, { guard: env.jobs }),
   }),
   defineRoute({
     method: "POST",

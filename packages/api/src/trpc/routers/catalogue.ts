@@ -7,6 +7,7 @@ import {
   getJob,
   getUnit,
   getRestore,
+  GuardedRequestView,
   ItemPage,
   ItemVersion,
   Job,
@@ -22,6 +23,8 @@ import {
   ListSnapshotsInput,
   requestBackup,
   RequestBackupInput,
+  requestErasure,
+  RequestErasureInput,
   requestRestoreJob,
   RestoreItemPage,
   RestoreJobView,
@@ -44,6 +47,9 @@ export const CatalogueUnit = Unit.extend({
   lastBackupAt: z.string().datetime().nullable(),
 });
 export type CatalogueUnit = z.infer<typeof CatalogueUnit>;
+
+// tRPC merges this with `{ orgId }`, so it cannot be the service's strict schema; the verb parses its input again with that.
+const ErasureInput = z.object(RequestErasureInput.shape);
 
 export const catalogueRouter = router({
   /** One unit with its source and last backup (browse page header, restore wizard). */
@@ -91,6 +97,15 @@ export const catalogueRouter = router({
     .mutation(({ ctx, input }) =>
       requestBackup(ctx.tenant, input.sourceId, input.unitIds ? { unitIds: input.unitIds } : {}, { jobs: ctx.jobs, workflowId: backupWorkflowIds.backupSource }),
     ),
+
+  /**
+   * Erase items from the backups: always a guarded request (`items.erase`), shown by the console as
+   * "Requested: …"; nothing is hidden until a second person approves it and the delay has passed.
+   */
+  requestErasure: tenantProcedure
+    .input(ErasureInput)
+    .output(GuardedRequestView)
+    .mutation(({ ctx, input }) => requestErasure(ctx.tenant, { itemIds: input.itemIds, reason: input.reason }, { guard: ctx.jobs })),
 
   snapshots: tenantProcedure
     .input(ListSnapshotsInput)

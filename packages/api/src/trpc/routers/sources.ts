@@ -5,10 +5,12 @@ import {
   CreateSourceInput,
   getSource,
   getVaultStatus,
+  GuardedRequestView,
   listSources,
   listSourceUnits,
   ListSourceUnitsInput,
   ProvisionedVault,
+  removeSource,
   requestSourceConsent,
   setUnitProtection,
   SourceConsent,
@@ -59,6 +61,12 @@ export const sourcesRouter = router({
     .input(ById.extend({ changes: UpdateSourceInput }))
     .output(SourceDetail)
     .mutation(({ ctx, input }) => updateSource(ctx.tenant, input.id, input.changes, { ...sourceView, jobs: ctx.jobs, guard: ctx.jobs })),
+
+  /** Always a guarded request (`source.remove`): the console shows it as "Requested: …". */
+  remove: tenantProcedure
+    .input(ById)
+    .output(GuardedRequestView)
+    .mutation(({ ctx, input }) => removeSource(ctx.tenant, input.id, { guard: ctx.jobs })),
 
   units: tenantProcedure
     .input(ById.extend({ page: ListSourceUnitsInput.optional() }))

@@ -80,7 +80,8 @@ export default async function OverviewPage({ params }: { params: Promise<{ orgId
       ) : null}
 
       <HydrateClient>
-        <DashboardView orgId={orgId} canConnect={admin} />
+        {/* A closed organisation connects nothing new (the service answers 409 too). */}
+        <DashboardView orgId={orgId} canConnect={admin && !organization.closedAt} />
       </HydrateClient>
 
       <section aria-labelledby="team-heading" className="rounded-xl bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200 sm:px-6">

@@ -50,7 +50,7 @@ function NewKey({ name, secret, onDone }: { name: string; secret: string; onDone
   );
 }
 
-export function ApiKeysView({ orgId, myRole }: { orgId: string; myRole: Role }) {
+export function ApiKeysView({ orgId, myRole, closed }: { orgId: string; myRole: Role; closed: boolean }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const keys = useQuery(trpc.apiKeys.list.queryOptions({ orgId }));
@@ -90,34 +90,37 @@ export function ApiKeysView({ orgId, myRole }: { orgId: string; myRole: Role }) 
   const fields = fieldErrorsOf(create.error);
   return (
     <div className="space-y-8">
-      <Card aria-labelledby="create-key-heading">
-        <CardHeader id="create-key-heading" title="Create an API key" description="A key can act with your role at most. Give each system its own key so you can revoke one without breaking the others." />
-        <CardBody className="space-y-5">
-          <form ref={formRef} onSubmit={onSubmit} className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-[minmax(0,1fr)_11rem_9rem_auto] xl:items-start">
-            <TextField label="Key name" name="name" required maxLength={100} autoComplete="off" placeholder="e.g. Terraform, SIEM export" error={fields.name} />
-            <SelectField label="Role" name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} hint={ROLE_DESCRIPTION[role]}>
-              {assignableRoles(myRole).map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_LABEL[r]}
-                </option>
-              ))}
-            </SelectField>
-            <SelectField label="Expires after" name="expiresInDays" defaultValue="90">
-              {EXPIRY.map((o) => (
-                <option key={o.label} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </SelectField>
-            <Button type="submit" loading={create.isPending} className="md:col-span-2 md:justify-self-start xl:col-span-1 xl:mt-7">
-              <Icon name="plus" className="size-4" />
-              Create key
-            </Button>
-          </form>
-          {create.error && !fields.name ? <Alert tone="danger">{errorMessage(create.error)}</Alert> : null}
-          {created ? <NewKey name={created.name} secret={created.key} onDone={() => setCreated(null)} /> : null}
-        </CardBody>
-      </Card>
+      {/* A closed organisation's keys were all revoked and no new one can be made (the service answers 409 too). */}
+      {closed ? null : (
+        <Card aria-labelledby="create-key-heading">
+          <CardHeader id="create-key-heading" title="Create an API key" description="A key can act with your role at most. Give each system its own key so you can revoke one without breaking the others." />
+          <CardBody className="space-y-5">
+            <form ref={formRef} onSubmit={onSubmit} className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-[minmax(0,1fr)_11rem_9rem_auto] xl:items-start">
+              <TextField label="Key name" name="name" required maxLength={100} autoComplete="off" placeholder="e.g. Terraform, SIEM export" error={fields.name} />
+              <SelectField label="Role" name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} hint={ROLE_DESCRIPTION[role]}>
+                {assignableRoles(myRole).map((r) => (
+                  <option key={r} value={r}>
+                    {ROLE_LABEL[r]}
+                  </option>
+                ))}
+              </SelectField>
+              <SelectField label="Expires after" name="expiresInDays" defaultValue="90">
+                {EXPIRY.map((o) => (
+                  <option key={o.label} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </SelectField>
+              <Button type="submit" loading={create.isPending} className="md:col-span-2 md:justify-self-start xl:col-span-1 xl:mt-7">
+                <Icon name="plus" className="size-4" />
+                Create key
+              </Button>
+            </form>
+            {create.error && !fields.name ? <Alert tone="danger">{errorMessage(create.error)}</Alert> : null}
+            {created ? <NewKey name={created.name} secret={created.key} onDone={() => setCreated(null)} /> : null}
+          </CardBody>
+        </Card>
+      )}
 
       <Card aria-labelledby="keys-heading">
         <CardHeader id="keys-heading" title="Keys" description="Revoked keys stay listed so the audit log keeps its references." />

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { role } = await requireMemberOrg(orgId);
+  const { role, organization } = await requireMemberOrg(orgId);
   const header = <PageHeader title="API keys" description="Keys let scripts and other systems use the Holdfast REST API as this organisation, with the role you choose." />;
   if (!atLeast(role, "admin")) {
     return (
@@ -29,7 +29,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
     <>
       {header}
       <HydrateClient>
-        <ApiKeysView orgId={orgId} myRole={role} />
+        <ApiKeysView orgId={orgId} myRole={role} closed={organization.closedAt !== null} />
       </HydrateClient>
     </>
   );

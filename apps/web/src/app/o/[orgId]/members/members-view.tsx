@@ -6,11 +6,12 @@ import { InvitationsList } from "./invitations-list";
 import { InviteForm } from "./invite-form";
 import { MemberList } from "./member-list";
 
-export function MembersView({ orgId, myRole, myUserId }: { orgId: string; myRole: Role; myUserId: string }) {
+export function MembersView({ orgId, myRole, myUserId, closed }: { orgId: string; myRole: Role; myUserId: string; closed: boolean }) {
   const admin = atLeast(myRole, "admin");
   return (
     <div className="space-y-8">
-      {admin ? <InviteForm orgId={orgId} myRole={myRole} /> : null}
+      {/* A closed organisation invites no one (the service answers 409 too); the shell says why. */}
+      {admin && !closed ? <InviteForm orgId={orgId} myRole={myRole} /> : null}
       <Card aria-labelledby="members-heading">
         <CardHeader id="members-heading" title="People" description={
             admin

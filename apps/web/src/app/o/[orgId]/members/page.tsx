@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { role, userId } = await requireMemberOrg(orgId);
+  const { role, userId, organization } = await requireMemberOrg(orgId);
   const qc = getQueryClient();
   await Promise.all([
     qc.prefetchQuery(trpc.members.list.queryOptions({ orgId })),
@@ -19,7 +19,7 @@ export default async function MembersPage({ params }: { params: Promise<{ orgId:
     <>
       <PageHeader title="Members" description="People who can sign in to this organisation, and what each of them may do." />
       <HydrateClient>
-        <MembersView orgId={orgId} myRole={role} myUserId={userId} />
+        <MembersView orgId={orgId} myRole={role} myUserId={userId} closed={organization.closedAt !== null} />
       </HydrateClient>
     </>
   );

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { PageHeader } from "~/components/ui/card";
+import { WebhooksCard } from "~/components/webhooks/webhooks-card";
 import { atLeast } from "~/lib/roles";
 import { getQueryClient, HydrateClient, trpc } from "~/server/trpc";
 import { requireMemberOrg } from "~/server/viewer";
+import { CloseOrganizationCard } from "./close-organization-card";
 import { GuardDelayCard } from "./guard-delay-card";
 import { SelfServiceCard } from "./self-service-card";
 
@@ -18,7 +20,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ orgId
   const canManage = atLeast(role, "admin");
   // Each card shows its own loading and error states; prefetching only saves the round trips.
   const qc = getQueryClient();
-  await Promise.all([qc.prefetchQuery(trpc.organization.selfService.queryOptions({ orgId })), qc.prefetchQuery(trpc.guard.settings.queryOptions({ orgId }))]);
+  // Webhooks only for those who may read them, so a refusal is not prefetched for the others.
+  await Promise.all([
+    qc.prefetchQuery(trpc.organization.selfService.queryOptions({ orgId })),
+    qc.prefetchQuery(trpc.guard.settings.queryOptions({ orgId })),
+    canManage ? qc.prefetchQuery(trpc.webhooks.list.queryOptions({ orgId })) : undefined,
+  ]);
   return (
     <>
       <PageHeader
@@ -29,6 +36,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ orgId
         <div className="space-y-6">
           <SelfServiceCard orgId={orgId} canManage={canManage} />
           <GuardDelayCard orgId={orgId} isOwner={role === "owner"} />
+          <WebhooksCard orgId={orgId} canManage={canManage} />
+          {/* The danger zone last, and only for owners: closing is an owner's decision (the service refuses anyone else too). */}
+          {role === "owner" ? <CloseOrganizationCard orgId={orgId} name={organization.name} closedAt={organization.closedAt} /> : null}
         </div>
       </HydrateClient>
     </>

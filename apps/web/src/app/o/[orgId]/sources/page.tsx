@@ -10,8 +10,9 @@ export const metadata: Metadata = { title: "Sources" };
 
 export default async function SourcesPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { role } = await requireMemberOrg(orgId);
-  const canConnect = atLeast(role, "admin");
+  const { role, organization } = await requireMemberOrg(orgId);
+  // A closed organisation connects nothing new (the service answers 409 too); the shell says why.
+  const canConnect = atLeast(role, "admin") && !organization.closedAt;
   await getQueryClient().prefetchQuery(trpc.sources.list.queryOptions({ orgId }));
   return (
     <>

@@ -11,6 +11,7 @@ import { QueryStates } from "~/components/ui/query-states";
 import { formatCount, isRunning, PROVIDER_LABEL, runStatus, SOURCE_STATUS } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 import { ConnectSourceButton } from "./connect-button";
+import { RemovedLabel } from "./removed-label";
 
 function LastRun({ run }: { run: SourceDetail["lastRun"] }) {
   if (!run) return <span className="text-slate-500">No backup yet</span>;
@@ -28,6 +29,8 @@ function LastRun({ run }: { run: SourceDetail["lastRun"] }) {
 function SourceRow({ orgId, source }: { orgId: string; source: SourceDetail }) {
   const status = SOURCE_STATUS[source.status];
   const broken = status.tone === "danger";
+  // Removed: listed so its backups stay reachable, but nothing is expected of it any more.
+  const removed = source.status === "removed";
   return (
     <li className={broken ? "bg-red-50/60" : undefined}>
       <Link
@@ -39,7 +42,7 @@ function SourceRow({ orgId, source }: { orgId: string; source: SourceDetail }) {
             <span className="truncate">{source.displayName}</span>
             <Badge tone={status.tone}>
               {broken ? <Icon name="warning" className="mr-1 size-3.5" /> : null}
-              {status.label}
+              {removed ? <RemovedLabel removedAt={source.removedAt} /> : status.label}
             </Badge>
           </p>
           <p className="mt-0.5 text-sm text-slate-500">
@@ -56,7 +59,9 @@ function SourceRow({ orgId, source }: { orgId: string; source: SourceDetail }) {
           <LastRun run={source.lastRun} />
         </p>
         <p className="text-sm text-slate-600">
-          {source.lastRun && isRunning(source.lastRun.status) ? (
+          {removed ? (
+            "No more backups"
+          ) : source.lastRun && isRunning(source.lastRun.status) ? (
             "Backing up now"
           ) : source.nextRunAt ? (
             <>

@@ -3,10 +3,13 @@
 // (newest first) with its preview, download and restore links.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
-import type { ItemVersion } from "@holdfast/services";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { GuardedRequestView, ItemVersion } from "@holdfast/services";
+import { EraseItemAction, isErasedError, useOpenErasure } from "~/components/catalogue/erase-item";
 import { ItemIcon } from "~/components/catalogue/icons";
+import { RequestedNotice } from "~/components/guard/requested-notice";
 import { ItemPreview } from "~/components/preview/item-preview";
+import { useOrgAccess } from "~/components/shell/org-access";
 import { Icon } from "~/components/icons";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
@@ -18,6 +21,8 @@ import { LoadFailed } from "~/components/ui/load-failed";
 import { ListPageSkeleton } from "~/components/ui/page-skeleton";
 import { browseHref, contentHref, ITEM_KIND_LABEL, itemDate, itemDisplayName, itemHref, restoreHref, senderOf, senderRole } from "~/lib/catalogue";
 import { cn } from "~/lib/cn";
+import { errorMessage } from "~/lib/errors";
+import { atLeast } from "~/lib/roles";
 import { formatBytes } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 
@@ -124,6 +129,18 @@ export function ItemView({ orgId, itemId, versionId }: { orgId: string; itemId: 
   const newest = all.at(-1);
   const shown = (versionId ? all.find((v) => v.id === versionId) : undefined) ?? newest;
   const unit = useQuery({ ...trpc.catalogue.unit.queryOptions({ orgId, id: shown?.unitId ?? "" }), enabled: Boolean(shown) });
+  // Erasure is for owners and admins; the service refuses anyone else too.
+  const access = useOrgAccess(orgId);
+  const canErase = access !== null && !access.selfService && atLeast(access.role, "admin");
+  // One asked for here shows at once; the organisation's open requests show one asked for earlier or elsewhere.
+  const [justRequested, setJustRequested] = useState<GuardedRequestView | null>(null);
+  const openErasure = useOpenErasure(orgId, itemId, Boolean(shown) && access !== null && !access.selfService);
+  const erasure = openErasure ?? justRequested;
+  const noticeRef = useRef<HTMLDivElement>(null);
+  // The dialog has closed and its button is gone: start again at the notice that says what happens next.
+  useEffect(() => {
+    if (justRequested) noticeRef.current?.focus();
+  }, [justRequested]);
 
   if (versions.isPending) return <ListPageSkeleton label="Loading the item" />;
   if (versions.isError || !shown) {
@@ -132,9 +149,15 @@ export function ItemView({ orgId, itemId, versionId }: { orgId: string; itemId: 
         error={versions.isError ? versions.error : null}
         onRetry={() => void versions.refetch()}
         notFound={
-          <EmptyState icon="search" title="This item is not in your backups" actions={<ButtonLink href={`/o/${orgId}/browse`}>Browse backups</ButtonLink>}>
-            It does not exist, or it belongs to another organisation.
-          </EmptyState>
+          isErasedError(versions.error) ? (
+            <EmptyState icon="lock" title="This item was erased from the backups" actions={<ButtonLink href={`/o/${orgId}/browse`}>Browse backups</ButtonLink>}>
+              {errorMessage(versions.error)}. Its name and details were scrubbed; the vault&apos;s encrypted copy stays locked, beyond use, until its retention date.
+            </EmptyState>
+          ) : (
+            <EmptyState icon="search" title="This item is not in your backups" actions={<ButtonLink href={`/o/${orgId}/browse`}>Browse backups</ButtonLink>}>
+              It does not exist, or it belongs to another organisation.
+            </EmptyState>
+          )
         }
       />
     );
@@ -167,7 +190,13 @@ export function ItemView({ orgId, itemId, versionId }: { orgId: string; itemId: 
             </span>
           </span>
         }
+        actions={canErase && !erasure ? <EraseItemAction orgId={orgId} itemId={itemId} itemName={name} onRequested={setJustRequested} /> : null}
       />
+      {erasure ? (
+        <div ref={noticeRef} tabIndex={-1} className="mb-4 rounded-lg outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
+          <RequestedNotice orgId={orgId} request={erasure} />
+        </div>
+      ) : null}
       {versionId && shown.id !== versionId ? (
         <Alert tone="warning" className="mb-4">
           That version of the item was not found; the newest is shown.

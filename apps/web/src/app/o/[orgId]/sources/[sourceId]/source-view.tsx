@@ -1,8 +1,9 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useRef } from "react";
-import type { SourceDetail } from "@holdfast/services";
+import { useEffect, useRef, useState } from "react";
+import type { GuardedRequestView, SourceDetail } from "@holdfast/services";
+import { RequestedNotice } from "~/components/guard/requested-notice";
 import { Icon } from "~/components/icons";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
@@ -14,6 +15,8 @@ import { errorMessage } from "~/lib/errors";
 import { formatBytes, formatCount, isRunning, needsConsent, PROVIDER_LABEL, SOURCE_STATUS } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 import { BackupProgress } from "./backup-progress";
+import { RemovedLabel } from "../removed-label";
+import { RemovedNotice, RemoveSourceCard, useOpenRemoval } from "./remove-card";
 import { SettingsCard } from "./settings-card";
 import { UnitsCard } from "./units-card";
 import { LoadFailed } from "~/components/ui/load-failed";
@@ -104,11 +107,19 @@ export function SourceView({ orgId, sourceId, canManage, canBackUp, justConnecte
   });
   const backup = useMutation(trpc.catalogue.requestBackup.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.sources.get.queryKey({ orgId, id: sourceId }) }) }));
   const headingRef = useRef<HTMLHeadingElement>(null);
+  // A removal asked for here shows at once; the organisation's open requests confirm it (and show one asked for elsewhere).
+  const [justRequested, setJustRequested] = useState<GuardedRequestView | null>(null);
+  const openRemoval = useOpenRemoval(orgId, sourceId, source.data !== undefined && source.data.status !== "removed");
   const landed = justConnected || consent !== null;
   // Back from the provider: put focus on the page, so screen readers start at the outcome.
   useEffect(() => {
     if (landed) headingRef.current?.focus();
   }, [landed]);
+  // Removal asked for: the button that opened the dialog is gone, so start again at the top, where
+  // the request is now shown. (Runs after the dialog's own effect has closed it.)
+  useEffect(() => {
+    if (justRequested) headingRef.current?.focus();
+  }, [justRequested]);
 
   if (source.isPending) return <PageSkeleton label="Loading the source" />;
   if (source.isError) {
@@ -128,6 +139,8 @@ export function SourceView({ orgId, sourceId, canManage, canBackUp, justConnecte
   const s = source.data;
   const status = SOURCE_STATUS[s.status];
   const running = s.lastRun ? isRunning(s.lastRun.status) : false;
+  const removed = s.status === "removed";
+  const removal = removed ? null : (openRemoval ?? justRequested);
   return (
     <div className="space-y-8">
       <div>
@@ -143,7 +156,7 @@ export function SourceView({ orgId, sourceId, canManage, canBackUp, justConnecte
             }
             description={
               <span className="flex flex-wrap items-center gap-2">
-                <Badge tone={status.tone}>{status.label}</Badge>
+                <Badge tone={status.tone}>{removed ? <RemovedLabel removedAt={s.removedAt} /> : status.label}</Badge>
                 <span>
                   {PROVIDER_LABEL[s.provider]}
                   {s.externalAccountId && s.externalAccountId !== s.displayName ? ` · ${s.externalAccountId}` : ""}
@@ -181,7 +194,10 @@ export function SourceView({ orgId, sourceId, canManage, canBackUp, justConnecte
         </Alert>
       ) : null}
       {backup.error ? <Alert tone="danger">{errorMessage(backup.error)}</Alert> : null}
-      {needsConsent(s) ? <ConsentNeeded orgId={orgId} source={s} canManage={canManage} /> : null}
+      {removed ? <RemovedNotice orgId={orgId} source={s} /> : null}
+      {removal ? <RequestedNotice orgId={orgId} request={removal} /> : null}
+      {/* A removed source cannot be reconnected: its credentials are gone (connect it again as a new source). */}
+      {!removed && needsConsent(s) ? <ConsentNeeded orgId={orgId} source={s} canManage={canManage} /> : null}
 
       {s.lastRun ? (
         <BackupProgress
@@ -194,7 +210,10 @@ export function SourceView({ orgId, sourceId, canManage, canBackUp, justConnecte
       {/* "Done": shown once there is something protected to speak of, not while the first backup is still running. */}
       {s.status === "connected" && (!running || s.lastSuccessfulBackupAt) ? <Protected source={s} /> : null}
       <UnitsCard orgId={orgId} source={s} canManage={canManage} refreshing={running} />
-      <SettingsCard key={s.id} orgId={orgId} source={s} canManage={canManage} />
+      {removed ? null : <SettingsCard key={s.id} orgId={orgId} source={s} canManage={canManage} />}
+      {canManage && !removed ? (
+<RemoveSourceCard orgId={orgId} source={s} requested={removal !== null} onRequested={setJustRequested} />
+      ) : null}
     </div>
   );
 }

@@ -5,16 +5,45 @@ import type { GuardedRequestView, SourceDetail, Unit } from "@holdfast/services"
 import { RequestedNotice } from "~/components/guard/requested-notice";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { Button } from "~/components/ui/button";
+import { Button, ButtonLink } from "~/components/ui/button";
 import { Card, CardHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { ListSkeleton } from "~/components/ui/spinner";
 import { Switch } from "~/components/ui/switch";
+import { browseHref, searchHref } from "~/lib/catalogue";
 import { errorMessage } from "~/lib/errors";
 import { UNIT_KIND_LABEL } from "~/lib/sources";
 import { useTRPC } from "~/trpc/react";
 
 const PAGE = 100;
+
+/** A removed source's unit: nothing to switch any more, but its backups can still be opened. */
+function RemovedUnitRow({ orgId, unit }: { orgId: string; unit: Unit }) {
+  const name = unit.ownerEmail && unit.ownerEmail !== unit.displayName ? `${unit.displayName} (${unit.ownerEmail})` : unit.displayName;
+  return (
+    <li className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
+      <div className="min-w-0 flex-1 basis-56">
+        <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
+          <Badge tone="neutral">{UNIT_KIND_LABEL[unit.kind]}</Badge>
+          <span className="min-w-0 truncate">{unit.displayName}</span>
+        </p>
+        <p className="mt-0.5 truncate text-sm text-slate-500">{unit.ownerEmail ?? unit.externalId}</p>
+      </div>
+      {unit.lastSnapshotId ? (
+        <span className="flex flex-wrap gap-2">
+          <ButtonLink href={browseHref(orgId, unit.id)} variant="secondary" size="sm" aria-label={`Browse the backups of ${name}`}>
+            Browse
+          </ButtonLink>
+          <ButtonLink href={searchHref(orgId, { unit: unit.id })} variant="ghost" size="sm" aria-label={`Search the backups of ${name}`}>
+            Search
+          </ButtonLink>
+        </span>
+      ) : (
+        <span className="text-sm text-slate-500">Never backed up</span>
+      )}
+    </li>
+  );
+}
 
 function UnitRow({ orgId, unit, canManage }: { orgId: string; unit: Unit; canManage: boolean }) {
   const trpc = useTRPC();
@@ -60,7 +89,25 @@ function UnitRow({ orgId, unit, canManage }: { orgId: string; unit: Unit; canMan
   );
 }
 
-function UnitsPage({ orgId, sourceId, cursor, canManage, isLast, onMore, refreshing }: { orgId: string; sourceId: string; cursor: string | undefined; canManage: boolean; isLast: boolean; onMore: (c: string) => void; refreshing: boolean }) {
+function UnitsPage({
+  orgId,
+  sourceId,
+  cursor,
+  canManage,
+  removed,
+  isLast,
+  onMore,
+  refreshing,
+}: {
+  orgId: string;
+  sourceId: string;
+  cursor: string | undefined;
+  canManage: boolean;
+  removed: boolean;
+  isLast: boolean;
+  onMore: (c: string) => void;
+  refreshing: boolean;
+}) {
   const trpc = useTRPC();
   const page = useQuery({
     ...trpc.sources.units.queryOptions({ orgId, id: sourceId, page: { limit: PAGE, ...(cursor ? { cursor } : {}) } }),
@@ -85,9 +132,7 @@ function UnitsPage({ orgId, sourceId, cursor, canManage, isLast, onMore, refresh
   return (
     <>
       <ul aria-label={cursor ? "More units" : "Units"} className="divide-y divide-slate-100 border-b border-slate-100 last:border-b-0">
-        {page.data.items.map((u) => (
-          <UnitRow key={u.id} orgId={orgId} unit={u} canManage={canManage} />
-        ))}
+        {page.data.items.map((u) => (removed ? <RemovedUnitRow key={u.id} orgId={orgId} unit={u} /> : <UnitRow key={u.id} orgId={orgId} unit={u} canManage={canManage} />))}
       </ul>
       {isLast && page.data.nextCursor ? (
         <div className="px-4 py-3 sm:px-6">
@@ -105,26 +150,34 @@ export function UnitsCard({ orgId, source, canManage, refreshing }: { orgId: str
   const qc = useQueryClient();
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const update = useMutation(trpc.sources.update.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.sources.get.queryKey({ orgId, id: source.id }) }) }));
+  // A removed source protects nothing any more (its verbs answer 409): the card only leads to its backups.
+  const removed = source.status === "removed";
   return (
     <Card aria-labelledby="units-heading">
       <CardHeader
         id="units-heading"
         title="Discovered units"
-        description={`${source.units.protected} of ${source.units.total} protected. Users' mailboxes, drives, calendars and contacts, shared drives and sites.`}
+        description={
+          removed
+            ? "The accounts this source backed up. Their backups can be browsed, searched and restored until their retention ends."
+            : `${source.units.protected} of ${source.units.total} protected. Users' mailboxes, drives, calendars and contacts, shared drives and sites.`
+        }
         actions={
-          <span className="flex items-center gap-3">
-            <span id="auto-protect-label" className="text-sm font-medium text-slate-700">
-              Auto-protect new units
+          removed ? null : (
+            <span className="flex items-center gap-3">
+              <span id="auto-protect-label" className="text-sm font-medium text-slate-700">
+                Auto-protect new units
+              </span>
+              <Switch
+                checked={source.autoProtectNewUnits}
+                label="Auto-protect new units"
+                description="Units discovered from now on are protected at once"
+                disabled={!canManage}
+                pending={update.isPending}
+                onChange={(on) => update.mutate({ orgId, id: source.id, changes: { autoProtectNewUnits: on } })}
+              />
             </span>
-            <Switch
-              checked={source.autoProtectNewUnits}
-              label="Auto-protect new units"
-              description="Units discovered from now on are protected at once"
-              disabled={!canManage}
-              pending={update.isPending}
-              onChange={(on) => update.mutate({ orgId, id: source.id, changes: { autoProtectNewUnits: on } })}
-            />
-          </span>
+          )
         }
       />
       {update.error ? (
@@ -144,6 +197,7 @@ export function UnitsCard({ orgId, source, canManage, refreshing }: { orgId: str
             sourceId={source.id}
             cursor={c}
             canManage={canManage}
+            removed={removed}
             isLast={i === cursors.length - 1}
             refreshing={refreshing && i === 0}
             onMore={(next) => setCursors((cs) => [...cs, next])}

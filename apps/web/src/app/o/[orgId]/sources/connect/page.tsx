@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Connect a source" };
 
 export default async function ConnectSourcePage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { role } = await requireMemberOrg(orgId);
+  const { role, organization } = await requireMemberOrg(orgId);
   const header = (
     <PageHeader
       title="Connect a source"
@@ -32,6 +32,18 @@ export default async function ConnectSourcePage({ params }: { params: Promise<{ 
         <Card>
           <EmptyState icon="lock" title="Only admins can connect sources">
             Ask an owner or admin of this organisation to connect Google Workspace or Microsoft 365.
+          </EmptyState>
+        </Card>
+      </>
+    );
+  }
+  if (organization.closedAt) {
+    return (
+      <>
+        {header}
+        <Card>
+          <EmptyState icon="lock" title="This organisation is closed">
+            No source can be connected to a closed organisation. Its backups can still be browsed and exported until their retention ends.
           </EmptyState>
         </Card>
       </>
