@@ -145,8 +145,9 @@ async function main(): Promise<void> {
     const codePath = join(bundleDir, "workflows.js");
     writeFileSync(codePath, (await bundleWorkflowCode({ workflowsPath: workflowsEntryPath(), logger: new DefaultLogger("WARN") })).code);
 
-    // The worker's own pool, at the production default size (the test database's is smaller).
-    const workerDb = createDb({ url: t.appUrl, poolMax: 10, applicationName: "holdfast-bench-worker" });
+    // The worker's own pool, at the production default size (the test database's is smaller), as
+    // the worker's role: only it writes the catalogue's history (docs/adr/0024).
+    const workerDb = createDb({ url: t.workerUrl, poolMax: 10, applicationName: "holdfast-bench-worker" });
     cleanup.unshift(() => workerDb.close());
     const providers = providersConfig({ HOLDFAST_PROVIDERS: "sandbox", SANDBOX_URL: url });
     const graph = { ...providers, microsoft: { ...providers.microsoft, graphBaseUrl: `${sandbox.httpsUrl}/microsoft/graph` } };

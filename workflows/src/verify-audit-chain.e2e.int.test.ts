@@ -43,7 +43,7 @@ beforeAll(async () => {
     namespace: env.namespace ?? "default",
     taskQueue,
     workflowBundle: await bundleWorkflows(),
-    activities: createActivities({ db: t.app.db }),
+    activities: createActivities({ db: t.worker.db }),
   });
   running = worker.run();
 });
@@ -64,7 +64,7 @@ async function verify(input: VerifyAuditChainInput) {
 
 describe("verifyAuditChain against a real database", () => {
   it("the activity reads one page inside the tenant's scope", async () => {
-    const { verifyAuditChainPage } = createActivities({ db: t.app.db });
+    const { verifyAuditChainPage } = createActivities({ db: t.worker.db });
     const mock = new MockActivityEnvironment();
     const page = (input: VerifyAuditChainPageInput) => mock.run<[VerifyAuditChainPageInput], VerifyAuditChainPageResult, typeof verifyAuditChainPage>(verifyAuditChainPage, input);
     const first = await page({ tenantId: A, afterSeq: 0, prevHash: null, limit: 100 });

@@ -181,7 +181,7 @@ if (!registered.ok) throw new Error(`registering the Microsoft app with the sand
 const msApp = (await registered.json()) as { clientId: string; clientSecret: string };
 const apps: NodeJS.ProcessEnv = { ...shared, HOLDFAST_MICROSOFT_CLIENT_ID: msApp.clientId, HOLDFAST_MICROSOFT_CLIENT_SECRET: msApp.clientSecret };
 
-start("worker", tsx(workerDir), ["src/main.ts"], workerDir, { ...apps, GUARD_DATABASE_URL: appUrlFor(owner.toString(), "holdfast_guard"), WORKER_HEALTH_PORT: String(workerHealthPort) }, true);
+start("worker", tsx(workerDir), ["src/main.ts"], workerDir, { ...apps, GUARD_DATABASE_URL: appUrlFor(owner.toString(), "holdfast_guard"), WORKER_DATABASE_URL: appUrlFor(owner.toString(), "holdfast_worker"), WORKER_HEALTH_PORT: String(workerHealthPort) }, true);
 // The console starts last, so Playwright's readiness check (the console answering) means the
 // sandbox serves and the worker polls the run's task queue.
 await waitFor("worker", `http://127.0.0.1:${workerHealthPort}/health`, 180_000);

@@ -99,7 +99,7 @@ afterAll(async () => {
 
 describe("audit digests in the vault", () => {
   it("signs the finished days and writes them under a compliance lock the writer cannot lift", async () => {
-    const ports = createAuditDigestPorts({ db: t.app.db, workerId: "digest-worker" });
+    const ports = createAuditDigestPorts({ db: t.worker.db, workerId: "digest-worker" });
     expect(await ports.tenants(new Date())).toContain(tenantId);
     const days = await ports.daysDue(tenantId, new Date(), 7);
     expect(days.slice(0, 2)).toEqual([history, quiet]);

@@ -187,13 +187,13 @@ beforeAll(async () => {
   // The guard's worker (announcements, approvals) on its own queue; the console's job runner starts guarded requests there.
   const guardQueue = `compromised-guard-${randomBytes(4).toString("hex")}`;
   guardWorker = await startWorker({
-    db: stack.db.app.db,
+    db: stack.db.worker.db,
     connection: stack.env.nativeConnection,
     namespace: stack.env.namespace ?? "default",
     taskQueue: guardQueue,
     healthPort: 0,
     workflows: { workflowsPath: workflowsEntryPath() },
-    guard: createGuardPorts({ db: stack.db.app.db, guardDb: stack.db.guard.db, publicUrl: "https://console.example.test" }),
+    guard: createGuardPorts({ db: stack.db.worker.db, guardDb: stack.db.guard.db, publicUrl: "https://console.example.test" }),
   });
   jobs = createTemporalJobs({ address: "unused", namespace: stack.env.namespace ?? "default", taskQueue: guardQueue, client: stack.env.client });
   rest = createRestHandler({ db: stack.db.app.db, logger: createLogger({ level: "silent" }), jobs });
@@ -399,12 +399,35 @@ describe("a compromised admin on the real stack", () => {
       ["delete the tenant's vault row", "delete from tenant_vaults where tenant_id = $1", [tenantId]],
       ["delete audit events", "delete from audit_events where tenant_id = $1", [tenantId]],
     ];
+    // The path the freeze rules of migration 0029 left open: open a snapshot of the account (a new
+    // run and an open snapshot at the next seq), then end every open version of it at that seq, so
+    // browse and search show the account as emptied. Only the worker's role writes the catalogue's
+    // history (migration 0036), so the first step is already refused. Ids are inlined: a DO block
+    // takes no parameters, and these are uuids the test read itself.
+    const uuid = /^[0-9a-f-]{36}$/;
+    expect(uuid.test(baselineUnit) && uuid.test(sourceId) && uuid.test(tenantId)).toBe(true);
+    sqlAttacks.push([
+      "open a snapshot, then end the account's versions under it",
+      `do $$
+       declare r uuid; s integer;
+       begin
+         insert into backup_runs (tenant_id, source_id, unit_id, trigger, workflow_id) values ('${tenantId}', '${sourceId}', '${baselineUnit}', 'on_demand', 'forged-run') returning id into r;
+         select coalesce(max(seq), 0) + 1 into s from snapshots where unit_id = '${baselineUnit}';
+         insert into snapshots (tenant_id, unit_id, run_id, seq, status) values ('${tenantId}', '${baselineUnit}', r, s, 'open');
+         update item_versions set superseded_at = now(), last_seq = s - 1, end_reason = 'deleted' where unit_id = '${baselineUnit}' and superseded_at is null;
+         update items set deleted_at = now(), deleted_seq = s where unit_id = '${baselineUnit}' and deleted_at is null;
+       end $$`,
+      [],
+    ]);
+    sqlAttacks.push(["insert an open snapshot", "insert into snapshots (tenant_id, unit_id, run_id, seq, status) select tenant_id, unit_id, run_id, seq + 1000, 'open' from snapshots where id = $1", [snapId]]);
+    sqlAttacks.push(["end the account's open versions", "update item_versions set superseded_at = now(), last_seq = first_seq, end_reason = 'deleted' where unit_id = $1 and superseded_at is null", [baselineUnit]]);
     for (const [what, statement, params] of sqlAttacks) {
       const r = await asApp(statement, params);
       // The insert is accepted but rewritten by the database into a pending, delayed request (no workflow: nobody can approve it).
       const neutered = what === "insert an approved guarded request" && r.ok && r.rows[0]?.status === "pending" && r.rows[0]?.delayed === true;
       if (neutered) forged = String(r.rows[0]?.id);
-      const changed = r.ok && (r.rowCount > 0 || r.rows.length > 0) && !neutered;
+      // A DO block reports no rows: that it ran at all is the breach.
+      const changed = r.ok && (statement.startsWith("do ") || r.rowCount > 0 || r.rows.length > 0) && !neutered;
       record({ via: "sql", what, outcome: r.ok ? (neutered ? "accepted, rewritten to pending with the database's delay" : `ACCEPTED (${r.rowCount} rows)`) : `refused: ${r.error}`, breach: changed });
       expect.soft(changed, `SQL as the application role: ${what} → ${r.ok ? `accepted, ${r.rowCount} rows` : r.error}`).toBe(false);
     }

@@ -90,8 +90,8 @@ beforeAll(async () => {
   url = await sandbox.listen({ port: 0 });
   control = controlClient(url);
   rng = seededRng(drillSeed("faults-drill"));
-  ports = sandboxBackupPorts(t.app.db, sandbox, url, { workerId: "faults-drill" });
-  worker = await startWorker({ db: t.app.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports, restore: ports.restore });
+  ports = sandboxBackupPorts(t.worker.db, sandbox, url, { workerId: "faults-drill" });
+  worker = await startWorker({ db: t.worker.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports, restore: ports.restore });
 }, 240_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 // The guardedRequest workflow on the real servers (docs/adr/0020-guarded-requests.md): a Temporal
-// dev server, a real worker with the guard's ports (the application role and the holdfast_guard
+// dev server, a real worker with the guard's ports (the worker role and the holdfast_guard
 // role on a real Postgres), the console's own job runner (@holdfast/api/jobs) and the stack's SMTP
 // sink. The controlled clock: Temporal's time-skipping server cannot be fetched here, so this
 // database's platform floor is lowered (as its owner) and each organisation's delay set to seconds;
@@ -85,16 +85,16 @@ beforeAll(async () => {
   [t, env] = await Promise.all([createTestDatabase("guardwf"), createTestTemporal()]);
   await t.owner.pool.query("update holdfast_platform_settings set min_guard_delay_seconds = 0");
   // The backup activities too, so a backup of a removed source can be seen refused (the providers are never reached).
-  backup = createBackupPorts({ db: t.app.db, workerId: "guard-test" });
+  backup = createBackupPorts({ db: t.worker.db, workerId: "guard-test" });
   worker = await startWorker({
-    db: t.app.db,
+    db: t.worker.db,
     connection: env.nativeConnection,
     namespace: env.namespace ?? "default",
     taskQueue,
     healthPort: 0,
     workflows: { workflowsPath: workflowsEntryPath() },
     backup,
-    guard: createGuardPorts({ db: t.app.db, guardDb: t.guard.db, publicUrl: "https://console.example.test" }),
+    guard: createGuardPorts({ db: t.worker.db, guardDb: t.guard.db, publicUrl: "https://console.example.test" }),
   });
   jobs = createTemporalJobs({ address: "unused", namespace: env.namespace ?? "default", taskQueue, client: env.client });
 }, 120_000);

@@ -65,6 +65,7 @@ async function startWorkerProcess(): Promise<WorkerProcess> {
       LOG_PRETTY: "0",
       LOG_LEVEL: process.env.DRILL_WORKER_LOG ? "info" : "warn",
       DATABASE_URL: t.appUrl,
+      WORKER_DATABASE_URL: t.workerUrl,
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_NAMESPACE: env.namespace ?? "default",
       TEMPORAL_TASK_QUEUE: taskQueue,

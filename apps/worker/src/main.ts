@@ -1,8 +1,8 @@
 // The worker process: read config, connect (failing fast with a message that names the
 // variable to fix), run until SIGTERM/SIGINT, then drain and close everything.
 import { pathToFileURL } from "node:url";
-import { guardDbConfig, isProduction, temporalConfig, workerConfig } from "@holdfast/config";
-import { checkConnection, createDb } from "@holdfast/db";
+import { guardDbConfig, isProduction, temporalConfig, workerConfig, workerDbConfig } from "@holdfast/config";
+import { createDb } from "@holdfast/db";
 import { childLogger } from "@holdfast/logger";
 import { NativeConnection, Runtime } from "@temporalio/worker";
 import { hostname } from "node:os";
@@ -41,14 +41,19 @@ export async function main(): Promise<void> {
   // We own SIGTERM/SIGINT below; the SDK's default handlers would race ours.
   Runtime.install({ logger: temporalLogger(log), shutdownSignals: [] });
 
-  const dbHandle = createDb({ applicationName: "holdfast-worker" });
+  // The worker's own role: the console's grants plus the catalogue's history, which only the backup
+  // engine writes (docs/adr/0024-worker-database-role.md).
+  const dbHandle = createDb({ ...workerDbConfig(), applicationName: "holdfast-worker" });
   let guardHandle: ReturnType<typeof createDb> | undefined;
   let connection: NativeConnection | undefined;
   let backup: ClosableBackupPorts | undefined;
   let exportPorts: ReturnType<typeof createExportPorts> | undefined;
   let exportsStore: ExportsStore | undefined;
   try {
-    await checkConnection(dbHandle);
+    // Names the variable to fix: the worker's own (WORKER_DATABASE_URL), or the one it was derived from.
+    await dbHandle.pool.query("select 1").catch((err: unknown) => {
+      throw new Error(`Cannot reach the database as the worker role (WORKER_DATABASE_URL, or DATABASE_URL with user holdfast_worker): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    });
     // The guard's own credential: it can only call the guard's definer functions (docs/adr/0020).
     const guardDb = createDb({ url: guardDbConfig().url, poolMax: 2, applicationName: "holdfast-worker-guard" });
     guardHandle = guardDb;

@@ -1,5 +1,5 @@
-// Run hygiene and the maintenance sweeps on the real servers: Postgres (as the application role,
-// under RLS), a Temporal dev server, and the stack's versitygw for the exports store.
+// Run hygiene and the maintenance sweeps on the real servers: Postgres (as the worker role, under
+// RLS), a Temporal dev server, and the stack's versitygw for the exports store.
 // - A source's new run closes the earlier runs whose workflows are gone (Temporal is asked), and
 //   only those: a running workflow's run, a run recorded moments ago and committed snapshots stay.
 // - The sweeps delete expired archives (store and row) and idempotency records past 24 h, tenant by
@@ -45,7 +45,7 @@ async function newTenant(label: string) {
   const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;
   const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
   const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
-  return { owner, worker: systemContext(t.app.db, organization.id, "worker-test"), tenantId: organization.id };
+  return { owner, worker: systemContext(t.worker.db, organization.id, "worker-test"), tenantId: organization.id };
 }
 
 async function newSource(tenant: Awaited<ReturnType<typeof newTenant>>) {
@@ -115,11 +115,11 @@ describe("runs left open by a dead workflow", () => {
 
     const backup = createBackupActivities(
       {
-        store: createBackupStore(t.app.db, "worker-test"),
+        store: createBackupStore(t.worker.db, "worker-test"),
         connector: () => Promise.reject(new Error("no connector in this test")),
         vault: () => Promise.reject(new Error("no vault in this test")),
       },
-      { runs: createRunBookkeeping(t.app.db, "worker-test") },
+      { runs: createRunBookkeeping(t.worker.db, "worker-test") },
     );
     // The worker's activities get a client over its NativeConnection: the same here.
     const activityEnv = new MockActivityEnvironment({}, { client: new Client({ connection: env.nativeConnection, namespace: env.namespace ?? "default" }) });
@@ -216,7 +216,7 @@ describe("maintenance sweeps", () => {
     const newKeyIdle = await idempotencyRecord(idle.tenantId, HOUR);
 
     // The one cross-tenant read: ids of tenants with something due, nothing else.
-    expect(await tenantsDueForMaintenance(t.app.db)).toEqual([a.tenantId, b.tenantId].sort());
+    expect(await tenantsDueForMaintenance(t.worker.db)).toEqual([a.tenantId, b.tenantId].sort());
 
     // The application role still cannot read another tenant's rows (the function is the only door).
     const leaked = await t.app.db.execute(sql`select count(*)::int as n from idempotency_keys`);
@@ -248,10 +248,10 @@ describe("maintenance sweeps", () => {
     expect(await purgeExpiredIdempotencyKeys(a.worker)).toBe(0);
 
     // Left: B's archive only.
-    expect(await tenantsDueForMaintenance(t.app.db)).toEqual([b.tenantId]);
+    expect(await tenantsDueForMaintenance(t.worker.db)).toEqual([b.tenantId]);
     expect(await sweepExpiredExports(b.worker, store)).toEqual({ deleted: 1, failed: [] });
     expect(await stored(expiredB.objectKey)).toBe(false);
-    expect(await tenantsDueForMaintenance(t.app.db)).toEqual([]);
+    expect(await tenantsDueForMaintenance(t.worker.db)).toEqual([]);
   });
 
   it("run as the `maintenance` workflow on the worker, whose start-up upserts the hourly schedule", async () => {
@@ -267,13 +267,13 @@ describe("maintenance sweeps", () => {
 
     const taskQueue = `maintenance-${randomUUID()}`;
     const deps = {
-      db: t.app.db,
+      db: t.worker.db,
       connection: env.nativeConnection,
       namespace: env.namespace ?? "default",
       taskQueue,
       healthPort: 0,
       workflows: { workflowsPath: workflowsEntryPath() },
-      maintenance: createMaintenancePorts({ db: t.app.db, workerId: "worker-test", exportsStore: store }),
+      maintenance: createMaintenancePorts({ db: t.worker.db, workerId: "worker-test", exportsStore: store }),
     };
     const running = await startWorker(deps);
     try {

@@ -22,7 +22,7 @@ async function tenant(label: string, lastBackupAt: Date) {
   const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;
   const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
   const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
-  const worker = systemContext(t.app.db, organization.id, "protection-test");
+  const worker = systemContext(t.worker.db, organization.id, "protection-test");
   const source = await registerSource(owner, { provider: "google", displayName: `${label}.example`, credentials: { refreshToken: "1//refresh" } });
   const { added } = await syncDiscoveredUnits(worker, { sourceId: source.id, units: [{ kind: "drive", externalId: "d", displayName: "Drive" }] }, new Date(lastBackupAt.getTime() - 60_000));
   const run = await startRun(worker, { sourceId: source.id, trigger: "scheduled", workflowId: `backup:${source.id}:1` }, lastBackupAt);
@@ -47,13 +47,13 @@ describe("the protection check", () => {
     const healthy = await tenant("healthy", new Date());
     const taskQueue = `protection-${randomUUID()}`;
     const running = await startWorker({
-      db: t.app.db,
+      db: t.worker.db,
       connection: env.nativeConnection,
       namespace: env.namespace ?? "default",
       taskQueue,
       healthPort: 0,
       workflows: { workflowsPath: workflowsEntryPath() },
-      protection: createProtectionPorts({ db: t.app.db, workerId: "protection-test" }),
+      protection: createProtectionPorts({ db: t.worker.db, workerId: "protection-test" }),
     });
     try {
       const schedule = await env.client.schedule.getHandle(PROTECTION_SCHEDULE_ID).describe();

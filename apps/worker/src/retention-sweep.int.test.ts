@@ -1,4 +1,4 @@
-// The daily retention sweep on the real servers: Postgres (as the application role, under RLS), a
+// The daily retention sweep on the real servers: Postgres (as the worker role, under RLS), a
 // Temporal dev server, and the stack's versitygw holding the tenant's vault with real compliance
 // locks. Snapshots are written with a retain-until a few seconds ahead and the test waits: that
 // is the clock. Expected: an unheld snapshot past its date is expired in the catalogue and its vault
@@ -43,7 +43,7 @@ async function newTenant() {
   const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: "Sweep Ltd" });
   const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
   await provisionTenantVault(owner);
-  const worker = systemContext(t.app.db, organization.id, "sweep-test");
+  const worker = systemContext(t.worker.db, organization.id, "sweep-test");
   const source = await registerSource(owner, { provider: "google", displayName: "sweep.example", credentials: { refreshToken: "not used here" } });
   const { added } = await syncDiscoveredUnits(worker, {
     sourceId: source.id,
@@ -96,13 +96,13 @@ describe("retentionSweep on the real stack", () => {
 
     const taskQueue = `retention-${randomUUID()}`;
     const running = await startWorker({
-      db: t.app.db,
+      db: t.worker.db,
       connection: env.nativeConnection,
       namespace: env.namespace ?? "default",
       taskQueue,
       healthPort: 0,
       workflows: { workflowsPath: workflowsEntryPath() },
-      retention: createRetentionPorts({ db: t.app.db, workerId: "sweep-test", gcGraceMs: 0 }),
+      retention: createRetentionPorts({ db: t.worker.db, workerId: "sweep-test", gcGraceMs: 0 }),
     });
     let result: RetentionSweepsResult;
     const before = Date.now();

@@ -54,7 +54,7 @@ beforeAll(async () => {
   if (backup.status !== "completed") throw new Error(`the backup did not complete: ${JSON.stringify(backup)}`);
   scratch = await mkdtemp(join(tmpdir(), "hf-drill-scratch-"));
   drillQueue = `verify-vault-${stack.taskQueue}`;
-  const ports = createDrillPorts({ db: stack.db.app.db, workerId: "drill-test", readVault: (id) => stack.ports.restore.readVault(id), scratchRoot: scratch });
+  const ports = createDrillPorts({ db: stack.db.worker.db, workerId: "drill-test", readVault: (id) => stack.ports.restore.readVault(id), scratchRoot: scratch });
   drillWorker = await Worker.create({
     connection: stack.env.nativeConnection,
     namespace: stack.env.namespace ?? "default",

@@ -47,13 +47,13 @@ describe("the webhook sender", () => {
     const { secret } = await createWebhook(owner, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
     const taskQueue = `webhooks-${randomUUID()}`;
     const running = await startWorker({
-      db: t.app.db,
+      db: t.worker.db,
       connection: env.nativeConnection,
       namespace: env.namespace ?? "default",
       taskQueue,
       healthPort: 0,
       workflows: { workflowsPath: workflowsEntryPath() },
-      webhooks: createWebhookPorts({ db: t.app.db, deliver: { allowPrivate: true } }),
+      webhooks: createWebhookPorts({ db: t.worker.db, deliver: { allowPrivate: true } }),
     });
     try {
       const handle = env.client.schedule.getHandle(WEBHOOK_DELIVERIES_SCHEDULE_ID);

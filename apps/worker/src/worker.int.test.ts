@@ -56,7 +56,7 @@ describe("startWorker (in-process)", () => {
   it("serves health while running, runs workflows with real activities, and shuts down cleanly", async () => {
     const taskQueue = `worker-${randomUUID()}`;
     const running = await startWorker({
-      db: t.app.db,
+      db: t.worker.db,
       connection: env.nativeConnection,
       namespace: env.namespace ?? "default",
       taskQueue,
@@ -77,11 +77,12 @@ describe("startWorker (in-process)", () => {
   });
 });
 
-/** Run src/main.ts as its own process with the given environment. */
+/** Run src/main.ts as its own process with the given environment (the worker's database URL only if given). */
 function spawnMain(extraEnv: Record<string, string>) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "WORKER_DATABASE_URL"));
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: APP_DIR,
-    env: { ...process.env, LOG_PRETTY: "0", LOG_LEVEL: "info", ...extraEnv },
+    env: { ...inherited, LOG_PRETTY: "0", LOG_LEVEL: "info", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -113,6 +114,7 @@ describe("the worker process", () => {
     const proc = spawnMain({
       NODE_ENV: "production",
       DATABASE_URL: t.appUrl,
+      WORKER_DATABASE_URL: t.workerUrl,
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_NAMESPACE: env.namespace ?? "default",
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -133,18 +135,32 @@ describe("the worker process", () => {
     expect(out).not.toContain("Workflow bundle created"); // loaded the prebuilt bundle, did not bundle at start
     expect(out).toContain("worker stopped");
     expect(out).not.toContain(t.appUrl);
+    expect(out).not.toContain(t.workerUrl);
     expect(await health(healthPort)).toBeUndefined();
   });
 
-  it("fails fast, naming DATABASE_URL, when the database is unreachable", async () => {
-    const proc = spawnMain({ DATABASE_URL: "postgres://nobody:hunter2@127.0.0.1:1/none", TEMPORAL_ADDRESS: env.address, WORKER_HEALTH_PORT: "0" });
+  it("fails fast, naming WORKER_DATABASE_URL, when the database is unreachable", async () => {
+    const proc = spawnMain({
+      DATABASE_URL: "postgres://nobody:hunter2@127.0.0.1:1/none",
+      WORKER_DATABASE_URL: "postgres://holdfast_worker:hunter3@127.0.0.1:1/none",
+      TEMPORAL_ADDRESS: env.address,
+      WORKER_HEALTH_PORT: "0",
+    });
     expect((await proc.exited).code).toBe(1);
-    expect(proc.output()).toContain("Cannot reach the database at DATABASE_URL");
+    expect(proc.output()).toContain("Cannot reach the database as the worker role (WORKER_DATABASE_URL");
+    expect(proc.output()).not.toContain("hunter2");
+    expect(proc.output()).not.toContain("hunter3");
+  });
+
+  it("fails fast, naming WORKER_DATABASE_URL, when it is unset and DATABASE_URL has a password", async () => {
+    const proc = spawnMain({ DATABASE_URL: "postgres://holdfast_app:hunter2@127.0.0.1:5432/none", TEMPORAL_ADDRESS: env.address, WORKER_HEALTH_PORT: "0" });
+    expect((await proc.exited).code).toBe(1);
+    expect(proc.output()).toContain("worker database: WORKER_DATABASE_URL is required");
     expect(proc.output()).not.toContain("hunter2");
   });
 
   it("fails fast, naming TEMPORAL_ADDRESS, when Temporal is unreachable", async () => {
-    const proc = spawnMain({ DATABASE_URL: t.appUrl, TEMPORAL_ADDRESS: "127.0.0.1:1", WORKER_HEALTH_PORT: "0" });
+    const proc = spawnMain({ DATABASE_URL: t.appUrl, WORKER_DATABASE_URL: t.workerUrl, TEMPORAL_ADDRESS: "127.0.0.1:1", WORKER_HEALTH_PORT: "0" });
     expect((await proc.exited).code).toBe(1);
     expect(proc.output()).toContain("Cannot reach Temporal at TEMPORAL_ADDRESS");
   });

@@ -79,7 +79,7 @@ export async function googleSource(db: TestDatabase, control: Control, tenant: R
  * `kinds` from backups — what a customer does for a service they do not want protected.
  */
 export async function excludeUnitKinds(db: TestDatabase, src: GoogleSource, sandboxUrl: string, kinds: readonly string[]): Promise<number> {
-  const ports = createBackupPorts({ db: db.app.db, workerId: "drill-setup", providers: providersConfig({ HOLDFAST_PROVIDERS: "sandbox", SANDBOX_URL: sandboxUrl }) });
+  const ports = createBackupPorts({ db: db.worker.db, workerId: "drill-setup", providers: providersConfig({ HOLDFAST_PROVIDERS: "sandbox", SANDBOX_URL: sandboxUrl }) });
   try {
     const connector = await ports.connector(src.tenantId, src.sourceId);
     await ports.store.syncUnits(src.tenantId, src.sourceId, await connector.discover());

@@ -99,11 +99,11 @@ export async function startWorkerStack(name: string, options: WorkerStackOptions
   const owner = await newOrganisation(db);
   const tenantId = owner.tenantId;
   const taskQueue = `${name}-${randomUUID()}`;
-  const ports = sandboxBackupPorts(db.app.db, sandbox, url, { workerId: `${name}-worker` });
+  const ports = sandboxBackupPorts(db.worker.db, sandbox, url, { workerId: `${name}-worker` });
   const store = new ExportsStore();
-  const exportPorts = createExportPorts({ db: db.app.db, workerId: `${name}-worker`, readVault: (id) => ports.restore.readVault(id), store });
+  const exportPorts = createExportPorts({ db: db.worker.db, workerId: `${name}-worker`, readVault: (id) => ports.restore.readVault(id), store });
   const worker = await startWorker({
-    db: db.app.db,
+    db: db.worker.db,
     connection: env.nativeConnection,
     namespace: env.namespace ?? "default",
     taskQueue,

@@ -1,6 +1,6 @@
 // The environment web, worker, migrations and e2e get: every service address plus dev-only
 // secrets for whatever the caller did not set itself.
-import { APP_ROLE, GUARD_ROLE, HOST, PORTS } from "./defaults.js";
+import { APP_ROLE, GUARD_ROLE, HOST, PORTS, WORKER_ROLE } from "./defaults.js";
 import { devSecrets } from "./dev-secrets.js";
 import { stackEnv } from "./env.js";
 import { withUser } from "./pg-admin.js";
@@ -16,6 +16,8 @@ export function appEnv(stack: Stack, ownerUrl: string): Record<string, string> {
     DATABASE_URL: withUser(ownerUrl, APP_ROLE),
     // The worker's guard credential: it can only call the guard's definer functions (ADR 0020).
     GUARD_DATABASE_URL: withUser(ownerUrl, GUARD_ROLE),
+    // The worker's own role: it alone writes the catalogue's history (ADR 0024).
+    WORKER_DATABASE_URL: withUser(ownerUrl, WORKER_ROLE),
     DATABASE_MIGRATION_URL: ownerUrl,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     VAULT_S3_ENDPOINT: stack.s3Endpoint,

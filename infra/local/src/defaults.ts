@@ -22,3 +22,5 @@ export const DEV_DATABASE = "holdfast";
 export const APP_ROLE = "holdfast_app";
 /** The worker's guard role (docs/adr/0020-guarded-requests.md); created by the migrations like the app role. */
 export const GUARD_ROLE = "holdfast_guard";
+/** The worker's own role (docs/adr/0024-worker-database-role.md): it alone writes the catalogue's history. */
+export const WORKER_ROLE = "holdfast_worker";

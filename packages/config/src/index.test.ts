@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authConfig, ConfigError, dbConfig, providersConfig, sandboxConfig } from "./index";
+import { authConfig, ConfigError, dbConfig, providersConfig, sandboxConfig, workerDbConfig } from "./index";
 
 describe("config presets", () => {
   it("names a missing secret", () => {
@@ -15,6 +15,19 @@ describe("config presets", () => {
   });
   it("applies defaults", () => {
     expect(dbConfig({ DATABASE_URL: "postgres://a@b/c" })).toEqual({ url: "postgres://a@b/c", poolMax: 10 });
+  });
+});
+
+describe("workerDbConfig (ADR 0024)", () => {
+  it("uses WORKER_DATABASE_URL when set", () => {
+    expect(workerDbConfig({ WORKER_DATABASE_URL: "postgres://w:secret@db/h", DATABASE_URL: "postgres://holdfast_app:other@db/h", DATABASE_POOL_MAX: "4" })).toEqual({ url: "postgres://w:secret@db/h", poolMax: 4 });
+  });
+  it("derives the worker role from a password-less DATABASE_URL", () => {
+    expect(workerDbConfig({ DATABASE_URL: "postgres://holdfast_app@127.0.0.1:5432/holdfast" })).toEqual({ url: "postgres://holdfast_worker@127.0.0.1:5432/holdfast", poolMax: 10 });
+  });
+  it("never reuses a password for another role, and says which variable to set", () => {
+    expect(() => workerDbConfig({ DATABASE_URL: "postgres://holdfast_app:hunter2@db/h" })).toThrow(/WORKER_DATABASE_URL is required .*not derived from a DATABASE_URL that has a password/);
+    expect(() => workerDbConfig({})).toThrow(/WORKER_DATABASE_URL is required \(a postgres:\/\/ URL for the holdfast_worker role\)$/);
   });
 });
 

@@ -58,6 +58,26 @@ export function guardDbConfig(env?: Env): { url: string } {
   return { url: base.toString() };
 }
 
+/** The role the worker connects as (docs/adr/0024-worker-database-role.md). */
+export const WORKER_ROLE = "holdfast_worker";
+
+/**
+ * The worker's own database credential (docs/adr/0024-worker-database-role.md): the application
+ * role's grants plus the catalogue's history (snapshots, items, item versions, run issues), which
+ * the console's role can only read. WORKER_DATABASE_URL; without it, DATABASE_URL with the user
+ * swapped for holdfast_worker, only when that URL carries no password (local trust auth).
+ */
+export function workerDbConfig(env?: Env): DbConfig {
+  const e = parse("worker database", { WORKER_DATABASE_URL: postgresUrl.optional(), ...DbEnv, DATABASE_URL: postgresUrl.optional() }, env);
+  if (e.WORKER_DATABASE_URL) return { url: e.WORKER_DATABASE_URL, poolMax: e.DATABASE_POOL_MAX };
+  const base = e.DATABASE_URL ? new URL(e.DATABASE_URL) : undefined;
+  if (!base || base.password) {
+    throw new ConfigError(`worker database: WORKER_DATABASE_URL is required (a postgres:// URL for the ${WORKER_ROLE} role)${base ? "; it is not derived from a DATABASE_URL that has a password" : ""}`);
+  }
+  base.username = WORKER_ROLE;
+  return { url: base.toString(), poolMax: e.DATABASE_POOL_MAX };
+}
+
 export function migrationConfig(env?: Env): { url: string } {
   const e = parse("migration", { DATABASE_MIGRATION_URL: postgresUrl }, env);
   return { url: e.DATABASE_MIGRATION_URL };

@@ -15,6 +15,12 @@ export interface TestDatabase {
   /** Connected as holdfast_guard: it can only call the guard's definer functions (docs/adr/0020). */
   guard: DbHandle;
   guardUrl: string;
+  /**
+   * Connected as holdfast_worker: the application role's grants plus the catalogue's history
+   * (snapshots, items, item versions, run issues), which only the backup engine writes (ADR 0024).
+   */
+  worker: DbHandle;
+  workerUrl: string;
   /** Connected as the owner/superuser, for arranging and inspecting state around RLS. */
   owner: DbHandle;
   drop(): Promise<void>;
@@ -38,6 +44,8 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
   const app = createDb({ url: appUrl, poolMax: 5, applicationName: "holdfast-test-app" });
   const guardUrl = appUrlFor(ownerUrl, "holdfast_guard");
   const guard = createDb({ url: guardUrl, poolMax: 2, applicationName: "holdfast-test-guard" });
+  const workerUrl = appUrlFor(ownerUrl, "holdfast_worker");
+  const worker = createDb({ url: workerUrl, poolMax: 5, applicationName: "holdfast-test-worker" });
   const owner = createDb({ url: ownerUrl, poolMax: 2, applicationName: "holdfast-test-owner" });
   return {
     name,
@@ -46,10 +54,13 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
     app,
     guard,
     guardUrl,
+    worker,
+    workerUrl,
     owner,
     async drop() {
       await app.close();
       await guard.close();
+      await worker.close();
       await owner.close();
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();

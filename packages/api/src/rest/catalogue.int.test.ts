@@ -66,7 +66,7 @@ async function tenant(label: string): Promise<Tenant> {
   const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
   const key = async (role: Role) => (await createApiKey(owner, { name: `${role} key`, role })).key;
   const source = await registerSource(owner, { provider: "google", displayName: `${label}.example`, credentials: { refreshToken: "not-used-here" } });
-  const worker = systemContext(t.app.db, organization.id, "test-worker");
+  const worker = systemContext(t.worker.db, organization.id, "test-worker");
   await syncDiscoveredUnits(worker, {
     sourceId: source.id,
     units: ["alice", "bob"].map((n) => ({ kind: "drive" as const, externalId: `${n}-drive`, displayName: `${n}'s drive` })),

@@ -74,7 +74,7 @@ async function tenant(label: string) {
   const setup: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "system", id: "test-setup" }, role: "owner" };
   const key = async (role: Role) => (await createApiKey(setup, { name: `${role} key`, role })).key;
   const source = await registerSource(setup, { provider: "google", displayName: `${label}.example`, credentials: { refreshToken: "1//refresh" } });
-  const worker = systemContext(t.app.db, organization.id, "test-worker");
+  const worker = systemContext(t.worker.db, organization.id, "test-worker");
   await syncDiscoveredUnits(worker, { sourceId: source.id, units: [{ kind: "drive", externalId: "hr-drive", displayName: "HR drive" }] });
   const unitId = (await listUnits(setup, source.id))[0]?.id ?? "";
   const run = await startRun(worker, { sourceId: source.id, trigger: "scheduled", workflowId: `backup-source:${label}:first` }, T1);

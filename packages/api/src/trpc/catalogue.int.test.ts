@@ -54,7 +54,7 @@ describe("catalogue router", () => {
     const alice = await member("alice");
     const mallory = await member("mallory");
     const source = await registerSource(alice.owner, { provider: "google", displayName: "alice.example", credentials: { refreshToken: "unused" } });
-    const worker = systemContext(t.app.db, alice.orgId, "test-worker");
+    const worker = systemContext(t.worker.db, alice.orgId, "test-worker");
     await syncDiscoveredUnits(worker, { sourceId: source.id, units: [{ kind: "drive", externalId: "d1", displayName: "Drive" }] });
     const [unit] = await listUnits(alice.owner, source.id);
     const unitId = unit?.id ?? "";
@@ -101,7 +101,7 @@ describe("catalogue router", () => {
     const mallory = await member("mallory");
     const orgId = alice.orgId;
     const source = await registerSource(alice.owner, { provider: "google", displayName: "alice.example", credentials: { refreshToken: "unused" } });
-    const worker = systemContext(t.app.db, orgId, "test-worker");
+    const worker = systemContext(t.worker.db, orgId, "test-worker");
     await syncDiscoveredUnits(worker, {
       sourceId: source.id,
       units: [

@@ -36,7 +36,7 @@ async function tenantWithBackup(label: string, lastBackupAt: Date) {
   const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;
   const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
   const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
-  const worker = systemContext(t.app.db, organization.id, "alerts-test");
+  const worker = systemContext(t.worker.db, organization.id, "alerts-test");
   const source = await registerSource(owner, { provider: "google", displayName: `${label}.example`, credentials: { refreshToken: "1//refresh" } });
   const { added } = await syncDiscoveredUnits(worker, { sourceId: source.id, units: [{ kind: "drive", externalId: "d-1", displayName: "Drive 1" }] }, new Date(lastBackupAt.getTime() - 60_000));
   const backupAt = async (at: Date) => {
@@ -61,7 +61,7 @@ describe("dead-man alerts", () => {
   it("a source with no recent backup opens one alert, emailed once, resolved by a fresh backup", async () => {
     const now = new Date();
     const A = await tenantWithBackup("alert-late", new Date(now.getTime() - 4 * DAY));
-    expect(await tenantsToCheck(t.app.db)).toContain(A.tenantId);
+    expect(await tenantsToCheck(t.worker.db)).toContain(A.tenantId);
     const first = await checkProtection(A.worker, { now });
     expect(first).toEqual({ opened: 1, resolved: 0, open: 1 });
     expect(await checkProtection(A.worker, { now: new Date(now.getTime() + 3_600_000) })).toEqual({ opened: 0, resolved: 0, open: 1 });

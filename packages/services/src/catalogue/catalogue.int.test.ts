@@ -47,7 +47,7 @@ async function newTenant(label: string) {
   const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;
   const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
   const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
-  return { owner, worker: systemContext(t.app.db, organization.id, "worker-test"), tenantId: organization.id };
+  return { owner, worker: systemContext(t.worker.db, organization.id, "worker-test"), tenantId: organization.id };
 }
 
 const SECRET = "1//refresh-token-that-must-never-be-stored-in-clear";
@@ -338,6 +338,18 @@ describe("idempotent writes", () => {
     expect(await codeOf(recordVersions(viewer, snapshotIds[0]!, [docs]))).toBe("FORBIDDEN");
     expect(await codeOf(startRun(viewer, { sourceId, trigger: "on_demand", workflowId: "x" }))).toBe("FORBIDDEN");
   });
+
+  it("the console's role is refused writing the catalogue's history; only the worker's role may", async () => {
+    // A running run, as the worker starts it; the console's role may not open a snapshot in it.
+    const run = await startRun(A.worker, { sourceId, trigger: "on_demand", unitId, workflowId: "backup:console-role" }, T3);
+    const consoleAsWorker = systemContext(t.app.db, A.tenantId, "not-the-worker");
+    expect(await serverError(openSnapshot(consoleAsWorker, { unitId, runId: run.id }, T3))).toMatch(/permission denied for table snapshots/);
+    expect(await serverError(openSnapshot(A.owner, { unitId, runId: run.id }, T3))).toMatch(/permission denied for table snapshots/);
+    expect(await serverError(recordRunIssues(consoleAsWorker, run.id, [{ unitId, itemExternalId: "x", path: "/x", reason: "too_large", message: "x" }]))).toMatch(
+      /permission denied for table run_issues/,
+    );
+    await finishRun(A.worker, run.id, { outcome: "failed", errorSummary: "console-role test" }, T3);
+  });
 });
 
 describe("search", () => {
@@ -398,15 +410,17 @@ describe("tenant isolation (application role, RLS)", () => {
     }));
     expect(seen).toEqual({ versions: [], items: [], sources: { n: 0 } });
     const [anItem] = await withTenant(t.app.db, A.tenantId, (tx) => tx.select().from(items).limit(1));
+    // Only the worker's role writes item versions; the tenant policies bind it too.
     expect(
       await serverError(
-        withTenant(t.app.db, B.tenantId, (tx) =>
+        withTenant(t.worker.db, B.tenantId, (tx) =>
           tx.insert(itemVersions).values({ tenantId: A.tenantId, itemId: anItem!.id, unitId, kind: "file", version: "evil", path: "/evil", name: "evil", parentPath: "/", firstSeq: 1 }),
         ),
       ),
     ).toMatch(/row-level security/);
-    const updated = await withTenant(t.app.db, B.tenantId, (tx) => tx.update(itemVersions).set({ name: "pwned" }).where(sql`true`).returning());
+    const updated = await withTenant(t.worker.db, B.tenantId, (tx) => tx.update(itemVersions).set({ name: "pwned" }).where(sql`true`).returning());
     expect(updated).toEqual([]);
+    expect(await serverError(withTenant(t.app.db, A.tenantId, (tx) => tx.update(itemVersions).set({ name: "pwned" }).where(sql`true`)))).toMatch(/permission denied/);
     expect(await serverError(withTenant(t.app.db, A.tenantId, (tx) => tx.delete(itemVersions).where(sql`true`)))).toMatch(/permission denied/);
   });
 

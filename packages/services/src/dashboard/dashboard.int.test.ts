@@ -29,7 +29,7 @@ async function newTenant(label: string) {
   const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
   const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
   const viewer: TenantContext = { ...owner, role: "viewer" };
-  return { owner, viewer, worker: systemContext(t.app.db, organization.id, "worker-test"), tenantId: organization.id };
+  return { owner, viewer, worker: systemContext(t.worker.db, organization.id, "worker-test"), tenantId: organization.id };
 }
 
 const NOW = new Date("2026-03-10T12:00:00Z");

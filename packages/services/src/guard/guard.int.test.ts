@@ -109,7 +109,7 @@ async function newOrg(label: string) {
   const admin = await join("second-admin", "admin");
   const viewer = await join("viewer", "viewer");
   const source = await registerSource(owner.ctx, { provider: "google", displayName: `${label}.example`, credentials: { refreshToken: "1//refresh" } });
-  const { added } = await syncDiscoveredUnits(systemContext(t.app.db, tenantId, "guard-test"), { sourceId: source.id, units: [{ kind: "drive", externalId: "d-1", displayName: "Drive 1" }] });
+  const { added } = await syncDiscoveredUnits(systemContext(t.worker.db, tenantId, "guard-test"), { sourceId: source.id, units: [{ kind: "drive", externalId: "d-1", displayName: "Drive 1" }] });
   return { tenantId, owner, admin, viewer, sourceId: source.id, unitId: added[0]!.id };
 }
 type Org = Awaited<ReturnType<typeof newOrg>>;
@@ -298,7 +298,7 @@ describe("carrying out", () => {
     const H = await newOrg("guard-h");
     const runner = directRunner();
     await setDelaySeconds(H.tenantId, 1);
-    const worker = systemContext(t.app.db, H.tenantId, "guard-test");
+    const worker = systemContext(t.worker.db, H.tenantId, "guard-test");
     const { added } = await syncDiscoveredUnits(worker, { sourceId: H.sourceId, units: [{ kind: "drive", externalId: "d-2", displayName: "Drive 2" }] });
     const fresh = added[0]!.id;
     const run = await startRun(worker, { sourceId: H.sourceId, trigger: "scheduled", workflowId: `backup:${H.sourceId}:guard` });

@@ -60,7 +60,7 @@ async function newOrg(label: string) {
   await acceptInvitation(t.app.db, a.userId, (await inviteMember(owner, { email: a.email, role: "admin" })).token);
   const admin: TenantContext = { db: t.app.db, tenantId: o.tenantId, actor: { type: "user", id: a.userId }, role: "admin" };
   const viewer: TenantContext = { ...admin, role: "viewer" };
-  const worker = systemContext(t.app.db, o.tenantId, "close-test");
+  const worker = systemContext(t.worker.db, o.tenantId, "close-test");
   const source = await registerSource(owner, { provider: "google", displayName: `${label}.example`, credentials: { refreshToken: "1//refresh" } });
   const { added } = await syncDiscoveredUnits(worker, { sourceId: source.id, units: [{ kind: "drive", externalId: "d-1", displayName: "Drive 1" }] });
   const unitId = added[0]!.id;

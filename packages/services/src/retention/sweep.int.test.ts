@@ -1,7 +1,8 @@
 // The catalogue side of the retention sweep against a real database (docs/adr/0018, "Sweep"):
 // held snapshots are listed for extension and never expire, the rest expire once past their
 // retain-until, the sweep is logged and audited once — and the database's own guard (migration
-// 0022) holds the same line for anyone writing SQL with the application role.
+// 0022) holds the same line for anyone writing SQL with the worker's role (the application role
+// may not write snapshots at all, migration 0036).
 import { randomBytes } from "node:crypto";
 import { and, auditEvents, eq, retentionSweeps, snapshots, sql, tenantVaults, withTenant } from "@holdfast/db";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
@@ -38,7 +39,7 @@ async function newTenant(label: string) {
   const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;
   const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
   const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
-  const worker = systemContext(t.app.db, organization.id, "sweep-test");
+  const worker = systemContext(t.worker.db, organization.id, "sweep-test");
   const source = await registerSource(owner, { provider: "google", displayName: `${label}.example`, credentials: { refreshToken: "1//refresh" } });
   const { added } = await syncDiscoveredUnits(worker, { sourceId: source.id, units: ["free", "held"].map((x) => ({ kind: "drive" as const, externalId: x, displayName: `Drive ${x}` })) });
   const [free, held] = added.map((u) => u.id) as [string, string];
@@ -172,17 +173,17 @@ describe("the sweep's catalogue verbs", () => {
     await finishRetentionSweep(A.worker, failed, { expiredSnapshots: 0, heldExtended: 0, error: "vault unreachable" });
     expect((await t.owner.db.select().from(retentionSweeps).where(eq(retentionSweeps.id, failed)))[0]).toMatchObject({ status: "failed", error: "vault unreachable" });
 
-    expect(await retentionSweepTenants(t.app.db)).not.toContain(A.tenantId);
+    expect(await retentionSweepTenants(t.worker.db)).not.toContain(A.tenantId);
     await t.owner.db.insert(tenantVaults).values({ tenantId: A.tenantId, bucket: `hf-test-${randomBytes(4).toString("hex")}`, vaultId: "ab", writerEnc: "v1.x", readerEnc: "v1.x", gcEnc: "v1.x", kmsKeyId: "local:test" });
-    expect(await retentionSweepTenants(t.app.db)).toEqual([A.tenantId]);
+    expect(await retentionSweepTenants(t.worker.db)).toEqual([A.tenantId]);
   });
 });
 
-describe("the database's own guard on expiry, for a writer with the application role", () => {
+describe("the database's own guard on expiry, for a writer with the worker's role", () => {
   let E: Tenant;
-  const refusal = async (statement: SQL): Promise<string> => {
+  const refusal = async (statement: SQL, db = t.worker.db): Promise<string> => {
     try {
-      await withTenant(t.app.db, E.tenantId, (tx) => tx.execute(statement));
+      await withTenant(db, E.tenantId, (tx) => tx.execute(statement));
     } catch (err) {
       const e = err as Error & { cause?: Error };
       return e.cause?.message ?? e.message;
@@ -204,6 +205,8 @@ describe("the database's own guard on expiry, for a writer with the application 
     const run = await startRun(E.worker, { sourceId: E.sourceId, trigger: "scheduled", workflowId: `backup:${E.sourceId}:open` });
     const open = await openSnapshot(E.worker, { unitId: E.free, runId: run.id });
 
+    // The console's role may not expire (or otherwise write) a snapshot at all.
+    expect(await refusal(expire(due), t.app.db)).toMatch(/permission denied for table snapshots/);
     expect(await refusal(expire(notYet))).toMatch(/before its retain-until/);
     expect(await refusal(expire(heldDue))).toMatch(/legal hold/);
     expect(await refusal(expire(open.id))).toMatch(/only a committed snapshot/);

@@ -72,7 +72,7 @@ async function newTenant(label: string, domain: string) {
   const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;
   const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
   const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
-  const worker = systemContext(t.app.db, organization.id, "self-service-test");
+  const worker = systemContext(t.worker.db, organization.id, "self-service-test");
   const source = await registerSource(owner, { provider: "google", displayName: domain, credentials: { refreshToken: "1//refresh" } });
   // Consent records the Workspace domain as the source's account; here it is set directly.
   await t.owner.pool.query("update sources set external_account_id = $1, status = 'connected' where id = $2", [domain, source.id]);
