@@ -1,12 +1,14 @@
 // The daily retention sweep (docs/adr/0018-retention-policies.md, "Sweep"). `retentionSweeps` is
 // what the Schedule starts: it lists the tenants with a vault and runs one `retentionSweep` child
 // per tenant, a few at a time; a tenant whose sweep fails is counted and named, and never stops the
-// others. `retentionSweep` does one tenant, in an order that matters: held snapshots' locks are
-// raised first, then unheld snapshots past their retain-until are expired in the catalogue, and
-// only then does the vault's GC delete what no lock protects any more — so a held snapshot is
-// always locked again before GC looks at it. A failed step skips the rest (GC never runs after a
+// others. `retentionSweep` does one tenant, in an order that matters: snapshots past their
+// retain-until that nothing keeps are expired in the catalogue first (so what is left is exactly
+// what must stay: held, a unit's latest, or needed by another restore point), then the locks of
+// what stays are raised, and only then does the vault's GC delete what no lock protects any more —
+// so a kept snapshot is always locked again before GC looks at it. (Sweeps started before this
+// order raised locks first; `patched` keeps their replay as it was.) A failed step skips the rest (GC never runs after a
 // failed extension) and the sweep is recorded `failed`; tomorrow's run tries again.
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, ContinueAsNew, continueAsNew, executeChild, isCancellation, log, proxyActivities, workflowInfo } from "@temporalio/workflow";
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, ContinueAsNew, continueAsNew, executeChild, isCancellation, log, patched, proxyActivities, workflowInfo } from "@temporalio/workflow";
 import type { RetentionActivities } from "../activities/retention/activities";
 import { NON_RETRYABLE_ERROR_TYPES } from "../contracts";
 import {
@@ -46,12 +48,15 @@ export async function retentionSweep(raw: RetentionSweepInput): Promise<Retentio
   let heldExtended = 0;
   let expiredSnapshots = 0;
   try {
+    // Expiring first: extending a snapshot that only an expiring one needed would keep it 60 days longer.
+    const expireFirst = patched("retention-expire-before-extend");
+    if (expireFirst) expiredSnapshots = await short.expireRetainedSnapshots({ tenantId, at });
     for (;;) {
       const page = await extend.extendHeldSnapshots({ tenantId, at, limit: HELD_EXTEND_PAGE });
       heldExtended += page.extended;
       if (!page.more) break;
     }
-    expiredSnapshots = await short.expireRetainedSnapshots({ tenantId, at });
+    if (!expireFirst) expiredSnapshots = await short.expireRetainedSnapshots({ tenantId, at });
     const r = await gc.collectVaultGarbage({ tenantId, sweepId });
     await short.finishRetentionSweep({ tenantId, sweepId, expiredSnapshots, heldExtended });
     return { tenantId, sweepId, status: "completed", expiredSnapshots, heldExtended, gcSnapshotsDeleted: r.snapshotsDeleted, gcPacksDeleted: r.packsDeleted, gcProblems: r.problems };

@@ -47,6 +47,11 @@ export const itemVersions = pgTable(
     supersededAt: timestamp("superseded_at", { withTimezone: true }),
     /** Set (only by the guard) when the item is erased: every reader skips the version. */
     erasedAt: timestamp("erased_at", { withTimezone: true }),
+    /**
+     * Set by the retention sweep when every snapshot that held the version has expired (none committed
+     * or open still does): no restore point shows it any more, so readers skip it (migration 0037).
+     */
+    expiredAt: timestamp("expired_at", { withTimezone: true }),
     lastSeq: integer("last_seq"),
     endReason: text("end_reason", { enum: VERSION_END_REASONS }),
     // The bare address of the sender / organiser / owner (`Alice <alice@x.com>` → `alice@x.com`).

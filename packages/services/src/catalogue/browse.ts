@@ -1,6 +1,6 @@
 import { and, asc, browseRank, eq, items, itemVersions, sql, withTenant } from "@holdfast/db";
 import { requireUnitAccess, type TenantContext } from "../context";
-import { notErased } from "../erasure/guards";
+import { versionShown } from "../erasure/guards";
 import { findUnit } from "../sources/guards";
 import { currentAt } from "./as-of";
 import { childFolders } from "./folders";
@@ -31,7 +31,7 @@ export async function browse(ctx: TenantContext, raw: BrowseInput, now = new Dat
           eq(itemVersions.tenantId, ctx.tenantId),
           eq(itemVersions.parentPath, path),
           currentAt(asOf),
-          notErased(),
+          versionShown(),
           after ? sql`(${rank}, ${itemVersions.name}, ${itemVersions.id}) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)` : undefined,
         ),
       )

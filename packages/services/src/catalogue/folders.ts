@@ -68,7 +68,7 @@ export async function childFolders(tx: Tx, tenantId: string, unitId: string, fol
               where v.unit_id = ${unitId} and v.tenant_id = ${tenantId}
                 and (v.parent_path = c.path or (v.parent_path >= c.path || '/' and v.parent_path < c.path || '0'))
                 and v.captured_at <= ${at}::timestamptz and (v.superseded_at is null or v.superseded_at > ${at}::timestamptz)
-                and v.erased_at is null and not exists (select 1 from items i where i.id = v.item_id and i.erased_at is not null))
+                and v.erased_at is null and v.expired_at is null and not exists (select 1 from items i where i.id = v.item_id and i.erased_at is not null))
      order by c.path`);
   return { folders: live.rows.map((r) => ({ path: r.path, name: r.path.slice(start.length) })), complete };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, isUuid, items, itemVersions, withTenant } from "@holdfast/db";
+import { and, asc, eq, isNull, isUuid, items, itemVersions, withTenant } from "@holdfast/db";
 import { requireUnitAccess, unitScope, type TenantContext } from "../context";
 import { itemErasedError } from "../erasure/guards";
 import { notFound } from "../errors";
@@ -6,8 +6,9 @@ import { toItemVersion } from "./map";
 import type { ItemVersion } from "./types";
 
 /**
- * Every version of one item, oldest first. A self-service person sees only items of their own
- * units. An erased item is NOT_FOUND, saying when it was erased.
+ * Every version of one item still held by a restore point, oldest first (a version whose every
+ * snapshot expired is left out: nothing can restore it). A self-service person sees only items of
+ * their own units. An erased item is NOT_FOUND, saying when it was erased.
  */
 export async function listItemVersions(ctx: TenantContext, itemId: string): Promise<ItemVersion[]> {
   requireUnitAccess(ctx, "viewer", "Listing an item's versions", []);
@@ -20,7 +21,7 @@ export async function listItemVersions(ctx: TenantContext, itemId: string): Prom
     const rows = await tx
       .select()
       .from(itemVersions)
-      .where(and(eq(itemVersions.itemId, itemId), eq(itemVersions.tenantId, ctx.tenantId)))
+      .where(and(eq(itemVersions.itemId, itemId), eq(itemVersions.tenantId, ctx.tenantId), isNull(itemVersions.expiredAt)))
       .orderBy(asc(itemVersions.capturedAt), asc(itemVersions.id));
     return rows.map((v) => toItemVersion(v, item.deletedAt));
   });

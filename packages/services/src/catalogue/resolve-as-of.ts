@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, items, itemVersions, or, sql, withTenant } from "@holdfast/db";
 import type { SQL } from "drizzle-orm";
 import { requireUnitAccess, type TenantContext } from "../context";
-import { notErased } from "../erasure/guards";
+import { versionShown } from "../erasure/guards";
 import { findUnit } from "../sources/guards";
 import { currentAt, underFolder } from "./as-of";
 import { decodeCursor, encodeCursor, normaliseFolder, toItemVersion } from "./map";
@@ -35,7 +35,7 @@ export async function resolveAsOf(ctx: TenantContext, raw: ResolveAsOfInput): Pr
           eq(itemVersions.unitId, input.unitId),
           eq(itemVersions.tenantId, ctx.tenantId),
           currentAt(input.asOf),
-          notErased(),
+          versionShown(),
           wholeUnit ? undefined : or(...selectors),
           after ? sql`(${itemVersions.path}, ${itemVersions.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
         ),

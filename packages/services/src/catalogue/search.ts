@@ -1,6 +1,6 @@
 import { and, eq, inArray, isUuid, items, itemVersions, sql, withTenant } from "@holdfast/db";
 import { requireUnitAccess, unitScope, type TenantContext } from "../context";
-import { notErased } from "../erasure/guards";
+import { versionShown } from "../erasure/guards";
 import { validation } from "../errors";
 import { decodeCursor, encodeCursor, normaliseFolder, toItemVersion } from "./map";
 import { SearchInput, type SearchPage } from "./types";
@@ -73,7 +73,7 @@ export async function search(ctx: TenantContext, raw: SearchInput): Promise<Sear
             .from(itemVersions)
             .innerJoin(items, eq(items.id, itemVersions.itemId))
             // The function skips erased versions; versions a later backup recorded of an erased item are skipped here.
-            .where(and(eq(itemVersions.tenantId, ctx.tenantId), inArray(itemVersions.id, ids), notErased(), scope ? inArray(itemVersions.unitId, [...scope]) : undefined));
+            .where(and(eq(itemVersions.tenantId, ctx.tenantId), inArray(itemVersions.id, ids), versionShown(), scope ? inArray(itemVersions.unitId, [...scope]) : undefined));
     const byId = new Map(rows.map((r) => [r.v.id, r]));
     // The hit after the page only says there is more; the cursor is the last hit read, whether or
     // not its row was dropped here, so a dropped row never shifts or repeats the next page.

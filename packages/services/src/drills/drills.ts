@@ -60,7 +60,7 @@ export async function sampleDrillItems(ctx: TenantContext, opts: { limit?: numbe
           from item_versions v
          where v.tenant_id = ${ctx.tenantId} and v.superseded_at is null and v.kind <> 'folder'
            -- An erased item is beyond use (ADR 0023): a drill must not read it back either.
-           and v.erased_at is null and not exists (select 1 from items i where i.id = v.item_id and i.erased_at is not null)
+           and v.erased_at is null and v.expired_at is null and not exists (select 1 from items i where i.id = v.item_id and i.erased_at is not null)
            and v.content_sha256 is not null and v.vault_snapshot_id is not null and v.vault_path is not null
            and exists (select 1 from snapshots s where s.tenant_id = v.tenant_id and s.vault_snapshot_id = v.vault_snapshot_id and s.status = 'committed')
       ) x

@@ -7,9 +7,13 @@ import type { SQL } from "drizzle-orm";
 import { DomainError } from "../errors";
 import { ITEM_ERASED } from "./types";
 
-/** For queries that join `items` to `item_versions`: neither the version nor its item is erased. */
-export function notErased(): SQL {
-  return and(isNull(itemVersions.erasedAt), isNull(items.erasedAt)) as SQL;
+/**
+ * For queries that join `items` to `item_versions`: neither the version nor its item is erased, and
+ * the version is not expired (every snapshot that held it has expired, migration 0037: nothing can
+ * restore it any more).
+ */
+export function versionShown(): SQL {
+  return and(isNull(itemVersions.erasedAt), isNull(items.erasedAt), isNull(itemVersions.expiredAt)) as SQL;
 }
 
 /**

@@ -25,18 +25,27 @@ const held = sql`exists (select 1 from legal_holds h where h.tenant_id = ${snaps
  * Kept though its date has come: held; or the unit's latest snapshot (the next incremental backup's
  * parent, and the last restore point a protected unit must never lose) — unless the unit's source
  * was removed: nothing protects it any more and no backup continues from it, so its latest goes at
- * its date like any other (issue 7, product choice); or still needed to restore what a live
+ * its date like any other (issue 7, product choice); or still needed to restore what another
  * snapshot shows — an item version is read from the vault snapshot it was first captured in and is
- * carried over unchanged into later ones, so that manifest must outlive every live snapshot whose
- * range includes the version.
+ * carried over unchanged into later ones, so that manifest must outlive every snapshot whose range
+ * (first_seq..last_seq, inclusive) includes the version and that is still a restore point (committed,
+ * whatever its own date: it may be kept itself) or being written (open). Keeping only flows from a
+ * later snapshot to an earlier one, so `expireSnapshots` repeats until nothing more expires.
  */
 const kept = sql`(${held}
   or exists (select 1 from units u join sources src on src.id = u.source_id and src.tenant_id = u.tenant_id
              where u.id = ${snapshots.unitId} and u.last_snapshot_id = ${snapshots.id} and src.status <> 'removed')
   or exists (select 1 from item_versions v join snapshots l on l.unit_id = v.unit_id and l.tenant_id = v.tenant_id
              where v.tenant_id = ${snapshots.tenantId} and v.unit_id = ${snapshots.unitId} and v.vault_snapshot_id = ${snapshots.vaultSnapshotId}
-               and l.id <> ${snapshots.id} and l.status = 'committed' and l.retain_until > now()
-               and l.seq >= v.first_seq and (v.last_seq is null or l.seq < v.last_seq)))`;
+               and l.id <> ${snapshots.id} and l.status in ('committed', 'open')
+               and l.seq >= v.first_seq and (v.last_seq is null or l.seq <= v.last_seq)))`;
+
+/**
+ * Passes of one `expireSnapshots`: each expires what no remaining snapshot needs, which can free the
+ * one before it in a chain. What a long chain leaves over is kept until the next day's sweep (kept
+ * longer, never shorter).
+ */
+export const MAX_EXPIRY_PASSES = 50;
 
 /** Tenants with a vault: every one is swept daily. */
 export async function retentionSweepTenants(db: Database): Promise<string[]> {
@@ -61,8 +70,8 @@ export interface HeldSnapshot {
 }
 
 /**
- * Committed snapshots that are kept (held, a unit's latest, or still needed by a live snapshot; see
- * `kept`) whose retain-until is within HELD_EXTEND_HORIZON_DAYS of `now` or past; soonest first, at most `limit`.
+ * Committed snapshots that are kept (held, a unit's latest, or still needed by another restore
+ * point; see `kept`; the sweep expires what it can first, so these are what stays) whose retain-until is within HELD_EXTEND_HORIZON_DAYS of `now` or past; soonest first, at most `limit`.
  * Each one extended moves past the horizon, so reading again returns the next ones.
  */
 export async function heldSnapshotsToExtend(ctx: TenantContext, now: Date, limit: number): Promise<HeldSnapshot[]> {
@@ -105,16 +114,37 @@ export async function recordHeldExtension(ctx: TenantContext, snapshotId: string
  * Marks the tenant's committed snapshots whose retain-until is before `now` and that are not kept
  * (held, a unit's latest, or needed by a live snapshot) `expired`; the number expired. Serialised with placing a hold (the retention lock), so
  * a hold placed meanwhile is either seen here or waits for this to commit.
+ *
+ * In the same transaction, every item version that one of them held and that no committed or open
+ * snapshot holds any more is marked expired (migration 0037 checks each mark): nothing can restore
+ * it, so browse, search and an item's versions stop offering it. Only versions whose range meets a
+ * snapshot expired now are looked at; earlier ones were marked by earlier sweeps (or the migration).
  */
 export async function expireSnapshots(ctx: TenantContext, now = new Date()): Promise<number> {
   requireWorker(ctx);
   return withTenant(ctx.db, ctx.tenantId, async (tx) => {
     await lockRetention(tx, ctx.tenantId);
-    const rows = await tx
-      .update(snapshots)
-      .set({ status: "expired", expiredAt: sql`now()` })
-      .where(and(eq(snapshots.tenantId, ctx.tenantId), eq(snapshots.status, "committed"), sql`${snapshots.retainUntil} < ${now.toISOString()}::timestamptz`, sql`not ${kept}`))
-      .returning({ id: snapshots.id });
+    const rows: { id: string }[] = [];
+    for (let pass = 0; pass < MAX_EXPIRY_PASSES; pass++) {
+      const expired = await tx
+        .update(snapshots)
+        .set({ status: "expired", expiredAt: sql`now()` })
+        .where(and(eq(snapshots.tenantId, ctx.tenantId), eq(snapshots.status, "committed"), sql`${snapshots.retainUntil} < ${now.toISOString()}::timestamptz`, sql`not ${kept}`))
+        .returning({ id: snapshots.id });
+      if (expired.length === 0) break;
+      rows.push(...expired);
+    }
+    if (rows.length === 0) return 0;
+    await tx.execute(sql`
+      update item_versions v set expired_at = now()
+        from (select s.unit_id, min(s.seq) as lo, max(s.seq) as hi from snapshots s
+               where s.tenant_id = ${ctx.tenantId} and s.id = any(${`{${rows.map((r) => r.id).join(",")}}`}::uuid[])
+               group by s.unit_id) e
+       where v.tenant_id = ${ctx.tenantId} and v.unit_id = e.unit_id and v.expired_at is null
+         and v.first_seq <= e.hi and (v.last_seq is null or v.last_seq >= e.lo)
+         and not exists (select 1 from snapshots l
+                          where l.tenant_id = v.tenant_id and l.unit_id = v.unit_id and l.status in ('committed', 'open')
+                            and l.seq >= v.first_seq and (v.last_seq is null or l.seq <= v.last_seq))`);
     return rows.length;
   });
 }
