@@ -15,6 +15,8 @@ export interface ProtectionCheckResult {
   tenants: number;
   opened: number;
   resolved: number;
+  /** Open guarded requests whose workflow was not running and was started (it announces them). */
+  guardedRequestsStarted: number;
   /** Tenants whose check failed after its retries (named, up to 20); the next hour tries again. */
   failed: { tenantId: string; reason: string }[];
 }

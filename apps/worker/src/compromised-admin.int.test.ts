@@ -6,7 +6,7 @@
 // for byte, every API/console attempt be audited, and the legitimate admin told of each request.
 // Every attempt's outcome is recorded and printed; anything that got through is listed as a breach
 // and fails the test at the end (the other checks still run: soft assertions).
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { DeleteBucketCommand, DeleteObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, PutObjectRetentionCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createTemporalJobs, type JobsPort } from "@holdfast/api/jobs";
 import { createRestHandler, type RestHandler } from "@holdfast/api/rest";
@@ -38,11 +38,13 @@ import {
 import { openTenantVault } from "@holdfast/services/vaults";
 import type { VaultIdentity } from "@holdfast/vault/provision";
 import { createS3Client, sha256Base64 } from "@holdfast/vault/store";
+import { protectionCheckWorkflowId, type ProtectionCheckResult } from "@holdfast/workflows/activities";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { excludeUnitKinds, expectEveryItemOnce, googleTruth, type GoogleManifest } from "../test/drill";
 import { startWorkerStack, type WorkerStack } from "../test/stack";
 import { createGuardPorts } from "./guard-ports";
 import { startWorker, type RunningWorker } from "./main";
+import { createProtectionPorts } from "./protection-ports";
 import { workflowsEntryPath } from "./workflow-source";
 
 process.env.LOG_LEVEL ??= "silent";
@@ -70,6 +72,8 @@ interface Attempt {
   breach?: boolean;
 }
 const attempts: Attempt[] = [];
+// The guard's worker (announcements, approvals, the hourly check) runs on its own queue.
+const guardQueue = `compromised-guard-${randomBytes(4).toString("hex")}`;
 const record = (a: Attempt) => {
   attempts.push(a);
   return a;
@@ -185,7 +189,6 @@ beforeAll(async () => {
   stack = await startWorkerStack("compromised");
   tenantId = stack.tenantId;
   // The guard's worker (announcements, approvals) on its own queue; the console's job runner starts guarded requests there.
-  const guardQueue = `compromised-guard-${randomBytes(4).toString("hex")}`;
   guardWorker = await startWorker({
     db: stack.db.worker.db,
     connection: stack.env.nativeConnection,
@@ -194,6 +197,8 @@ beforeAll(async () => {
     healthPort: 0,
     workflows: { workflowsPath: workflowsEntryPath() },
     guard: createGuardPorts({ db: stack.db.worker.db, guardDb: stack.db.guard.db, publicUrl: "https://console.example.test" }),
+    // The hourly check: it also starts the workflow of any open request that has none (a row forged over SQL).
+    protection: createProtectionPorts({ db: stack.db.worker.db, workerId: "compromised-check" }),
   });
   jobs = createTemporalJobs({ address: "unused", namespace: stack.env.namespace ?? "default", taskQueue: guardQueue, client: stack.env.client });
   rest = createRestHandler({ db: stack.db.app.db, logger: createLogger({ level: "silent" }), jobs });
@@ -432,6 +437,15 @@ describe("a compromised admin on the real stack", () => {
       expect.soft(changed, `SQL as the application role: ${what} → ${r.ok ? `accepted, ${r.rowCount} rows` : r.error}`).toBe(false);
     }
 
+    // The forged row: the hourly check finds an open request with no workflow and starts one, which
+    // announces it to every owner, admin and guardian like any other (migration 0038, ADR 0020).
+    if (forged) {
+      const check = (await stack.env.client.workflow.execute("protectionCheck", { taskQueue: guardQueue, workflowId: protectionCheckWorkflowId(randomUUID()), args: [{}] })) as ProtectionCheckResult;
+      record({ via: "sql", what: "the hourly check finds the forged row and starts its workflow", outcome: `started ${check.guardedRequestsStarted}` });
+      expect.soft(check.guardedRequestsStarted, "the hourly check started the forged row's workflow").toBeGreaterThanOrEqual(1);
+      requested.push(forged);
+    }
+
     // ---- The vault with the worker's credentials (writer, and gc: its sealed key is in the catalogue and the worker holds the KEK) ----
     const w = await identity("writer");
     const gc = await identity("gc");
@@ -505,7 +519,9 @@ describe("a compromised admin on the real stack", () => {
     // Audited: every request created, every refused approval.
     const { rows: events } = await stack.db.owner.pool.query<{ action: string; target_id: string | null }>("select action, target_id from audit_events where tenant_id = $1 order by seq", [tenantId]);
     const created = new Set(events.filter((e) => e.action === "guarded_request.created").map((e) => e.target_id));
-    for (const id of requested) expect.soft(created.has(id), `audit: guarded_request.created for ${id}`).toBe(true);
+    for (const id of requested.filter((r) => r !== forged)) expect.soft(created.has(id), `audit: guarded_request.created for ${id}`).toBe(true);
+    // The forged row has no `created` of its own (it came over SQL); the hourly check audited finding it.
+    if (forged) expect.soft(events.filter((e) => e.action === "guarded_request.found_unannounced").map((e) => e.target_id), "audit: the forged row found").toEqual([forged]);
     const refusedApprovals = events.filter((e) => e.action === "guarded_request.approve_refused").length;
     const refusedInConsole = attempts.filter((a) => a.via === "console" && (a.what.includes("approves") || a.what.startsWith("guard.approve"))).filter((a) => a.outcome.startsWith("FORBIDDEN")).length;
     expect.soft(refusedApprovals, "audit: every refused approval through the console").toBe(refusedInConsole);
@@ -539,11 +555,7 @@ describe("a compromised admin on the real stack", () => {
     // The legitimate admin cancels every pending request.
     for (const r of pending) await cancelGuardedRequest(admin.ctx, r.id, { reason: "not us: compromised owner" }, jobs);
     expect((await listGuardedRequests(admin.ctx, { filter: "open" })).filter((r) => requested.includes(r.id))).toEqual([]);
-    if (forged) {
-      // The row forged over SQL has no workflow: nobody was told of it and nobody can approve it; it lists as pending.
-      const c = await outcomeOf(cancelGuardedRequest(admin.ctx, forged, { reason: "forged" }, jobs));
-      record({ via: "sql", what: "legit admin cancels the forged pending row", outcome: c.ok ? "cancelled" : `${c.code ?? ""} ${c.error}` });
-    }
+    if (forged) expect.soft(pending.map((r) => r.id), "the forged row was announced and cancelled like the rest").toContain(forged);
 
     const breaches = attempts.filter((a) => a.breach).map((a) => `${a.via}: ${a.what} → ${a.outcome}`);
     expect(breaches, "attacks that got through").toEqual([]);

@@ -59,8 +59,8 @@ describe("the protection check", () => {
       const schedule = await env.client.schedule.getHandle(PROTECTION_SCHEDULE_ID).describe();
       expect(schedule.action).toMatchObject({ type: "startWorkflow", workflowType: "protectionCheck", taskQueue });
       const runCheck = () => env.client.workflow.execute("protectionCheck", { taskQueue, workflowId: protectionCheckWorkflowId(randomUUID()), args: [{}] }) as Promise<ProtectionCheckResult>;
-      expect(await runCheck()).toEqual({ tenants: 2, opened: 1, resolved: 0, failed: [] });
-      expect(await runCheck()).toEqual({ tenants: 2, opened: 0, resolved: 0, failed: [] });
+      expect(await runCheck()).toEqual({ tenants: 2, opened: 1, resolved: 0, guardedRequestsStarted: 0, failed: [] });
+      expect(await runCheck()).toEqual({ tenants: 2, opened: 0, resolved: 0, guardedRequestsStarted: 0, failed: [] });
       expect((await listAuditEvents(stopped.owner, { action: "alert.opened" })).items).toHaveLength(1);
       expect((await listAuditEvents(healthy.owner, { action: "alert.opened" })).items).toHaveLength(0);
     } finally {

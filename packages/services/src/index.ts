@@ -146,6 +146,8 @@ export {
   guardApply,
   guardExpire,
   announceGuardedRequest,
+  openGuardedRequests,
+  auditUnannouncedGuardedRequest,
   GuardRefusedError,
   GUARD_EVENTS,
   type GuardEvent,

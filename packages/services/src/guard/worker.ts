@@ -3,7 +3,7 @@
 // credential (holdfast_guard), which can do nothing but call the guard's definer functions —
 // recording an approval, carrying the request out once due, or letting it lapse.
 import { eq, guardedRequests, sql, withTenant, type Database, type GuardedRequestStatus } from "@holdfast/db";
-import { type Actor } from "../context";
+import { audit, type Actor } from "../context";
 import { announceToAdmins, type AnnounceOptions } from "../notify/announce";
 import { findRequest, toViews } from "./store";
 
@@ -64,6 +64,27 @@ export function guardApply(guardDb: Database, requestId: string) {
 /** Lets a pending request whose approval window has closed lapse (`expired`). */
 export function guardExpire(guardDb: Database, requestId: string) {
   return callGuard(guardDb, sql`select status::text as status, failure from holdfast_guard_expire(${requestId}::uuid)`);
+}
+
+/**
+ * Every tenant's open (pending or approved) requests, oldest first, through the one cross-tenant
+ * definer function the worker's role may call (migration 0038): ids only.
+ */
+export async function openGuardedRequests(db: Database): Promise<{ tenantId: string; requestId: string }[]> {
+  const res = await db.execute<{ tenant_id: string; request_id: string }>(sql`select tenant_id, request_id from holdfast_open_guarded_requests()`);
+  return res.rows.map((r) => ({ tenantId: r.tenant_id, requestId: r.request_id }));
+}
+
+/**
+ * Audits that the hourly check found an open request with no workflow running and started one (a
+ * row written by SQL has no `guarded_request.created` of its own): `guarded_request.found_unannounced`.
+ */
+export async function auditUnannouncedGuardedRequest(db: Database, tenantId: string, requestId: string): Promise<void> {
+  await withTenant(db, tenantId, async (tx) => {
+    const [r] = await tx.select({ kind: guardedRequests.kind, status: guardedRequests.status }).from(guardedRequests).where(eq(guardedRequests.id, requestId));
+    if (!r) throw new Error(`guarded request ${requestId} not found in tenant ${tenantId}`);
+    await audit(tx, { tenantId, actor: GUARD }, "guarded_request.found_unannounced", { type: "guarded_request", id: requestId }, { kind: r.kind, status: r.status });
+  });
 }
 
 export const GUARD_EVENTS = ["requested", "approved", "cancelled", "executed", "failed", "expired"] as const;

@@ -9,6 +9,12 @@ export function createProtectionActivities(ports: ProtectionPorts) {
     protectionTenants(): Promise<string[]> {
       return ports.tenants();
     },
+    openGuardedRequests(): Promise<{ tenantId: string; requestId: string }[]> {
+      return ports.openGuardedRequests();
+    },
+    guardedRequestStarted(input: { tenantId: string; requestId: string }): Promise<void> {
+      return ports.guardedRequestStarted(input.tenantId, input.requestId);
+    },
     async checkTenantProtection(input: { tenantId: string }): Promise<TenantProtectionResult> {
       return { tenantId: input.tenantId, ...(await ports.check(input.tenantId)) };
     },
