@@ -42,10 +42,10 @@ import { protectionCheckWorkflowId, type ProtectionCheckResult } from "@holdfast
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { excludeUnitKinds, expectEveryItemOnce, googleTruth, type GoogleManifest } from "../test/drill";
 import { startWorkerStack, type WorkerStack } from "../test/stack";
+import { startSuiteWorker } from "../test/temporal";
 import { createGuardPorts } from "./guard-ports";
-import { startWorker, type RunningWorker } from "./main";
+import { type RunningWorker } from "./main";
 import { createProtectionPorts } from "./protection-ports";
-import { workflowsEntryPath } from "./workflow-source";
 
 process.env.LOG_LEVEL ??= "silent";
 const D = DEFAULT_RETENTION_POLICY;
@@ -189,13 +189,9 @@ beforeAll(async () => {
   stack = await startWorkerStack("compromised");
   tenantId = stack.tenantId;
   // The guard's worker (announcements, approvals) on its own queue; the console's job runner starts guarded requests there.
-  guardWorker = await startWorker({
+  guardWorker = await startSuiteWorker(stack.env, {
     db: stack.db.worker.db,
-    connection: stack.env.nativeConnection,
-    namespace: stack.env.namespace ?? "default",
     taskQueue: guardQueue,
-    healthPort: 0,
-    workflows: { workflowsPath: workflowsEntryPath() },
     guard: createGuardPorts({ db: stack.db.worker.db, guardDb: stack.db.guard.db, publicUrl: "https://console.example.test" }),
     // The hourly check: it also starts the workflow of any open request that has none (a row forged over SQL).
     protection: createProtectionPorts({ db: stack.db.worker.db, workerId: "compromised-check" }),

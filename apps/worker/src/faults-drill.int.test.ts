@@ -14,11 +14,10 @@ import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlClient, drillSeed, expectEveryItemOnce, googleSource, googleTruth, microsoftTruth, newOrganisation, seededRng, type Control, type GoogleManifest, type MicrosoftManifest } from "../test/drill";
 import { checkRetryAfter, type LoggedRequest } from "../test/retry-after";
-import { createTestTemporal } from "../test/temporal";
+import { createTestTemporal, startSuiteWorker } from "../test/temporal";
 import { sandboxBackupPorts } from "../test/sandbox-ports";
 import type { ClosableBackupPorts } from "./backup-ports";
-import { startWorker, type RunningWorker } from "./main";
-import { workflowsEntryPath } from "./workflow-source";
+import { type RunningWorker } from "./main";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
@@ -91,7 +90,7 @@ beforeAll(async () => {
   control = controlClient(url);
   rng = seededRng(drillSeed("faults-drill"));
   ports = sandboxBackupPorts(t.worker.db, sandbox, url, { workerId: "faults-drill" });
-  worker = await startWorker({ db: t.worker.db, connection: env.nativeConnection, namespace: env.namespace ?? "default", taskQueue, healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, backup: ports, restore: ports.restore });
+  worker = await startSuiteWorker(env, { db: t.worker.db, taskQueue, backup: ports, restore: ports.restore });
 }, 240_000);
 
 afterAll(async () => {

@@ -5,50 +5,29 @@
 // of it and can cancel it like any other. Real Temporal dev server, real worker, real Postgres and
 // the stack's SMTP sink.
 import { randomBytes, randomUUID } from "node:crypto";
-import { totpCode } from "@holdfast/auth";
 import { createTemporalJobs, type JobsPort } from "@holdfast/api/jobs";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
-import { acceptInvitation, cancelGuardedRequest, confirmTotpEnrolment, getGuardedRequest, inviteMember, signUp, startTotpEnrolment, type TenantContext } from "@holdfast/services";
+import { cancelGuardedRequest, getGuardedRequest } from "@holdfast/services";
 import { guardedRequestWorkflowId, type GuardedRequestResult } from "@holdfast/workflows";
 import { protectionCheckWorkflowId, type ProtectionCheckResult } from "@holdfast/workflows/activities";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTemporal } from "../test/temporal";
+import { enrolledPerson, mailSubjects } from "../test/people";
+import { createTestTemporal, startSuiteWorker } from "../test/temporal";
 import { createGuardPorts } from "./guard-ports";
-import { startWorker, type RunningWorker } from "./main";
+import { type RunningWorker } from "./main";
 import { createProtectionPorts } from "./protection-ports";
-import { workflowsEntryPath } from "./workflow-source";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
-const mailApi = (process.env.MAIL_API_URL ?? "http://127.0.0.1:8025").replace(/\/+$/, "");
 let t: TestDatabase;
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
 let jobs: JobsPort;
 const taskQueue = `guard-orphans-${randomBytes(4).toString("hex")}`;
 
-async function person(tenantOwner: TenantContext | null, label: string) {
-  const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;
-  const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
-  const { secret } = await startTotpEnrolment(t.app.db, userId);
-  await confirmTotpEnrolment(t.app.db, userId, totpCode(secret));
-  if (tenantOwner) {
-    const { token } = await inviteMember(tenantOwner, { email, role: "admin" });
-    await acceptInvitation(t.app.db, userId, token);
-  }
-  const ctx: TenantContext = { db: t.app.db, tenantId: tenantOwner?.tenantId ?? organization.id, actor: { type: "user", id: userId }, role: tenantOwner ? "admin" : "owner" };
-  return { userId, email, ctx };
-}
-
-const subjects = async (email: string) => {
-  const res = await fetch(`${mailApi}/api/v1/search?query=${encodeURIComponent(`to:"${email}"`)}&limit=50`);
-  const body = (await res.json()) as { messages: { Subject: string }[] };
-  return body.messages
-    .map((m) => m.Subject.replace(/^\[Holdfast\] [^:]+: /, ""))
-    .filter((s) => /^(requested|approved|cancelled|done|could not be done|lapsed): /.test(s)) // the guarded request's own mail
-    .sort();
-};
+// The guarded request's own mail (each person also gets "joined as admin" and the like).
+const subjects = async (email: string) => (await mailSubjects(email)).filter((s) => /^(requested|approved|cancelled|done|could not be done|lapsed): /.test(s));
 async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
@@ -61,13 +40,9 @@ const runCheck = () => env.client.workflow.execute("protectionCheck", { taskQueu
 
 beforeAll(async () => {
   [t, env] = await Promise.all([createTestDatabase("guardorphan"), createTestTemporal()]);
-  worker = await startWorker({
+  worker = await startSuiteWorker(env, {
     db: t.worker.db,
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? "default",
     taskQueue,
-    healthPort: 0,
-    workflows: { workflowsPath: workflowsEntryPath() },
     guard: createGuardPorts({ db: t.worker.db, guardDb: t.guard.db, publicUrl: "https://console.example.test" }),
     protection: createProtectionPorts({ db: t.worker.db, workerId: "orphan-test" }),
   });
@@ -84,8 +59,8 @@ afterAll(async () => {
 
 describe("an open guarded request without a workflow", () => {
   it("is found by the hourly check, announced to every admin, and can be cancelled like any other", async () => {
-    const owner = await person(null, "orphan-owner");
-    const admin = await person(owner.ctx, "orphan-admin");
+    const owner = await enrolledPerson(t.app.db, null, "orphan-owner");
+    const admin = await enrolledPerson(t.app.db, owner.ctx, "orphan-admin");
     const tenantId = owner.ctx.tenantId;
 
     // The intruder's insert, as the application role: approved, due now, its own workflow name.

@@ -5,19 +5,15 @@
 // database's platform floor is lowered (as its owner) and each organisation's delay set to seconds;
 // the durable timer and the database's own "not before" then run in real time.
 import { randomBytes } from "node:crypto";
-import { totpCode } from "@holdfast/auth";
 import { createTemporalJobs, type JobsPort } from "@holdfast/api/jobs";
 import { createTestDatabase, type TestDatabase } from "@holdfast/db/testing";
 import {
-  acceptInvitation,
   approveGuardedRequest,
   cancelGuardedRequest,
   closeOrganization,
-  confirmTotpEnrolment,
   DEFAULT_RETENTION_POLICY,
   getGuardedRequest,
   getRetention,
-  inviteMember,
   listAuditEvents,
   releaseLegalHold,
   placeLegalHold,
@@ -25,8 +21,6 @@ import {
   registerSource,
   removeSource,
   setRetentionPolicy,
-  signUp,
-  startTotpEnrolment,
   type GuardedRequestView,
   type TenantContext,
 } from "@holdfast/services";
@@ -34,16 +28,15 @@ import { guardedRequestWorkflowId, scheduleIdFor, startBackupSource, type Guarde
 import { ScheduleNotFoundError, WorkflowFailedError } from "@temporalio/client";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTemporal } from "../test/temporal";
+import { enrolledPerson, mailSubjects } from "../test/people";
+import { createTestTemporal, startSuiteWorker } from "../test/temporal";
 import { createBackupPorts, type ClosableBackupPorts } from "./backup-ports";
 import { createGuardPorts } from "./guard-ports";
-import { startWorker, type RunningWorker } from "./main";
-import { workflowsEntryPath } from "./workflow-source";
+import { type RunningWorker } from "./main";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
 const D = DEFAULT_RETENTION_POLICY;
-const mailApi = (process.env.MAIL_API_URL ?? "http://127.0.0.1:8025").replace(/\/+$/, "");
 let t: TestDatabase;
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -51,20 +44,7 @@ let jobs: JobsPort;
 let backup: ClosableBackupPorts;
 const taskQueue = `guard-${randomBytes(4).toString("hex")}`;
 
-async function person(tenantOwner: TenantContext | null, label: string, role: "admin" | "viewer" = "admin") {
-  const email = `${label}-${randomBytes(3).toString("hex")}@example.test`;
-  const { userId, organization } = await signUp(t.app.db, { email, password: "a long enough password", organizationName: `${label} Ltd` });
-  const { secret } = await startTotpEnrolment(t.app.db, userId);
-  await confirmTotpEnrolment(t.app.db, userId, totpCode(secret));
-  let tenantId = organization.id;
-  if (tenantOwner) {
-    const { token } = await inviteMember(tenantOwner, { email, role });
-    await acceptInvitation(t.app.db, userId, token);
-    tenantId = tenantOwner.tenantId;
-  }
-  const ctx: TenantContext = { db: t.app.db, tenantId, actor: { type: "user", id: userId }, role: tenantOwner ? role : "owner" };
-  return { userId, email, ctx, code: () => totpCode(secret) };
-}
+const person = (tenantOwner: TenantContext | null, label: string, role: "admin" | "viewer" = "admin") => enrolledPerson(t.app.db, tenantOwner, label, role);
 
 async function newOrg(label: string, delaySeconds: number) {
   const owner = await person(null, `${label}-owner`);
@@ -75,24 +55,16 @@ async function newOrg(label: string, delaySeconds: number) {
 
 const result = (r: GuardedRequestView) => env.client.workflow.getHandle(guardedRequestWorkflowId(r.id)).result() as Promise<GuardedRequestResult>;
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
-const subjects = async (email: string) => {
-  const res = await fetch(`${mailApi}/api/v1/search?query=${encodeURIComponent(`to:"${email}"`)}&limit=50`);
-  const body = (await res.json()) as { messages: { Subject: string }[] };
-  return body.messages.map((m) => m.Subject.replace(/^\[Holdfast\] [^:]+: /, "")).sort();
-};
+const subjects = mailSubjects;
 
 beforeAll(async () => {
   [t, env] = await Promise.all([createTestDatabase("guardwf"), createTestTemporal()]);
   await t.owner.pool.query("update holdfast_platform_settings set min_guard_delay_seconds = 0");
   // The backup activities too, so a backup of a removed source can be seen refused (the providers are never reached).
   backup = createBackupPorts({ db: t.worker.db, workerId: "guard-test" });
-  worker = await startWorker({
+  worker = await startSuiteWorker(env, {
     db: t.worker.db,
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? "default",
     taskQueue,
-    healthPort: 0,
-    workflows: { workflowsPath: workflowsEntryPath() },
     backup,
     guard: createGuardPorts({ db: t.worker.db, guardDb: t.guard.db, publicUrl: "https://console.example.test" }),
   });

@@ -7,10 +7,8 @@ import { commitSnapshot, finishRun, listAuditEvents, openSnapshot, registerSourc
 import { PROTECTION_SCHEDULE_ID, protectionCheckWorkflowId, type ProtectionCheckResult } from "@holdfast/workflows/activities";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTemporal } from "../test/temporal";
-import { startWorker } from "./main";
+import { createTestTemporal, startSuiteWorker } from "../test/temporal";
 import { createProtectionPorts } from "./protection-ports";
-import { workflowsEntryPath } from "./workflow-source";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
@@ -46,13 +44,9 @@ describe("the protection check", () => {
     const stopped = await tenant("stopped", new Date(Date.now() - 5 * DAY));
     const healthy = await tenant("healthy", new Date());
     const taskQueue = `protection-${randomUUID()}`;
-    const running = await startWorker({
+    const running = await startSuiteWorker(env, {
       db: t.worker.db,
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? "default",
       taskQueue,
-      healthPort: 0,
-      workflows: { workflowsPath: workflowsEntryPath() },
       protection: createProtectionPorts({ db: t.worker.db, workerId: "protection-test" }),
     });
     try {

@@ -27,10 +27,8 @@ import type { S3ObjectStore } from "@holdfast/vault/store";
 import { RETENTION_SWEEP_SCHEDULE_ID, retentionWorkflowIds, type RetentionSweepsResult } from "@holdfast/workflows/activities";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTemporal } from "../test/temporal";
-import { startWorker } from "./main";
+import { createTestTemporal, startSuiteWorker } from "../test/temporal";
 import { createRetentionPorts } from "./retention-ports";
-import { workflowsEntryPath } from "./workflow-source";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
@@ -95,13 +93,9 @@ describe("retentionSweep on the real stack", () => {
     await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now()) + 2_000));
 
     const taskQueue = `retention-${randomUUID()}`;
-    const running = await startWorker({
+    const running = await startSuiteWorker(env, {
       db: t.worker.db,
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? "default",
       taskQueue,
-      healthPort: 0,
-      workflows: { workflowsPath: workflowsEntryPath() },
       retention: createRetentionPorts({ db: t.worker.db, workerId: "sweep-test", gcGraceMs: 0 }),
     });
     let result: RetentionSweepsResult;

@@ -9,10 +9,8 @@ import { createWebhook, signUp, verifyWebhookSignature, type TenantContext, type
 import { WEBHOOK_DELIVERIES_SCHEDULE_ID, webhookDeliveriesWorkflowId, type WebhookDeliveriesResult } from "@holdfast/workflows/activities";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTemporal } from "../test/temporal";
-import { startWorker } from "./main";
+import { createTestTemporal, startSuiteWorker } from "../test/temporal";
 import { createWebhookPorts } from "./webhook-ports";
-import { workflowsEntryPath } from "./workflow-source";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 process.env.WEBHOOK_ALLOW_HTTP = "1";
@@ -46,13 +44,9 @@ describe("the webhook sender", () => {
     const owner: TenantContext = { db: t.app.db, tenantId: organization.id, actor: { type: "user", id: userId }, role: "owner" };
     const { secret } = await createWebhook(owner, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
     const taskQueue = `webhooks-${randomUUID()}`;
-    const running = await startWorker({
+    const running = await startSuiteWorker(env, {
       db: t.worker.db,
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? "default",
       taskQueue,
-      healthPort: 0,
-      workflows: { workflowsPath: workflowsEntryPath() },
       webhooks: createWebhookPorts({ db: t.worker.db, deliver: { allowPrivate: true } }),
     });
     try {

@@ -31,11 +31,10 @@ import { backupWorkflowIds, exportWorkflowId, restoreWorkflowId, type BackupSour
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import type { ClosableBackupPorts } from "../src/backup-ports";
 import { createExportPorts } from "../src/export-ports";
-import { startWorker, type RunningWorker } from "../src/main";
-import { workflowsEntryPath } from "../src/workflow-source";
+import { type RunningWorker } from "../src/main";
 import { controlClient, newOrganisation, type Control } from "./drill";
 import { sandboxBackupPorts } from "./sandbox-ports";
-import { createTestTemporal } from "./temporal";
+import { createTestTemporal, startSuiteWorker } from "./temporal";
 
 const run = promisify(execFile);
 export const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
@@ -102,13 +101,9 @@ export async function startWorkerStack(name: string, options: WorkerStackOptions
   const ports = sandboxBackupPorts(db.worker.db, sandbox, url, { workerId: `${name}-worker` });
   const store = new ExportsStore();
   const exportPorts = createExportPorts({ db: db.worker.db, workerId: `${name}-worker`, readVault: (id) => ports.restore.readVault(id), store });
-  const worker = await startWorker({
+  const worker = await startSuiteWorker(env, {
     db: db.worker.db,
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? "default",
     taskQueue,
-    healthPort: 0,
-    workflows: { workflowsPath: workflowsEntryPath() },
     backup: ports,
     restore: ports.restore,
     exports: options.wrapExports ? options.wrapExports(exportPorts) : exportPorts,

@@ -2,10 +2,20 @@
 import { testConfig } from "@holdfast/config";
 import { TestWorkflowEnvironment } from "@temporalio/testing";
 import { DefaultLogger, Runtime } from "@temporalio/worker";
+import { startWorker, type RunningWorker, type WorkerDeps } from "../src/worker";
+import { workflowsEntryPath } from "../src/workflow-source";
 
 export async function createTestTemporal(): Promise<TestWorkflowEnvironment> {
   const cli = testConfig().temporalCliPath;
   if (!cli) throw new Error("TEMPORAL_CLI_PATH is not set: point it at the Temporal CLI binary (.tools/bin/temporal)");
   Runtime.install({ logger: new DefaultLogger("WARN") });
   return TestWorkflowEnvironment.createLocal({ server: { executable: { type: "existing-path", path: cli } } });
+}
+
+/**
+ * The worker under test on this suite's dev server: the Temporal wiring every suite repeats (its
+ * connection and namespace, health on a free port, workflows from source), plus what the suite serves.
+ */
+export function startSuiteWorker(env: TestWorkflowEnvironment, deps: Omit<WorkerDeps, "connection" | "namespace" | "healthPort" | "workflows">): Promise<RunningWorker> {
+  return startWorker({ connection: env.nativeConnection, namespace: env.namespace ?? "default", healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, ...deps });
 }
