@@ -32,3 +32,5 @@ export const GUARD_CANCELLED_SIGNAL = "cancelled";
 export const GUARD_REFUSED = "GuardRefused";
 
 export const guardedRequestWorkflowId = (requestId: string) => `guarded-request:${requestId}`;
+/** Guarded-request workflows the hourly protection check starts at most; the rest wait for the next hour. */
+export const GUARDED_STARTS_PER_CHECK = 100;

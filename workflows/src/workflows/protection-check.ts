@@ -4,7 +4,7 @@
 // workflow if it has none running (a row written by SQL, or a workflow that failed): the workflow
 // announces it to every owner, admin and guardian and waits for a decision, like any other.
 import { ApplicationFailure, isCancellation, log, ParentClosePolicy, proxyActivities, startChild } from "@temporalio/workflow";
-import { guardedRequestWorkflowId } from "../guard-contracts";
+import { GUARDED_STARTS_PER_CHECK, guardedRequestWorkflowId } from "../guard-contracts";
 import { guardedRequest } from "./guarded-request";
 import type { ProtectionActivities } from "../activities/protection/activities";
 import { NON_RETRYABLE_ERROR_TYPES } from "../contracts";
@@ -17,8 +17,6 @@ const { protectionTenants, checkTenantProtection, openGuardedRequests, guardedRe
 });
 
 const FAILED_LISTED = 20;
-/** Guarded-request workflows started in one check at most; the rest wait for the next hour. */
-const GUARDED_STARTS_PER_CHECK = 100;
 
 export async function protectionCheck(raw: ProtectionCheckInput = {}): Promise<ProtectionCheckResult> {
   const parsed = ProtectionCheckInput.safeParse(raw);
@@ -50,7 +48,7 @@ export async function protectionCheck(raw: ProtectionCheckInput = {}): Promise<P
       await guardedRequestStarted(open);
       log.warn("an open guarded request had no workflow running; started it (it announces the request)", { tenantId: open.tenantId, requestId: open.requestId });
     } catch (e) {
-      // Running already: its workflow announced it and waits (the SDK's WorkflowExecutionAlreadyStartedError).
+      // Started since it was listed (the console, a parallel check): that workflow announces it and waits.
       if (e instanceof Error && e.name === "WorkflowExecutionAlreadyStartedError") continue;
       throw e;
     }

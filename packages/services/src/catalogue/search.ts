@@ -55,7 +55,7 @@ export async function search(ctx: TenantContext, raw: SearchInput): Promise<Sear
         ${terms.length > 0 ? toPrefixQuery(terms) : null}::text,
         ${sender}::text,
         ${sender !== null && FULL_ADDRESS.test(sender)},
-        ${unitIds?.length ? sql`${`{${unitIds.join(",")}}`}::uuid[]` : sql`null::uuid[]`},
+        ${unitIds?.length ? sql`${sql.param(unitIds)}::uuid[]` : sql`null::uuid[]`},
         ${input.kinds?.length ? sql`${`{${input.kinds.join(",")}}`}::text[]` : sql`null::text[]`},
         ${folder && folder !== "/" ? folder : null}::text,
         ${input.from?.toISOString() ?? null}::timestamptz,

@@ -138,7 +138,7 @@ export async function expireSnapshots(ctx: TenantContext, now = new Date()): Pro
     await tx.execute(sql`
       update item_versions v set expired_at = now()
         from (select s.unit_id, min(s.seq) as lo, max(s.seq) as hi from snapshots s
-               where s.tenant_id = ${ctx.tenantId} and s.id = any(${`{${rows.map((r) => r.id).join(",")}}`}::uuid[])
+               where s.tenant_id = ${ctx.tenantId} and s.id = any(${sql.param(rows.map((r) => r.id))}::uuid[])
                group by s.unit_id) e
        where v.tenant_id = ${ctx.tenantId} and v.unit_id = e.unit_id and v.expired_at is null
          and v.first_seq <= e.hi and (v.last_seq is null or v.last_seq >= e.lo)
