@@ -77,6 +77,7 @@ export function createRestoreStore(db: Database, workerId: string): RestoreStore
         results.map((r) => ({
           vaultSnapshotId: r.vaultSnapshotId,
           vaultPath: r.vaultPath,
+          ...(r.itemId !== undefined ? { itemId: r.itemId } : {}),
           externalId: r.externalId,
           path: r.path,
           outcome: r.outcome,

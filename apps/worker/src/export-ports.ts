@@ -31,14 +31,14 @@ export function createExportJobStore(db: Database, workerId: string): ExportJobS
     },
     async selection(tenantId, restoreId) {
       const { refs } = await resolveExportSelection(ctx(tenantId), restoreId);
-      return refs.map((r) => ({ vaultSnapshotId: r.vaultSnapshotId, vaultPath: r.vaultPath, path: r.path, kind: r.kind }));
+      return refs.map((r) => ({ vaultSnapshotId: r.vaultSnapshotId, vaultPath: r.vaultPath, itemId: r.itemId, path: r.path, kind: r.kind }));
     },
     async complete(tenantId, restoreId, done) {
       const row = await completeExportJob(ctx(tenantId), restoreId, {
         objectKey: done.objectKey,
         bytes: done.bytes,
         expiresAt: done.expiresAt,
-        outcomes: done.items.map((i) => ({ vaultSnapshotId: i.vaultSnapshotId, vaultPath: i.vaultPath, externalId: null, path: i.path, outcome: i.outcome, ...(i.reason !== undefined ? { reason: i.reason } : {}) })),
+        outcomes: done.items.map((i) => ({ vaultSnapshotId: i.vaultSnapshotId, vaultPath: i.vaultPath, ...(i.itemId !== undefined ? { itemId: i.itemId } : {}), externalId: null, path: i.path, outcome: i.outcome, ...(i.reason !== undefined ? { reason: i.reason } : {}) })),
         ...(done.status ? { status: done.status } : {}),
         ...(done.summary ? { summary: done.summary } : {}),
       });

@@ -77,6 +77,14 @@ export const restoreJobItems = pgTable(
     restoreId: uuid("restore_id").notNull().references(() => restoreJobs.id, { onDelete: "restrict" }),
     vaultSnapshotId: text("vault_snapshot_id").notNull(),
     vaultPath: text("vault_path").notNull(),
+    /**
+     * The catalogue item the outcome is about (rows written before migration 0039 have none). No
+     * foreign key: the outcome is a report, and an erasure scrubs it by this id (ADR 0023) — a row
+     * written after its item was erased is scrubbed as it is inserted (trigger of migration 0039).
+     */
+    itemId: uuid("item_id"),
+    /** Set only by the database: the erasure that scrubbed this row's names (an insert's value is ignored). */
+    erasedByRequestId: uuid("erased_by_request_id"),
     externalId: text("external_id"),
     path: text("path"),
     outcome: restoreOutcome("outcome").notNull(),
@@ -86,6 +94,8 @@ export const restoreJobItems = pgTable(
   },
   (t) => [
     uniqueIndex("restore_job_items_ref_key").on(t.restoreId, t.vaultSnapshotId, t.vaultPath),
+    // An erasure finds the outcomes of its items by id.
+    index("restore_job_items_item_idx").on(t.tenantId, t.itemId),
     check("restore_job_items_failed_has_reason", sql`${t.outcome} <> 'failed' OR ${t.reason} IS NOT NULL`),
     tenantPolicy("restore_job_items"),
   ],

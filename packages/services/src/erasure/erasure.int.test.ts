@@ -24,6 +24,8 @@ import {
   nextRestoreBatch,
   openExportDownload,
   openSnapshot,
+  recordRestoreOutcomes,
+  recordRunIssues,
   recordVersions,
   registerSource,
   requestErasure,
@@ -64,10 +66,10 @@ const payroll1: RecordVersionInput = {
   name: "Q3 payroll.xlsx",
   size: 100,
   contentSha256: sha("a"),
-  vault: { snapshotId: "vs-1", path: "files/f-pay" },
+  vault: { snapshotId: "vs-1", path: "HR/Q3 payroll.xlsx~r1" },
   metadata: { owner: "Carol Example <carol@example.com>" },
 };
-const payroll2: RecordVersionInput = { ...payroll1, version: "r2", size: 120, contentSha256: sha("b"), vault: { snapshotId: "vs-2", path: "files/f-pay" } };
+const payroll2: RecordVersionInput = { ...payroll1, version: "r2", size: 120, contentSha256: sha("b"), vault: { snapshotId: "vs-2", path: "HR/Q3 payroll.xlsx~r2" } };
 const salary: RecordVersionInput = {
   externalId: "m-sal",
   kind: "message",
@@ -76,10 +78,10 @@ const salary: RecordVersionInput = {
   name: "Re: salary",
   size: 10,
   contentSha256: sha("c"),
-  vault: { snapshotId: "vs-1", path: "mail/m-sal" },
+  vault: { snapshotId: "vs-1", path: "Inbox/Re: salary~h1.eml" },
   metadata: { subject: "Re: salary", from: "Dave Example <dave@example.com>", to: ["carol@example.com"] },
 };
-const diary: RecordVersionInput = { externalId: "f-diary", kind: "file", version: "1", path: "/Private/diary.txt", name: "diary.txt", size: 5, contentSha256: sha("d"), vault: { snapshotId: "vs-1", path: "files/f-diary" } };
+const diary: RecordVersionInput = { externalId: "f-diary", kind: "file", version: "1", path: "/Private/diary.txt", name: "diary.txt", size: 5, contentSha256: sha("d"), vault: { snapshotId: "vs-1", path: "Private/diary.txt~1" } };
 const handbook: RecordVersionInput = { externalId: "f-hb", kind: "file", version: "1", path: "/HR/handbook.pdf", name: "handbook.pdf", size: 50, contentSha256: sha("e"), vault: { snapshotId: "vs-1", path: "files/f-hb" } };
 const longName = `${"Very long file name ".repeat(6)}.docx`;
 const long: RecordVersionInput = { externalId: "f-long", kind: "file", version: "1", path: `/HR/${longName}`, name: longName, size: 1, contentSha256: sha("f"), vault: { snapshotId: "vs-1", path: "files/f-long" } };
@@ -143,6 +145,26 @@ async function asApp(o: Org, statement: SQL, db = t.app.db): Promise<string> {
     return e.cause?.message ?? e.message;
   }
   return "accepted";
+}
+
+/** The erased items' names, subjects, vault paths and people, in any case. */
+const ERASED_WORDS = ["payroll", "salary", "diary", "dave", "carol"];
+/** How many rows of `table` in the tenant hold one of `words` anywhere in their text. */
+async function rowsNaming(table: "item_versions" | "restore_job_items" | "run_issues", tenantId: string, words = ERASED_WORDS): Promise<number> {
+  const { rows } = await t.owner.pool.query<{ n: number }>(
+    `select count(*)::int as n from ${table} x where x.tenant_id = $1 and exists (select 1 from unnest($2::text[]) w where row_to_json(x)::text ilike '%' || w || '%')`,
+    [tenantId, words],
+  );
+  return rows[0]!.n;
+}
+
+type JobItemRow = { item_id: string | null; vault_path: string; path: string | null; external_id: string | null; new_external_id: string | null; reason: string | null; outcome: string; erased_by_request_id: string | null };
+async function jobItems(restoreId: string): Promise<JobItemRow[]> {
+  const { rows } = await t.owner.pool.query<JobItemRow>(
+    "select item_id, vault_path, path, external_id, new_external_id, reason, outcome, erased_by_request_id from restore_job_items where restore_id = $1 order by at, id",
+    [restoreId],
+  );
+  return rows;
 }
 
 type VersionRow = { item_id: string; name: string; path: string; parent_path: string; metadata: Record<string, unknown>; sender: string | null; tsv: string; erased_at: Date | null };
@@ -221,9 +243,25 @@ describe("once carried out", () => {
   let requestId: string;
   let oldExportId: string;
   let cleanExportId: string;
+  let restoreId: string;
 
   beforeAll(async () => {
     o = await newOrg("er-run");
+    // A restore reported before the erasure (outcomes written before migration 0039 carry no item id),
+    // and a backup's issues naming the items.
+    const restore = await requestRestore(o.owner, { unitId: o.unitId, paths: ["/"], asOf: new Date(), conflict: "copy" });
+    restoreId = restore.id;
+    await recordRestoreOutcomes(o.worker, restoreId, [
+      { vaultSnapshotId: "vs-2", vaultPath: "HR/Q3 payroll.xlsx~r2", externalId: "f-pay", path: "/HR/Q3 payroll.xlsx", outcome: "failed", reason: "could not write HR/Q3 payroll.xlsx~r2: quota" },
+      { vaultSnapshotId: "vs-1", vaultPath: "Inbox/Re: salary~h1.eml", externalId: "m-sal", path: "/Inbox/Re: salary", outcome: "copied", newExternalId: "Re: salary (restored)" },
+      { vaultSnapshotId: "vs-1", vaultPath: "files/f-hb", itemId: o.items.handbook, externalId: "f-hb", path: "/HR/handbook.pdf", outcome: "created", newExternalId: "hb-2" },
+    ]);
+    const run = await startRun(o.worker, { sourceId: o.sourceId, trigger: "scheduled", workflowId: `backup:${o.sourceId}:issues` });
+    await recordRunIssues(o.worker, run.id, [
+      { unitId: o.unitId, itemExternalId: "m-sal", path: "/Inbox/Re: salary", reason: "too_large", message: "Inbox/Re: salary~h1.eml is over the size limit" },
+      { unitId: o.unitId, itemExternalId: "f-hb", path: "/HR/handbook.pdf", reason: "failed", message: "handbook.pdf could not be read" },
+    ]);
+    await finishRun(o.worker, run.id, { outcome: "finished" });
     // Two exports made before the erasure, one of which holds the payroll file.
     const made = async (refs: { vaultSnapshotId: string; vaultPath: string; path: string }[]) => {
       const e = await requestExport(o.owner, { unitId: o.unitId, asOf: new Date().toISOString(), format: "zip" });
@@ -235,7 +273,7 @@ describe("once carried out", () => {
       });
       return e.id;
     };
-    oldExportId = await made([{ vaultSnapshotId: "vs-2", vaultPath: "files/f-pay", path: "/HR/Q3 payroll.xlsx" }, { vaultSnapshotId: "vs-1", vaultPath: "files/f-hb", path: "/HR/handbook.pdf" }]);
+    oldExportId = await made([{ vaultSnapshotId: "vs-2", vaultPath: "HR/Q3 payroll.xlsx~r2", path: "/HR/Q3 payroll.xlsx" }, { vaultSnapshotId: "vs-1", vaultPath: "files/f-hb", path: "/HR/handbook.pdf" }]);
     cleanExportId = await made([{ vaultSnapshotId: "vs-1", vaultPath: "files/f-hb", path: "/HR/handbook.pdf" }]);
     requestId = (await eraseThroughGuard(o, [o.items.payroll, o.items.salary, o.items.diary])).id;
   });
@@ -255,6 +293,27 @@ describe("once carried out", () => {
     expect(by.get(o.items.payroll)?.erased_by_request_id).toBe(requestId);
     expect(by.get(o.items.salary)?.erased_at).not.toBeNull();
     expect(by.get(o.items.handbook)).toMatchObject({ erased_at: null, erased_by_request_id: null });
+  });
+
+  it("leaves their names nowhere: not in a version's vault path, a restore's or export's report, nor a backup's issues", async () => {
+    for (const table of ["item_versions", "restore_job_items", "run_issues"] as const) expect(await rowsNaming(table, o.tenantId), table).toBe(0);
+    // What was not erased keeps its names (the search above does find names).
+    for (const table of ["item_versions", "restore_job_items", "run_issues"] as const) expect(await rowsNaming(table, o.tenantId, ["handbook"]), table).toBeGreaterThan(0);
+    const { rows: paths } = await t.owner.pool.query<{ id: string; vault_path: string }>("select id, vault_path from item_versions where item_id = any($1::uuid[])", [[o.items.payroll, o.items.salary, o.items.diary]]);
+    expect(paths.every((v) => v.vault_path === `(erased)/${v.id}`)).toBe(true);
+    const items = await jobItems(restoreId);
+    const order = [o.items.payroll, o.items.salary, o.items.handbook];
+    items.sort((x, y) => order.indexOf(x.item_id ?? "") - order.indexOf(y.item_id ?? ""));
+    expect(items.slice(0, 2)).toEqual([
+      { item_id: o.items.payroll, vault_path: expect.stringMatching(/^\(erased\)\//) as unknown, path: "(erased)", external_id: null, new_external_id: null, reason: "(erased)", outcome: "failed", erased_by_request_id: requestId },
+      { item_id: o.items.salary, vault_path: expect.stringMatching(/^\(erased\)\//) as unknown, path: "(erased)", external_id: null, new_external_id: null, reason: null, outcome: "copied", erased_by_request_id: requestId },
+    ]);
+    expect(items[2]).toMatchObject({ item_id: o.items.handbook, vault_path: "files/f-hb", path: "/HR/handbook.pdf", new_external_id: "hb-2", erased_by_request_id: null });
+    const { rows: issues } = await t.owner.pool.query<{ item_external_id: string; path: string; message: string }>("select item_external_id, path, message from run_issues where tenant_id = $1 order by item_external_id", [o.tenantId]);
+    expect(issues).toEqual([
+      { item_external_id: "f-hb", path: "/HR/handbook.pdf", message: "handbook.pdf could not be read" },
+      { item_external_id: "m-sal", path: "(erased)", message: "(erased)" },
+    ]);
   });
 
   it("browse leaves them out as of any time, folders known only through them included; the others stay", async () => {
@@ -326,6 +385,55 @@ describe("once carried out", () => {
   });
 });
 
+describe("a job that resolved its selection before the erasure and records its outcomes after it", () => {
+  it("an export's outcomes are scrubbed as they are written, marked with the erasure, and its archive is not offered", async () => {
+    const o = await newOrg("er-late-export");
+    const exp = await requestExport(o.owner, { unitId: o.unitId, paths: ["/HR", "/Inbox"], asOf: new Date().toISOString(), format: "zip" });
+    const { refs } = await resolveExportSelection(o.worker, exp.id);
+    expect(refs.map((r) => r.itemId).sort()).toEqual([o.items.payroll, o.items.salary, o.items.handbook, o.items.long].sort());
+    const request = await eraseThroughGuard(o, [o.items.payroll, o.items.salary]);
+    await completeExportJob(o.worker, exp.id, {
+      objectKey: `${o.tenantId}/${exp.id}/export.zip`,
+      bytes: 10,
+      expiresAt: new Date(Date.now() + 86_400_000),
+      outcomes: refs.map((r) => ({ vaultSnapshotId: r.vaultSnapshotId, vaultPath: r.vaultPath, itemId: r.itemId, externalId: null, path: r.path, ...(r.itemId === o.items.salary ? { outcome: "failed" as const, reason: `could not read ${r.vaultPath}` } : { outcome: "exported" as const }) })),
+    });
+    const rows = await jobItems(exp.id);
+    expect(rows).toHaveLength(4);
+    const erased = rows.filter((r) => r.item_id === o.items.payroll || r.item_id === o.items.salary);
+    expect(erased).toHaveLength(2);
+    for (const r of erased) expect(r).toMatchObject({ path: "(erased)", external_id: null, vault_path: expect.stringMatching(/^\(erased\)\/[0-9a-f-]{36}$/) as unknown, erased_by_request_id: request.id });
+    expect(erased.find((r) => r.item_id === o.items.salary)).toMatchObject({ outcome: "failed", reason: "(erased)" });
+    expect(rows.filter((r) => r.erased_by_request_id === null).map((r) => r.path).sort()).toEqual(["/HR/handbook.pdf", `/HR/${longName}`].sort());
+    expect(await rowsNaming("restore_job_items", o.tenantId)).toBe(0);
+    await expect(openExportDownload(o.owner, exp.id, {} as ExportsStore)).rejects.toThrow(ExportExpiredError);
+    await expect(openExportDownload(o.owner, exp.id, {} as ExportsStore)).rejects.toThrow(/holds items that were erased from backups on \d{4}-\d{2}-\d{2}/);
+  });
+
+  it("a restore's outcomes are scrubbed as they are written, and a retried batch records them once", async () => {
+    const o = await newOrg("er-late-restore");
+    const restore = await requestRestore(o.owner, { unitId: o.unitId, paths: ["/"], asOf: new Date(), conflict: "copy" });
+    const batch = await nextRestoreBatch(o.worker, restore.id, null, 100);
+    expect(batch.refs.map((r) => r.itemId).sort()).toEqual(Object.values(o.items).sort());
+    const request = await eraseThroughGuard(o, [o.items.payroll, o.items.diary]);
+    const results = batch.refs.map((r) =>
+      r.itemId === o.items.diary
+        ? { ...r, externalId: "f-diary", path: "/Private/diary.txt", outcome: "failed" as const, reason: `could not write ${r.vaultPath}` }
+        : { ...r, externalId: r.vaultPath, path: `/${r.vaultPath}`, outcome: "copied" as const, newExternalId: `${r.vaultPath} (restored)` },
+    );
+    await recordRestoreOutcomes(o.worker, restore.id, results);
+    await recordRestoreOutcomes(o.worker, restore.id, results);
+    const rows = await jobItems(restore.id);
+    expect(rows).toHaveLength(5);
+    expect(rows.filter((r) => r.erased_by_request_id === request.id).map((r) => r.item_id).sort()).toEqual([o.items.payroll, o.items.diary].sort());
+    for (const r of rows.filter((x) => x.erased_by_request_id !== null)) expect(r).toMatchObject({ path: "(erased)", external_id: null, new_external_id: null, vault_path: expect.stringMatching(/^\(erased\)\//) as unknown });
+    expect(await rowsNaming("restore_job_items", o.tenantId, ["payroll", "diary"])).toBe(0);
+    expect(await rowsNaming("restore_job_items", o.tenantId, ["salary"])).toBe(1);
+    const { rows: counts } = await t.owner.pool.query<{ copied: number; failed: number }>("select copied, failed from restore_jobs where id = $1", [restore.id]);
+    expect(counts).toEqual([{ copied: 4, failed: 1 }]);
+  });
+});
+
 describe("an erased item a later backup sees again (it still exists at the source)", () => {
   it("stays hidden: the new version is skipped by browse, search, versions and selections", async () => {
     const o = await newOrg("er-again");
@@ -333,7 +441,7 @@ describe("an erased item a later backup sees again (it still exists at the sourc
     const at = new Date();
     const run = await startRun(o.worker, { sourceId: o.sourceId, trigger: "scheduled", workflowId: `backup:again:${randomUUID()}` }, at);
     const snap = await openSnapshot(o.worker, { unitId: o.unitId, runId: run.id }, at);
-    await recordVersions(o.worker, snap.id, [{ ...payroll2, version: "r3", contentSha256: sha("9"), vault: { snapshotId: "vs-3", path: "files/f-pay" } }], at);
+    await recordVersions(o.worker, snap.id, [{ ...payroll2, version: "r3", contentSha256: sha("9"), vault: { snapshotId: "vs-3", path: "HR/Q3 payroll.xlsx~r3" } }], at);
     // The catalogue holds the new version (only the guard erases), but no reader shows it.
     const { rows } = await t.owner.pool.query<{ name: string; erased_at: Date | null }>("select name, erased_at from item_versions where item_id = $1 and version = 'r3'", [o.items.payroll]);
     expect(rows).toEqual([{ name: "Q3 payroll.xlsx", erased_at: null }]);
@@ -363,5 +471,23 @@ describe("the application roles' own SQL", () => {
     await refused(sql`update item_versions set erased_at = null where item_id = ${o.items.payroll}`, erasedByApp);
     await refused(sql`update items set erased_at = now() - interval '1 year' where id = ${o.items.payroll}`, erasedByApp);
     expect(await codeOf(listItemVersions(o.owner, o.items.payroll))).toBe("NOT_FOUND");
+  });
+
+  it("cannot mark a restore's or export's outcome as erased, nor change one", async () => {
+    const o = await newOrg("er-sql-jobs");
+    const restore = await requestRestore(o.owner, { unitId: o.unitId, paths: ["/"], asOf: new Date(), conflict: "copy" });
+    const fake = randomUUID();
+    for (const [db, label] of [[t.app.db, "app"], [t.worker.db, "worker"]] as const) {
+      const insert = sql`insert into restore_job_items (tenant_id, restore_id, vault_snapshot_id, vault_path, item_id, outcome, erased_by_request_id)
+                         values (${o.tenantId}, ${restore.id}, 'vs-1', ${`files/f-hb-${label}`}, ${o.items.handbook}, 'created', ${fake})`;
+      expect(await asApp(o, insert, db)).toBe("accepted");
+      expect(await asApp(o, sql`update restore_job_items set erased_by_request_id = ${fake} where restore_id = ${restore.id}`, db)).toMatch(/permission denied for table restore_job_items/);
+      expect(await asApp(o, sql`update restore_job_items set item_id = ${o.items.payroll} where restore_id = ${restore.id}`, db)).toMatch(/permission denied for table restore_job_items/);
+    }
+    const rows = await jobItems(restore.id);
+    expect(rows.map((r) => [r.vault_path, r.erased_by_request_id])).toEqual([
+      ["files/f-hb-app", null],
+      ["files/f-hb-worker", null],
+    ]);
   });
 });

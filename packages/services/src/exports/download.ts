@@ -23,18 +23,16 @@ export interface ExportDownload {
 }
 
 /**
- * The day (UTC) an item this export's archive holds was erased from backups after the export was made
- * (issue 7): the archive is then no longer offered. Found from the executed erasure requests since
- * the export began (few), through their items' versions, to this export's recorded outcomes.
+ * The day (UTC) an item this export's archive holds was erased from backups (issue 7): the archive
+ * is then no longer offered. The erasure marks every outcome row of the item it scrubs, whether the
+ * row was written before it or after (an export that resolved its selection before the erasure).
  */
-async function erasedSince(tx: Tx, tenantId: string, exportId: string, since: Date): Promise<string | null> {
+async function erasedSince(tx: Tx, tenantId: string, exportId: string): Promise<string | null> {
   const res = await tx.execute<{ day: string }>(sql`
-    select to_char(r.executed_at at time zone 'UTC', 'YYYY-MM-DD') as day from guarded_requests r
-     where r.tenant_id = ${tenantId} and r.kind = 'items.erase' and r.status = 'executed' and r.executed_at >= ${since.toISOString()}::timestamptz
-       and exists (
-             select 1 from item_versions v
-               join restore_job_items j on j.tenant_id = v.tenant_id and j.restore_id = ${exportId} and j.vault_snapshot_id = v.vault_snapshot_id and j.vault_path = v.vault_path
-              where v.tenant_id = ${tenantId} and v.item_id in (select x::uuid from jsonb_array_elements_text(r.params -> 'itemIds') as x))
+    select to_char(r.executed_at at time zone 'UTC', 'YYYY-MM-DD') as day
+      from restore_job_items j
+      join guarded_requests r on r.tenant_id = j.tenant_id and r.id = j.erased_by_request_id
+     where j.tenant_id = ${tenantId} and j.restore_id = ${exportId} and j.erased_by_request_id is not null
      order by r.executed_at limit 1`);
   return res.rows[0]?.day ?? null;
 }
@@ -43,7 +41,7 @@ export async function openExportDownload(ctx: TenantContext, exportId: string, s
   requireUnitAccess(ctx, "operator", "Downloading an export", []);
   const { row, erasedOn } = await withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const found = await findExportRow(tx, ctx.tenantId, exportId, ownJobsOnly(ctx));
-    return { row: found, erasedOn: await erasedSince(tx, ctx.tenantId, found.id, found.createdAt) };
+    return { row: found, erasedOn: await erasedSince(tx, ctx.tenantId, found.id) };
   });
   if (row.status === "queued" || row.status === "running") throw conflict(`Export ${row.id} is ${row.status}; download it once it has completed`);
   if (erasedOn) throw new ExportExpiredError(`Export ${row.id} holds items that were erased from backups on ${erasedOn}; its archive is no longer offered. Request a new export (erased items are left out)`);

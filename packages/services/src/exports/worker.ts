@@ -58,6 +58,8 @@ export async function resolveExportSelection(ctx: TenantContext, exportId: strin
 export interface ExportOutcomeInput {
   vaultSnapshotId: string;
   vaultPath: string;
+  /** The catalogue's item id: an outcome of an item erased since the selection is scrubbed as it is written. */
+  itemId?: string;
   externalId: string | null;
   path: string | null;
   outcome: "exported" | "failed";
@@ -93,6 +95,7 @@ export async function completeExportJob(ctx: TenantContext, exportId: string, in
             restoreId: exportId,
             vaultSnapshotId: o.vaultSnapshotId,
             vaultPath: o.vaultPath,
+            itemId: o.itemId ?? null,
             externalId: o.externalId,
             path: o.path,
             outcome: o.outcome,

@@ -238,11 +238,11 @@ export async function startRestoreJob(ctx: TenantContext, restoreId: string, wor
 }
 
 /** Worker: the next page of the selection as of the job's time, without items that have an outcome. */
-export async function nextRestoreBatch(ctx: TenantContext, restoreId: string, cursor: string | null, limit: number): Promise<{ refs: { vaultSnapshotId: string; vaultPath: string }[]; cursor: string | null }> {
+export async function nextRestoreBatch(ctx: TenantContext, restoreId: string, cursor: string | null, limit: number): Promise<{ refs: { vaultSnapshotId: string; vaultPath: string; itemId: string }[]; cursor: string | null }> {
   requireWorker(ctx);
   const job = await findJob(ctx, restoreId);
   const page = await resolveAsOf(ctx, { unitId: job.unitId, ...job.selection, asOf: job.asOf, limit, ...(cursor ? { cursor } : {}) });
-  const refs = page.versions.flatMap((v) => (v.vault ? [{ vaultSnapshotId: v.vault.snapshotId, vaultPath: v.vault.path }] : []));
+  const refs = page.versions.flatMap((v) => (v.vault ? [{ vaultSnapshotId: v.vault.snapshotId, vaultPath: v.vault.path, itemId: v.itemId }] : []));
   if (refs.length === 0) return { refs, cursor: page.nextCursor };
   const done = await withTenant(ctx.db, ctx.tenantId, (tx) =>
     tx
@@ -257,6 +257,8 @@ export async function nextRestoreBatch(ctx: TenantContext, restoreId: string, cu
 export interface RestoreOutcomeInput {
   vaultSnapshotId: string;
   vaultPath: string;
+  /** The catalogue's item id: an outcome of an item erased since the selection is scrubbed as it is written. */
+  itemId?: string;
   externalId: string | null;
   path: string | null;
   outcome: "created" | "replaced" | "copied" | "skipped" | "failed";
@@ -271,7 +273,7 @@ export async function recordRestoreOutcomes(ctx: TenantContext, restoreId: strin
   await withTenant(ctx.db, ctx.tenantId, async (tx) => {
     const inserted = await tx
       .insert(restoreJobItems)
-      .values(results.map((r) => ({ tenantId: ctx.tenantId, restoreId, vaultSnapshotId: r.vaultSnapshotId, vaultPath: r.vaultPath, externalId: r.externalId, path: r.path, outcome: r.outcome, newExternalId: r.newExternalId ?? null, reason: r.reason ?? null })))
+      .values(results.map((r) => ({ tenantId: ctx.tenantId, restoreId, vaultSnapshotId: r.vaultSnapshotId, vaultPath: r.vaultPath, itemId: r.itemId ?? null, externalId: r.externalId, path: r.path, outcome: r.outcome, newExternalId: r.newExternalId ?? null, reason: r.reason ?? null })))
       .onConflictDoNothing()
       .returning({ outcome: restoreJobItems.outcome });
     const n = (o: string) => inserted.filter((i) => i.outcome === o).length;

@@ -42,7 +42,7 @@ async function exportOriginal(ports: ExportPorts, vault: Vault, tenantId: string
     return ports.store.complete(tenantId, restoreId, { objectKey: null, bytes: 0, expiresAt, items: [], status: "failed", summary: `the selection resolved to ${refs.length} stored versions, not one` });
   }
   const failed = (reason: string): Promise<ExportJobResult> => {
-    const item: ExportItemRecord = { vaultSnapshotId: ref.vaultSnapshotId, vaultPath: ref.vaultPath, path: ref.path, outcome: "failed", reason };
+    const item: ExportItemRecord = { vaultSnapshotId: ref.vaultSnapshotId, vaultPath: ref.vaultPath, itemId: ref.itemId, path: ref.path, outcome: "failed", reason };
     return ports.store.complete(tenantId, restoreId, { objectKey: null, bytes: 0, expiresAt, items: [item], status: "failed", summary: `the item could not be read: ${reason}` });
   };
   let item;
@@ -80,7 +80,7 @@ async function exportOriginal(ports: ExportPorts, vault: Vault, tenantId: string
     objectKey: key,
     bytes: stored,
     expiresAt,
-    items: [{ vaultSnapshotId: ref.vaultSnapshotId, vaultPath: ref.vaultPath, path: ref.path, outcome: "exported" }],
+    items: [{ vaultSnapshotId: ref.vaultSnapshotId, vaultPath: ref.vaultPath, itemId: ref.itemId, path: ref.path, outcome: "exported" }],
   });
 }
 
@@ -120,13 +120,17 @@ export function createExportActivities(ports: ExportPorts) {
       }
       const report = await archive.report;
       const byRef = new Map(refs.map((r) => [`${r.vaultSnapshotId}\u0000${r.vaultPath}`, r]));
-      const items: ExportItemRecord[] = report.items.map((o) => ({
-        vaultSnapshotId: o.ref.vaultSnapshotId,
-        vaultPath: o.ref.vaultPath,
-        path: byRef.get(`${o.ref.vaultSnapshotId}\u0000${o.ref.vaultPath}`)?.path ?? null,
-        outcome: o.status,
-        ...(o.status === "failed" ? { reason: `${o.reason ?? "failed"}${o.partial ? ` (the archive holds only the part read, as ${o.entry ?? "its entry"})` : ""}` } : {}),
-      }));
+      const items: ExportItemRecord[] = report.items.map((o) => {
+        const selected = byRef.get(`${o.ref.vaultSnapshotId}\u0000${o.ref.vaultPath}`);
+        return {
+          vaultSnapshotId: o.ref.vaultSnapshotId,
+          vaultPath: o.ref.vaultPath,
+          ...(selected ? { itemId: selected.itemId } : {}),
+          path: selected?.path ?? null,
+          outcome: o.status,
+          ...(o.status === "failed" ? { reason: `${o.reason ?? "failed"}${o.partial ? ` (the archive holds only the part read, as ${o.entry ?? "its entry"})` : ""}` } : {}),
+        };
+      });
       return ports.store.complete(tenantId, restoreId, { objectKey: key, bytes, expiresAt: ports.archives.expiresAt(), items });
     },
 

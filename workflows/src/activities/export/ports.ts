@@ -17,6 +17,8 @@ export interface ExportJobState {
 export interface ExportSelectionItem {
   vaultSnapshotId: string;
   vaultPath: string;
+  /** The catalogue's item id: recorded with the outcome, so an erasure after the selection still scrubs it. */
+  itemId: string;
   path: string;
   kind: string;
 }
@@ -24,6 +26,8 @@ export interface ExportSelectionItem {
 export interface ExportItemRecord {
   vaultSnapshotId: string;
   vaultPath: string;
+  /** The catalogue's item id, when known (the database scrubs the outcome of an item erased meanwhile). */
+  itemId?: string;
   path: string | null;
   outcome: "exported" | "failed";
   reason?: string;

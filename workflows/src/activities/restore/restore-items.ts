@@ -9,6 +9,8 @@ import type { StoredItemMeta } from "../backup/segment";
 export interface RestoreRef {
   vaultSnapshotId: string;
   vaultPath: string;
+  /** The catalogue's item id, when known: recorded with the outcome, so an erasure meanwhile still scrubs it. */
+  itemId?: string;
 }
 
 export type RestoreOutcome = WriteResult["outcome"] | "failed";
