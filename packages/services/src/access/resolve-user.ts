@@ -12,6 +12,8 @@ export interface UserAccess {
 export interface SelfServiceGrant {
   tenantId: string;
   organizationName: string;
+  /** When the organisation was closed (ISO), or null: self-service people see it as members do. */
+  closedAt: string | null;
   unitIds: string[];
 }
 
@@ -23,11 +25,13 @@ export interface SelfServiceGrant {
 export async function listSelfServiceGrants(db: Database, userId: string): Promise<SelfServiceGrant[]> {
   if (!isUuid(userId)) return [];
   const rows = await withUser(db, userId, (tx) =>
-    tx.execute<{ tenant_id: string; organization_name: string; unit_id: string }>(sql`select tenant_id, organization_name, unit_id from holdfast_self_service_units()`),
+    tx.execute<{ tenant_id: string; organization_name: string; unit_id: string; closed_at: Date | string | null }>(
+      sql`select tenant_id, organization_name, unit_id, closed_at from holdfast_self_service_units()`,
+    ),
   );
   const byTenant = new Map<string, SelfServiceGrant>();
   for (const r of rows.rows) {
-    const grant = byTenant.get(r.tenant_id) ?? { tenantId: r.tenant_id, organizationName: r.organization_name, unitIds: [] };
+    const grant = byTenant.get(r.tenant_id) ?? { tenantId: r.tenant_id, organizationName: r.organization_name, closedAt: r.closed_at === null ? null : new Date(r.closed_at).toISOString(), unitIds: [] };
     grant.unitIds.push(r.unit_id);
     byTenant.set(r.tenant_id, grant);
   }

@@ -21,7 +21,7 @@ export async function listMyOrganizations(db: Database, userId: string): Promise
   const memberIds = new Set(member.map((o) => o.id));
   const selfServe = (await listSelfServiceGrants(db, userId))
     .filter((g) => !memberIds.has(g.tenantId))
-    .map((g) => ({ id: g.tenantId, name: g.organizationName, kind: "customer" as const, parentId: null, createdAt: new Date(0).toISOString(), closedAt: null, role: "viewer" as const, selfService: true }))
+    .map((g) => ({ id: g.tenantId, name: g.organizationName, kind: "customer" as const, parentId: null, createdAt: new Date(0).toISOString(), closedAt: g.closedAt, role: "viewer" as const, selfService: true }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return [...member, ...selfServe];
 }

@@ -21,6 +21,7 @@ import {
   listItemVersions,
   listJobs,
   listMembers,
+  listMyOrganizations,
   listOwnUnits,
   listSelfServiceGrants,
   listSnapshots,
@@ -298,5 +299,20 @@ describe("switching self-service off", () => {
     expect(await listSelfServiceGrants(t.app.db, aliceId)).toEqual([]);
     await setSelfServiceSettings(A.owner, { enabled: true });
     expect((await resolveUserAccess(t.app.db, aliceId, A.tenantId)).selfService?.unitIds).toHaveLength(2);
+  });
+});
+
+describe("a closed organisation", () => {
+  it("is shown closed to the people who self-serve there, as to its members, and they keep their own data", async () => {
+    const mine = async () => (await listMyOrganizations(t.app.db, aliceId)).find((o) => o.id === A.tenantId);
+    expect(await mine()).toMatchObject({ selfService: true, closedAt: null });
+    // Closed by the guard in production (organization.close); the test's superuser stands in for it.
+    const closedAt = new Date("2026-03-01T12:00:00.000Z");
+    await t.owner.pool.query("update organizations set closed_at = $1 where id = $2", [closedAt, A.tenantId]);
+    expect(await mine()).toMatchObject({ selfService: true, closedAt: closedAt.toISOString() });
+    expect((await listSelfServiceGrants(t.app.db, aliceId)).find((g) => g.tenantId === A.tenantId)?.closedAt).toBe(closedAt.toISOString());
+    expect((await resolveUserAccess(t.app.db, aliceId, A.tenantId)).selfService?.unitIds).toHaveLength(2);
+    // Its members see the same date.
+    expect((await listMyOrganizations(t.app.db, A.owner.actor.id)).find((o) => o.id === A.tenantId)?.closedAt).toBe(closedAt.toISOString());
   });
 });
