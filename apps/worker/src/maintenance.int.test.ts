@@ -27,11 +27,10 @@ import { EMPTY_STATS, maintenanceWorkflowIds, type MaintenanceResult } from "@ho
 import { Client } from "@temporalio/client";
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTemporal } from "../test/temporal";
+import { createTestTemporal, suiteWorkflows } from "../test/temporal";
 import { createBackupStore } from "./backup-ports";
 import { createMaintenancePorts, createRunBookkeeping } from "./maintenance-ports";
 import { startWorker } from "./main";
-import { workflowsEntryPath } from "./workflow-source";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
@@ -272,7 +271,7 @@ describe("maintenance sweeps", () => {
       namespace: env.namespace ?? "default",
       taskQueue,
       healthPort: 0,
-      workflows: { workflowsPath: workflowsEntryPath() },
+      workflows: suiteWorkflows(),
       maintenance: createMaintenancePorts({ db: t.worker.db, workerId: "worker-test", exportsStore: store }),
     };
     const running = await startWorker(deps);

@@ -2,8 +2,9 @@
 import { testConfig } from "@holdfast/config";
 import { TestWorkflowEnvironment } from "@temporalio/testing";
 import { DefaultLogger, Runtime } from "@temporalio/worker";
+import { inject } from "vitest";
 import { startWorker, type RunningWorker, type WorkerDeps } from "../src/worker";
-import { workflowsEntryPath } from "../src/workflow-source";
+import type { WorkflowSource } from "../src/workflow-source";
 
 export async function createTestTemporal(): Promise<TestWorkflowEnvironment> {
   const cli = testConfig().temporalCliPath;
@@ -13,9 +14,17 @@ export async function createTestTemporal(): Promise<TestWorkflowEnvironment> {
 }
 
 /**
+ * The workflow code this run bundled once from source (test/workflow-bundle.global.ts), for the
+ * suites' workers.
+ */
+export function suiteWorkflows(): WorkflowSource {
+  return { workflowBundle: { codePath: inject("workflowBundlePath") } };
+}
+
+/**
  * The worker under test on this suite's dev server: the Temporal wiring every suite repeats (its
- * connection and namespace, health on a free port, workflows from source), plus what the suite serves.
+ * connection and namespace, health on a free port, this run's workflow bundle), plus what the suite serves.
  */
 export function startSuiteWorker(env: TestWorkflowEnvironment, deps: Omit<WorkerDeps, "connection" | "namespace" | "healthPort" | "workflows">): Promise<RunningWorker> {
-  return startWorker({ connection: env.nativeConnection, namespace: env.namespace ?? "default", healthPort: 0, workflows: { workflowsPath: workflowsEntryPath() }, ...deps });
+  return startWorker({ connection: env.nativeConnection, namespace: env.namespace ?? "default", healthPort: 0, workflows: suiteWorkflows(), ...deps });
 }

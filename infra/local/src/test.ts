@@ -54,12 +54,13 @@ function intEnv(stack: Stack): Record<string, string> {
  * serves the production build of the console beside the worker (from its prebuilt workflow
  * bundle) and the sandbox, so those builds come first.
  */
-async function e2e(stack: Stack): Promise<Outcome> {
+async function e2e(stack: Stack, typechecked: boolean): Promise<Outcome> {
   if (!existsSync(join(repoRoot, "apps/e2e/playwright.config.ts"))) {
     warn("e2e", bold("!!! SKIPPED: apps/e2e has no playwright.config.ts yet — the e2e suites did not run !!!"));
     return "skipped";
   }
-  const env = { ...appEnv(stack, stack.databaseUrl), ...intEnv(stack) };
+  // The verify stage of this run type-checked the same tree: the console's build need not again.
+  const env = { ...appEnv(stack, stack.databaseUrl), ...intEnv(stack), ...(typechecked ? { HOLDFAST_TYPECHECKED: "1" } : {}) };
   if (hasScript("apps/web", "build") && (await pnpm(["--filter", "@holdfast/web", "build"], env)) !== 0) return "failed";
   // The e2e run starts the worker as production does: from its prebuilt workflow bundle.
   if (hasScript("apps/worker", "build") && (await pnpm(["--filter", "@holdfast/worker", "build"], env)) !== 0) return "failed";
@@ -86,7 +87,7 @@ async function main(): Promise<number> {
       case "int":
         return (await pnpm(["turbo", "run", "test:int", "--env-mode=loose", "--concurrency=1"], intEnv(stack as Stack))) === 0 ? "passed" : "failed";
       case "e2e":
-        return e2e(stack as Stack);
+        return e2e(stack as Stack, results.get("verify")?.outcome === "passed");
     }
   };
 
