@@ -3,7 +3,7 @@
 // yet digested and makes sure each digest is in the vault under compliance lock. A tenant that
 // fails after its retries is named in the result (the next run catches it up) and never stops the
 // others. Continues as new after `tenantsPerRun` tenants.
-import { ApplicationFailure, ContinueAsNew, continueAsNew, isCancellation, log, proxyActivities, workflowInfo } from "@temporalio/workflow";
+import { ApplicationFailure, continueAsNew, log, proxyActivities } from "@temporalio/workflow";
 import type { AuditDigestActivities } from "../activities/audit-digest/activities";
 import {
   AUDIT_DIGEST_CATCH_UP_DAYS,
@@ -15,7 +15,7 @@ import {
   TENANTS_PER_AUDIT_DIGEST_RUN,
 } from "../audit-digest-contracts";
 import { NON_RETRYABLE_ERROR_TYPES } from "../contracts";
-import { failureMessage } from "./backup-unit";
+import { forEachTenant } from "./fan-out";
 
 const { auditDigestTenants, digestTenant } = proxyActivities<AuditDigestActivities>({
   // A tenant's catch-up is a few signatures and a few small locked PUTs.
@@ -39,25 +39,17 @@ export async function auditDigest(raw: AuditDigestInput = {}): Promise<AuditDige
   const maxDays = input.maxDays ?? AUDIT_DIGEST_CATCH_UP_DAYS;
   const problem = (p: AuditDigestProblem) => [...totals.problems, p].slice(0, AUDIT_DIGEST_PROBLEMS_LISTED);
 
-  let started = 0;
-  const mayStart = () => started === 0 || (started < perRun && !workflowInfo().continueAsNewSuggested);
-  const worker = async (): Promise<void> => {
-    while (mayStart()) {
-      const tenantId = queue.shift();
-      if (tenantId === undefined) return;
-      started += 1;
-      try {
-        const r = await digestTenant({ tenantId, at, maxDays });
-        totals = { ...totals, tenants: totals.tenants + 1, digestsCreated: totals.digestsCreated + r.created.length, objectsWritten: totals.objectsWritten + r.objectsWritten };
-      } catch (e) {
-        if (e instanceof ContinueAsNew || isCancellation(e)) throw e;
-        const reason = failureMessage(e).slice(0, 1_000);
-        log.warn("a tenant's audit digests failed; the next run catches up", { tenantId, reason });
-        totals = { ...totals, tenants: totals.tenants + 1, failedTenants: totals.failedTenants + 1, problems: problem({ tenantId, reason }) };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(input.concurrency ?? DEFAULT_CONCURRENCY, Math.max(queue.length, 1)) }, worker));
+  await forEachTenant(
+    queue,
+    { concurrency: input.concurrency ?? DEFAULT_CONCURRENCY, perRun, failureLog: "a tenant's audit digests failed; the next run catches up" },
+    async (tenantId) => {
+      const r = await digestTenant({ tenantId, at, maxDays });
+      totals = { ...totals, tenants: totals.tenants + 1, digestsCreated: totals.digestsCreated + r.created.length, objectsWritten: totals.objectsWritten + r.objectsWritten };
+    },
+    (tenantId, reason) => {
+      totals = { ...totals, tenants: totals.tenants + 1, failedTenants: totals.failedTenants + 1, problems: problem({ tenantId, reason }) };
+    },
+  );
 
   if (queue.length > 0) {
     const { resume: _resume, ...rest } = input;

@@ -3,10 +3,10 @@
 // archives deleted from the exports store and marked, expired idempotency records deleted — a few
 // at a time. A tenant whose sweep fails after its retries is counted and named in the result (the
 // next run tries again) and never stops the others. Continues as new after `tenantsPerRun` tenants.
-import { ApplicationFailure, ContinueAsNew, continueAsNew, isCancellation, log, proxyActivities, workflowInfo } from "@temporalio/workflow";
+import { ApplicationFailure, continueAsNew, log, proxyActivities } from "@temporalio/workflow";
 import type { MaintenanceActivities } from "../activities/maintenance/activities";
 import { MAINTENANCE_PROBLEMS_LISTED, MaintenanceInput, type MaintenanceProblem, type MaintenanceResult, type MaintenanceTotals, NON_RETRYABLE_ERROR_TYPES, TENANTS_PER_MAINTENANCE_RUN } from "../contracts";
-import { failureMessage } from "./backup-unit";
+import { forEachTenant } from "./fan-out";
 
 const { maintenanceTenants, sweepTenant } = proxyActivities<MaintenanceActivities>({
   // A tenant's sweep deletes its expired archives one request each: minutes at worst.
@@ -32,32 +32,24 @@ export async function maintenance(raw: MaintenanceInput = {}): Promise<Maintenan
   let totals = input.resume?.totals ?? EMPTY_TOTALS;
   const perRun = input.tenantsPerRun ?? TENANTS_PER_MAINTENANCE_RUN;
 
-  let started = 0;
-  const mayStart = () => started === 0 || (started < perRun && !workflowInfo().continueAsNewSuggested);
-  const worker = async (): Promise<void> => {
-    while (mayStart()) {
-      const tenantId = queue.shift();
-      if (tenantId === undefined) return;
-      started += 1;
-      try {
-        const r = await sweepTenant({ tenantId, at });
-        totals = {
-          ...totals,
-          tenants: totals.tenants + 1,
-          exportsDeleted: totals.exportsDeleted + r.exportsDeleted,
-          exportsFailed: totals.exportsFailed + r.exportsFailed,
-          idempotencyKeysDeleted: totals.idempotencyKeysDeleted + r.idempotencyKeysDeleted,
-          problems: withProblems(totals, r.failures.map((f) => ({ tenantId, exportId: f.exportId, reason: f.reason.slice(0, 1_000) }))),
-        };
-      } catch (e) {
-        if (e instanceof ContinueAsNew || isCancellation(e)) throw e;
-        const reason = failureMessage(e).slice(0, 1_000);
-        log.warn("a tenant's maintenance sweep failed; the next run tries again", { tenantId, reason });
-        totals = { ...totals, tenants: totals.tenants + 1, failedTenants: totals.failedTenants + 1, problems: withProblems(totals, [{ tenantId, reason }]) };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(input.concurrency ?? DEFAULT_CONCURRENCY, Math.max(queue.length, 1)) }, worker));
+  await forEachTenant(
+    queue,
+    { concurrency: input.concurrency ?? DEFAULT_CONCURRENCY, perRun, failureLog: "a tenant's maintenance sweep failed; the next run tries again" },
+    async (tenantId) => {
+      const r = await sweepTenant({ tenantId, at });
+      totals = {
+        ...totals,
+        tenants: totals.tenants + 1,
+        exportsDeleted: totals.exportsDeleted + r.exportsDeleted,
+        exportsFailed: totals.exportsFailed + r.exportsFailed,
+        idempotencyKeysDeleted: totals.idempotencyKeysDeleted + r.idempotencyKeysDeleted,
+        problems: withProblems(totals, r.failures.map((f) => ({ tenantId, exportId: f.exportId, reason: f.reason.slice(0, 1_000) }))),
+      };
+    },
+    (tenantId, reason) => {
+      totals = { ...totals, tenants: totals.tenants + 1, failedTenants: totals.failedTenants + 1, problems: withProblems(totals, [{ tenantId, reason }]) };
+    },
+  );
 
   if (queue.length > 0) {
     const { resume: _resume, ...rest } = input;

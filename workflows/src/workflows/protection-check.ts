@@ -3,13 +3,13 @@
 // never stops the others (the next hour tries again). Then every open guarded request gets its
 // workflow if it has none running (a row written by SQL, or a workflow that failed): the workflow
 // announces it to every owner, admin and guardian and waits for a decision, like any other.
-import { ApplicationFailure, isCancellation, log, ParentClosePolicy, proxyActivities, startChild } from "@temporalio/workflow";
+import { ApplicationFailure, log, ParentClosePolicy, proxyActivities, startChild } from "@temporalio/workflow";
 import { GUARDED_STARTS_PER_CHECK, guardedRequestWorkflowId } from "../guard-contracts";
 import { guardedRequest } from "./guarded-request";
 import type { ProtectionActivities } from "../activities/protection/activities";
 import { NON_RETRYABLE_ERROR_TYPES } from "../contracts";
 import { ProtectionCheckInput, type ProtectionCheckResult } from "../protection-contracts";
-import { failureMessage } from "./backup-unit";
+import { forEachTenant } from "./fan-out";
 
 const { protectionTenants, checkTenantProtection, openGuardedRequests, guardedRequestStarted } = proxyActivities<ProtectionActivities>({
   startToCloseTimeout: "5 minutes",
@@ -23,22 +23,19 @@ export async function protectionCheck(raw: ProtectionCheckInput = {}): Promise<P
   if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid protectionCheck input: ${parsed.error.message}`, "ValidationError");
   const queue = await protectionTenants();
   const result: ProtectionCheckResult = { tenants: 0, opened: 0, resolved: 0, guardedRequestsStarted: 0, failed: [] };
-  const worker = async (): Promise<void> => {
-    for (let tenantId = queue.shift(); tenantId !== undefined; tenantId = queue.shift()) {
+  await forEachTenant(
+    queue,
+    { concurrency: parsed.data.concurrency ?? 4, failureLog: "a tenant's protection check failed; the next hour tries again" },
+    async (tenantId) => {
       result.tenants += 1;
-      try {
-        const r = await checkTenantProtection({ tenantId });
-        result.opened += r.opened;
-        result.resolved += r.resolved;
-      } catch (e) {
-        if (isCancellation(e)) throw e;
-        const reason = failureMessage(e).slice(0, 1_000);
-        log.warn("a tenant's protection check failed; the next hour tries again", { tenantId, reason });
-        if (result.failed.length < FAILED_LISTED) result.failed.push({ tenantId, reason });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parsed.data.concurrency ?? 4, Math.max(queue.length, 1)) }, worker));
+      const r = await checkTenantProtection({ tenantId });
+      result.opened += r.opened;
+      result.resolved += r.resolved;
+    },
+    (tenantId, reason) => {
+      if (result.failed.length < FAILED_LISTED) result.failed.push({ tenantId, reason });
+    },
+  );
   for (const open of await openGuardedRequests()) {
     if (result.guardedRequestsStarted >= GUARDED_STARTS_PER_CHECK) break;
     try {

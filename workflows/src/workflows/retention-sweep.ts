@@ -8,7 +8,7 @@
 // so a kept snapshot is always locked again before GC looks at it. (Sweeps started before this
 // order raised locks first; `patched` keeps their replay as it was.) A failed step skips the rest (GC never runs after a
 // failed extension) and the sweep is recorded `failed`; tomorrow's run tries again.
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, ContinueAsNew, continueAsNew, executeChild, isCancellation, log, patched, proxyActivities, workflowInfo } from "@temporalio/workflow";
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, continueAsNew, executeChild, isCancellation, log, patched, proxyActivities } from "@temporalio/workflow";
 import type { RetentionActivities } from "../activities/retention/activities";
 import { NON_RETRYABLE_ERROR_TYPES } from "../contracts";
 import {
@@ -22,6 +22,7 @@ import {
   retentionWorkflowIds,
   TENANTS_PER_RETENTION_RUN,
 } from "../retention-contracts";
+import { forEachTenant } from "./fan-out";
 
 /** The root cause's message: an activity's or a child's failure wraps it. */
 function failureMessage(e: unknown): string {
@@ -79,25 +80,17 @@ export async function retentionSweeps(raw: RetentionSweepsInput = {}): Promise<R
   let totals = input.resume?.totals ?? EMPTY_TOTALS;
   const perRun = input.tenantsPerRun ?? TENANTS_PER_RETENTION_RUN;
 
-  let started = 0;
-  const mayStart = () => started === 0 || (started < perRun && !workflowInfo().continueAsNewSuggested);
-  const worker = async (): Promise<void> => {
-    while (mayStart()) {
-      const tenantId = queue.shift();
-      if (tenantId === undefined) return;
-      started += 1;
-      try {
-        const r = await executeChild(retentionSweep, { workflowId: retentionWorkflowIds.retentionSweep(tenantId, at), args: [{ tenantId, at }] });
-        totals = { ...totals, tenants: totals.tenants + 1, expiredSnapshots: totals.expiredSnapshots + r.expiredSnapshots, heldExtended: totals.heldExtended + r.heldExtended };
-      } catch (e) {
-        if (e instanceof ContinueAsNew || isCancellation(e)) throw e;
-        const reason = failureMessage(e).slice(0, 1_000);
-        log.warn("a tenant's retention sweep failed; tomorrow's run tries again", { tenantId, reason });
-        totals = { ...totals, tenants: totals.tenants + 1, failedTenants: totals.failedTenants + 1, problems: [...totals.problems, { tenantId, reason }].slice(0, RETENTION_PROBLEMS_LISTED) };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(input.concurrency ?? DEFAULT_CONCURRENCY, Math.max(queue.length, 1)) }, worker));
+  await forEachTenant(
+    queue,
+    { concurrency: input.concurrency ?? DEFAULT_CONCURRENCY, perRun, failureLog: "a tenant's retention sweep failed; tomorrow's run tries again" },
+    async (tenantId) => {
+      const r = await executeChild(retentionSweep, { workflowId: retentionWorkflowIds.retentionSweep(tenantId, at), args: [{ tenantId, at }] });
+      totals = { ...totals, tenants: totals.tenants + 1, expiredSnapshots: totals.expiredSnapshots + r.expiredSnapshots, heldExtended: totals.heldExtended + r.heldExtended };
+    },
+    (tenantId, reason) => {
+      totals = { ...totals, tenants: totals.tenants + 1, failedTenants: totals.failedTenants + 1, problems: [...totals.problems, { tenantId, reason }].slice(0, RETENTION_PROBLEMS_LISTED) };
+    },
+  );
 
   if (queue.length > 0) {
     const { resume: _resume, ...rest } = input;

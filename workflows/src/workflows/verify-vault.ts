@@ -19,6 +19,7 @@ import {
   VerifyVaultsInput,
   type VerifyVaultsResult,
 } from "../drill-contracts";
+import { forEachTenant } from "./fan-out";
 
 function failureMessage(e: unknown): string {
   let cause = e;
@@ -83,23 +84,20 @@ export async function verifyVaults(raw: VerifyVaultsInput = {}): Promise<VerifyV
   const at = new Date().toISOString();
   const queue = await short.drillTenants();
   const result: VerifyVaultsResult = { at, tenants: 0, passed: 0, failed: 0, errors: [] };
-  const worker = async (): Promise<void> => {
-    for (let tenantId = queue.shift(); tenantId !== undefined; tenantId = queue.shift()) {
+  await forEachTenant(
+    queue,
+    { concurrency: parsed.data.concurrency ?? 2, failureLog: "a tenant's restore drill could not finish; tomorrow's run tries again" },
+    async (tenantId) => {
       result.tenants += 1;
-      try {
-        const r = await executeChild(verifyVault, { workflowId: drillWorkflowIds.verifyVault(tenantId, at), args: [{ tenantId, at }] });
-        if (r.status === "passed") result.passed += 1;
-        else result.failed += 1;
-      } catch (e) {
-        if (isCancellation(e)) throw e;
-        result.failed += 1;
-        const reason = failureMessage(e).slice(0, 1_000);
-        log.warn("a tenant's restore drill could not finish; tomorrow's run tries again", { tenantId, reason });
-        if (result.errors.length < DRILL_FAILED_LISTED) result.errors.push({ tenantId, reason });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parsed.data.concurrency ?? 2, Math.max(queue.length, 1)) }, worker));
+      const r = await executeChild(verifyVault, { workflowId: drillWorkflowIds.verifyVault(tenantId, at), args: [{ tenantId, at }] });
+      if (r.status === "passed") result.passed += 1;
+      else result.failed += 1;
+    },
+    (tenantId, reason) => {
+      result.failed += 1;
+      if (result.errors.length < DRILL_FAILED_LISTED) result.errors.push({ tenantId, reason });
+    },
+  );
   log.info("restore drills finished", { at, tenants: result.tenants, passed: result.passed, failed: result.failed });
   return result;
 }

@@ -2,11 +2,11 @@
 // due gets one bounded batch sent, a few tenants at a time. A delivery that fails is data (retried
 // with back-off by the next runs); only an unexpected error fails a tenant's activity, which is
 // retried, then named in the result without stopping the others.
-import { ApplicationFailure, isCancellation, log, proxyActivities } from "@temporalio/workflow";
+import { ApplicationFailure, proxyActivities } from "@temporalio/workflow";
 import type { WebhookActivities } from "../activities/webhooks/activities";
 import { NON_RETRYABLE_ERROR_TYPES } from "../contracts";
 import { WebhookDeliveriesInput, type WebhookDeliveriesResult } from "../webhook-contracts";
-import { failureMessage } from "./backup-unit";
+import { forEachTenant } from "./fan-out";
 
 const { webhookTenantsDue, deliverTenantWebhooks } = proxyActivities<WebhookActivities>({
   // A batch is at most 50 deliveries, 5 at a time, each cut off after 10 s.
@@ -21,22 +21,19 @@ export async function webhookDeliveries(raw: WebhookDeliveriesInput = {}): Promi
   if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid webhookDeliveries input: ${parsed.error.message}`, "ValidationError");
   const queue = await webhookTenantsDue();
   const result: WebhookDeliveriesResult = { tenants: 0, delivered: 0, retried: 0, failed: 0, errors: [] };
-  const worker = async (): Promise<void> => {
-    for (let tenantId = queue.shift(); tenantId !== undefined; tenantId = queue.shift()) {
+  await forEachTenant(
+    queue,
+    { concurrency: parsed.data.concurrency ?? 4, failureLog: "a tenant's webhook deliveries failed; the next minute tries again" },
+    async (tenantId) => {
       result.tenants += 1;
-      try {
-        const r = await deliverTenantWebhooks({ tenantId });
-        result.delivered += r.delivered;
-        result.retried += r.retried;
-        result.failed += r.failed;
-      } catch (e) {
-        if (isCancellation(e)) throw e;
-        const reason = failureMessage(e).slice(0, 1_000);
-        log.warn("a tenant's webhook deliveries failed; the next minute tries again", { tenantId, reason });
-        if (result.errors.length < ERRORS_LISTED) result.errors.push({ tenantId, reason });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parsed.data.concurrency ?? 4, Math.max(queue.length, 1)) }, worker));
+      const r = await deliverTenantWebhooks({ tenantId });
+      result.delivered += r.delivered;
+      result.retried += r.retried;
+      result.failed += r.failed;
+    },
+    (tenantId, reason) => {
+      if (result.errors.length < ERRORS_LISTED) result.errors.push({ tenantId, reason });
+    },
+  );
   return result;
 }
