@@ -3,7 +3,20 @@
 // own credential, which can only call the guard's definer functions. Every guard call first reads
 // the request under the workflow's tenant, so a request id of another tenant is never acted on.
 import type { Database } from "@holdfast/db";
-import { announceGuardedRequest, guardApply, guardApprove, guardExpire, GuardRefusedError, loadGuardedRequestState, sourceRemovedByRequest, sourcesClosedByRequest } from "@holdfast/services";
+import {
+  announceGuardedRequest,
+  erasureLedgerInput,
+  guardApply,
+  guardApprove,
+  guardExpire,
+  GuardRefusedError,
+  loadGuardedRequestState,
+  sourceRemovedByRequest,
+  sourcesClosedByRequest,
+  systemContext,
+} from "@holdfast/services";
+import { openTenantVault } from "@holdfast/services/vaults";
+import type { Vault } from "@holdfast/vault";
 import type { GuardPorts } from "@holdfast/workflows/activities";
 
 export interface GuardPortsOptions {
@@ -13,6 +26,10 @@ export interface GuardPortsOptions {
   guardDb: Database;
   /** The console's public URL, for the links in the announcements. */
   publicUrl?: string;
+  /** The actor id the vault is opened as (system actor). */
+  workerId?: string;
+  /** Opens the tenant's vault with its writer identity; default: the catalogue's vault row (openTenantVault). */
+  openWriterVault?: (tenantId: string) => Promise<Vault>;
 }
 
 async function refusalOr<T>(fn: () => Promise<T>): Promise<T | { refused: { code: GuardRefusedError["code"]; message: string } }> {
@@ -26,6 +43,7 @@ async function refusalOr<T>(fn: () => Promise<T>): Promise<T | { refused: { code
 
 export function createGuardPorts(opts: GuardPortsOptions): GuardPorts {
   const { db, guardDb } = opts;
+  const openWriterVault = opts.openWriterVault ?? ((tenantId: string) => openTenantVault(systemContext(db, tenantId, opts.workerId ?? "guard-worker"), "writer"));
   return {
     load: (tenantId, requestId) => loadGuardedRequestState(db, tenantId, requestId),
     async approve(tenantId, requestId, userId) {
@@ -45,5 +63,19 @@ export function createGuardPorts(opts: GuardPortsOptions): GuardPorts {
     },
     sourceRemovedBy: (tenantId, requestId) => sourceRemovedByRequest(db, tenantId, requestId),
     sourcesClosedBy: (tenantId, requestId) => sourcesClosedByRequest(db, tenantId, requestId),
+    // The erased items' ids go from the catalogue straight into keyed hashes in the vault (§15):
+    // only counts come back, so nothing of them reaches a log or a workflow payload.
+    async recordErasure(tenantId, requestId) {
+      const input = await erasureLedgerInput(db, tenantId, requestId);
+      if (!input) return null;
+      if (input.items.length === 0) return { items: 0, written: false }; // nothing carries it: nothing to hide
+      const vault = await openWriterVault(tenantId);
+      try {
+        const r = await vault.recordErasure(requestId, { executedAt: input.executedAt, items: input.items });
+        return { items: input.items.length, written: r.written };
+      } finally {
+        await vault.close();
+      }
+    },
   };
 }

@@ -221,3 +221,4 @@ export { ORGANIZATION_CLOSED } from "./organizations/closed";
 // erasing items from backups (issue 7, e.g. a GDPR request): always a guarded request; readers skip erased items
 export { requestErasure, erasureSummary } from "./erasure/request";
 export { RequestErasureInput, ITEM_ERASED } from "./erasure/types";
+export { erasureLedgerInput, type ErasureLedgerInput } from "./erasure/ledger";

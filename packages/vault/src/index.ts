@@ -16,3 +16,5 @@ export type { VerifyOptions, VerifyProblem, VerifyReport } from "./verify";
 export { restoreToDirectory, itemDestination, normaliseItemPrefix, UnsafeItemPathError, type FailureKind, type RestoreFailure, type RestoreOptions, type RestoreProgress, type RestoreReport } from "./restore/index";
 export { collectGarbage } from "./gc/index";
 export type { GcObjectStore, GcOptions, GcProblem, GcReport, GcSkipped } from "./gc/index";
+export { erasureKeyFor, ERASURE_MIN_LOCK_DAYS } from "./erasure/ledger";
+export type { ErasedItemRef, ErasedItems, ErasureLedgerProblem, ErasureRecord, RecordErasureInput } from "./erasure/ledger";

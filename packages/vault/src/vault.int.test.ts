@@ -114,6 +114,26 @@ describe("vault engine on versitygw", () => {
     await expect(openVault(tb.reader, { recoveryKey: other.recoveryKey })).rejects.toThrow(/wrong key/);
   });
 
+  it("writes an erasure ledger object under a COMPLIANCE lock that a recovery-key reader honours", async () => {
+    const requestId = "5d2c4b1a-0f9e-4d8c-b7a6-958473625140";
+    const vault = await openVault(tb.writer, { kms, workers: 0 });
+    const r = await vault.recordErasure(requestId, { executedAt: new Date(), items: [{ unit: "unit-a", externalId: "ext-1" }] });
+    expect(r.written).toBe(true);
+    expect((await vault.recordErasure(requestId, { executedAt: new Date(), items: [{ unit: "unit-a", externalId: "ext-1" }] })).written).toBe(false);
+    await vault.close();
+    const lock = await tb.writer.retention(r.key);
+    expect(lock.mode).toBe("COMPLIANCE");
+    expect(lock.retainUntil?.getTime()).toBeGreaterThan(Date.now() + 7 * 365 * 86_400_000);
+    // Not even the GC identity (here: root credentials) can delete it while locked.
+    const v = (await tb.writer.head(r.key))?.versionId as string;
+    await expect(tb.gc.deleteVersion(r.key, v)).rejects.toThrow();
+    const reader = await openVault(tb.reader, { recoveryKey, workers: 0 });
+    const erased = await reader.erasedItems();
+    expect(erased.match("unit-a", { externalId: "ext-1" })?.requestId).toBe(requestId);
+    expect(erased.match("unit-a", { externalId: "ext-2" })).toBeNull();
+    await reader.close();
+  });
+
   it("an overwritten snapshot and pack are detected and the locked originals restored", async () => {
     const junk = new TextEncoder().encode("overwritten by an intruder");
     await tb.writer.put(`snapshots/${first}`, junk, { retainUntil: inDays(1) });

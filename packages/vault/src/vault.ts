@@ -8,6 +8,7 @@ import { CONFIG_KEY, loadConfig, type VaultConfig } from "./config";
 import { VaultKeys, masterKeyAad, wrapWithRecoveryKey } from "./crypto/keys";
 import type { Kms } from "./crypto/kms";
 import { formatRecoveryKey, generateRecoveryKey, parseRecoveryKey } from "./crypto/recovery-key";
+import { buildErasureObject, ERASURE_MIN_LOCK_DAYS, ErasureKeys, erasedItemsFrom, listErasureKeys, openErasureObject, readErasureLedger, type ErasedItems, type RecordErasureInput } from "./erasure/ledger";
 import { VaultError, VaultExistsError, VaultIntegrityError } from "./errors";
 import { fromHex, toHex } from "./hex";
 import { getVerified, versionsOf } from "./object-read";
@@ -110,6 +111,7 @@ export class Vault {
   readonly #summaries = new Map<string, SnapshotSummary>();
   readonly #itemMaps = new WeakMap<SnapshotManifest, Map<string, SnapshotItem>>();
   readonly #now: () => Date;
+  #erasure: ErasureKeys | null = null;
 
   constructor(
     readonly store: ObjectStore,
@@ -195,7 +197,52 @@ export class Vault {
    */
   async extendSnapshotLocks(id: string, until: Date): Promise<void> {
     const m = await this.readSnapshot(id);
-    await extendLocks(this.store, [snapshotKeyFor(id), ...m.packs.map(packKeyFor), ...m.indexes.map(indexKeyFor), CONFIG_KEY], until);
+    await extendLocks(this.store, [snapshotKeyFor(id), ...m.packs.map(packKeyFor), ...m.indexes.map(indexKeyFor), CONFIG_KEY, ...(await listErasureKeys(this.store))], until);
+  }
+
+  /**
+   * Writes the erasure ledger object of an executed erasure request (docs/vault-format.md §15):
+   * keyed hashes of the items, never their ids. Idempotent: when an authentic version already holds
+   * every entry nothing is written (its lock is still raised to the target). Locked until the later
+   * of `config`'s lock (which covers every live snapshot, §9) and executedAt + ERASURE_MIN_LOCK_DAYS;
+   * every later commit raises it to that snapshot's retain-until. Needs the writer identity.
+   */
+  async recordErasure(requestId: string, input: RecordErasureInput): Promise<{ key: string; written: boolean; retainUntil: Date }> {
+    if (this.#closed) throw new VaultError("vault is closed");
+    const ek = this.#erasureKeys();
+    const obj = buildErasureObject(ek, this.config.vaultId, requestId, input);
+    const configLock = (await this.store.head(CONFIG_KEY))?.retainUntil ?? null;
+    const floor = new Date(input.executedAt.getTime() + ERASURE_MIN_LOCK_DAYS * 86_400_000);
+    const retainUntil = configLock && configLock > floor ? configLock : floor;
+    for await (const v of this.store.listVersions(obj.key)) {
+      if (v.key !== obj.key || v.isDeleteMarker) continue;
+      const opened = openErasureObject(ek, this.config.vaultId, obj.key, await this.store.get(obj.key, undefined, v.versionId));
+      if (typeof opened === "string") continue;
+      const have = new Set(opened.entries);
+      if (obj.entries.every((e) => have.has(e))) {
+        await this.store.extendRetention(obj.key, retainUntil, v.versionId);
+        return { key: obj.key, written: false, retainUntil };
+      }
+    }
+    const { versionId } = await this.store.put(obj.key, obj.body, { retainUntil, contentType: "application/json" });
+    // A commit racing this one may have raised config after it was read: follow it (§15).
+    const after = (await this.store.head(CONFIG_KEY))?.retainUntil ?? null;
+    if (after && after > retainUntil) {
+      await this.store.extendRetention(obj.key, after, versionId);
+      return { key: obj.key, written: true, retainUntil: after };
+    }
+    return { key: obj.key, written: true, retainUntil };
+  }
+
+  /** The erasure ledger as a matcher over manifest items; read with any identity that can read. */
+  async erasedItems(): Promise<ErasedItems> {
+    const ek = this.#erasureKeys();
+    const { payloads, problems } = await readErasureLedger(this.store, ek, this.config.vaultId);
+    return erasedItemsFrom(ek, payloads, problems);
+  }
+
+  #erasureKeys(): ErasureKeys {
+    return (this.#erasure ??= new ErasureKeys(this.keys));
   }
 
   /** A decoded manifest; the few most recently used stay cached (manifests are immutable). */

@@ -7,7 +7,7 @@ import { itemDestination } from "@holdfast/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { normalisePath, parseConnection, pickSnapshot, underPath } from "./options";
 import { run } from "./program";
-import { RestoreError, type OpenVault, type RestoreFailure, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
+import { RestoreError, type ErasureInfo, type OpenVault, type RestoreFailure, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
 
 const KEY = "0123-4567-89AB-CDEF";
 const SNAPS: SnapshotInfo[] = [
@@ -21,14 +21,19 @@ const FILES: Record<string, Record<string, string>> = {
 
 /** Items the fake reports as damaged instead of restoring them. */
 let damaged: string[] = [];
+/** The fake's erasure ledger: `<unit>/<externalId>` → the erasure (the fake's external id is the path). */
+let erasures: Record<string, ErasureInfo> = {};
 
 function fakeVault(): RestoreVault {
-  const items = (id: string) => Object.entries(FILES[id] ?? {}).map(([path, body]) => ({ path, size: body.length })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const items = (id: string) =>
+    Object.entries(FILES[id] ?? {})
+      .map(([path, body]) => ({ path, size: body.length, meta: { externalId: path } }))
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
   return {
     snapshots: () => Promise.resolve([...SNAPS].reverse()),
     items: (id) => Promise.resolve(items(id)),
     restore: async (id, req) => {
-      const chosen = underPath(items(id), req.prefix);
+      const chosen = underPath(items(id), req.prefix).filter((i) => !req.exclude?.includes(i.path));
       const failed: RestoreFailure[] = [];
       let bytes = 0;
       for (const i of chosen) {
@@ -45,6 +50,7 @@ function fakeVault(): RestoreVault {
       return { items: chosen.length, bytes, filesWritten: chosen.length - failed.length, failed };
     },
     verify: ({ sample }) => Promise.resolve({ snapshots: 2, packsChecked: Math.ceil(4 * sample), blobsChecked: 9, problems: [] }),
+    erased: () => Promise.resolve((unit, item) => erasures[`${unit}/${(item.meta as { externalId: string }).externalId}`] ?? null),
   };
 }
 
@@ -69,6 +75,7 @@ let dir: string;
 beforeEach(async () => {
   opened = [];
   damaged = [];
+  erasures = {};
   dir = await mkdtemp(join(tmpdir(), "hf-restore-"));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -187,6 +194,43 @@ describe("holdfast-restore commands", () => {
     expect(res.stdout).toContain("restored 2 of 3 items");
     expect(await readFile(join(dir, "mail/1.eml"), "utf8")).toBe("hello");
     expect(existsSync(join(dir, "docs/a.txt"))).toBe(false);
+  });
+
+  it("leaves erased items out of ls and restore, saying so, and refuses to restore an erased item by path", async () => {
+    const REQ = "0b5e7c1a-7d1e-4c55-9f3e-2a1c0e9d4b11";
+    erasures = { "alice/docs/a.txt": { requestId: REQ, executedAt: "2026-03-01T12:00:00.000Z" } };
+    const ls = await cli(["ls", "latest", ...CONN]);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).not.toContain("docs/a.txt");
+    expect(ls.stdout).toContain("mail/1.eml");
+    expect(ls.stderr).toBe(`1 item left out: erased from backups (request ${REQ}, 2026-03-01)\n`);
+
+    const json = await cli(["ls", "latest", "--json", ...CONN]);
+    expect(JSON.parse(json.stdout)).toEqual({
+      items: [
+        { path: "docs-old/c.txt", size: 1, meta: { externalId: "docs-old/c.txt" } },
+        { path: "mail/1.eml", size: 5, meta: { externalId: "mail/1.eml" } },
+      ],
+      leftOut: [{ reason: "erased", requestId: REQ, executedAt: "2026-03-01T12:00:00.000Z", items: 1 }],
+    });
+
+    const all = await cli(["restore", "latest", "--target", join(dir, "all"), ...CONN]);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toContain(`1 item left out: erased from backups (request ${REQ}, 2026-03-01)`);
+    expect(all.stdout).toContain("restored 2 of 2 items");
+    expect(all.stdout).toContain("1 erased item left out");
+    expect(existsSync(join(dir, "all/docs/a.txt"))).toBe(false);
+    expect(await readFile(join(dir, "all/mail/1.eml"), "utf8")).toBe("hello");
+
+    const named = await cli(["restore", "latest", "--path", "docs/a.txt", "--target", join(dir, "one"), ...CONN]);
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain(`error: "docs/a.txt" was erased from backups (request ${REQ}, 2026-03-01); it cannot be listed or restored`);
+    expect(existsSync(join(dir, "one/docs/a.txt"))).toBe(false);
+    expect((await cli(["ls", "latest", "docs/a.txt", ...CONN])).code).toBe(1);
+
+    // Another unit's item with the same external id is not erased.
+    erasures = { "bob/docs/a.txt": { requestId: REQ, executedAt: "2026-03-01T12:00:00.000Z" } };
+    expect((await cli(["ls", "latest", ...CONN])).stdout).toContain("docs/a.txt");
   });
 
   it("verifies a sample", async () => {

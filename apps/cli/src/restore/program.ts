@@ -52,7 +52,7 @@ export function buildProgram(io: RestoreIo): Command {
     .argument("[path]", "folder or item inside the snapshot")
     .option("--json", "print JSON")
     .action(async (snapshot: string, path: string | undefined, opts: { json?: boolean }) => {
-      await withVault(program, io, (v) => listItems(v, snapshot, path, io.stdout, opts.json ?? false));
+      await withVault(program, io, (v) => listItems(v, snapshot, path, io.stdout, opts.json ?? false, io.stderr));
     });
 
   program

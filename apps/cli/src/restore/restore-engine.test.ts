@@ -24,15 +24,16 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 async function vaultWith(files: Map<string, Buffer>) {
   const store = new MemoryObjectStore();
+  const kms = new LocalKms(randomBytes(32));
   const { vault, recoveryKey } = await initVault(store, {
-    kms: new LocalKms(randomBytes(32)),
+    kms,
     retention: { days: 1 },
     chunker: { minSize: 16 * 1024, avgSize: 64 * 1024, maxSize: 256 * 1024 },
     packTargetSize: 512 * 1024,
     workers: 0,
   });
   const w = await vault.startSnapshot({ source: "test", unit: "u", startedAt: new Date(), retainUntil: new Date(Date.now() + 86_400_000) });
-  for (const [path, body] of files) await w.putItem(path, Readable.from([body]));
+  for (const [path, body] of files) await w.putItem(path, Readable.from([body]), { externalId: `ext:${path}`, kind: "file", path });
   const id = await w.commit();
   await vault.close();
   const open: OpenVault = async (conn, key) => bindVault(await openEngineVault(store, { recoveryKey: key, workers: 0 }), conn);
@@ -42,7 +43,13 @@ async function vaultWith(files: Map<string, Buffer>) {
     const code = await run([...args, ...CONN], { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), env: { ...ENV, HOLDFAST_RECOVERY_KEY: recoveryKey }, openVault: open });
     return { code, stdout, stderr };
   };
-  return { store, id, cli };
+  /** What the worker does after an executed erasure request (the unit is "u"). */
+  const erase = async (requestId: string, paths: string[]) => {
+    const writer = await openEngineVault(store, { kms, workers: 0 });
+    await writer.recordErasure(requestId, { executedAt: new Date("2026-03-01T12:00:00Z"), items: paths.map((p) => ({ unit: "u", externalId: `ext:${p}` })) });
+    await writer.close();
+  };
+  return { store, id, cli, erase };
 }
 
 async function tree(root: string): Promise<Map<string, Buffer>> {
@@ -84,6 +91,36 @@ describe("holdfast-restore restore, engine-backed", () => {
 
     expect((await cli(["restore", id, "--path", "docs/report.bin", "--target", join(dir, "one")])).code).toBe(0);
     same(await tree(join(dir, "one")), new Map([["docs/report.bin", want.get("docs/report.bin") ?? Buffer.alloc(1)]]));
+  });
+
+  it("leaves items of the vault's erasure ledger out of ls and restore, and refuses one named by --path", async () => {
+    const want = files();
+    const { cli, erase } = await vaultWith(want);
+    const REQ = "0b5e7c1a-7d1e-4c55-9f3e-2a1c0e9d4b11";
+    await erase(REQ, ["docs/notes.txt", "mail/3.eml"]);
+    const note = `2 items left out: erased from backups (request ${REQ}, 2026-03-01)`;
+
+    const ls = await cli(["ls", "latest", "--json"]);
+    expect(ls.code).toBe(0);
+    const listed = JSON.parse(ls.stdout) as { items: { path: string }[]; leftOut: unknown[] };
+    expect(listed.items.map((i) => i.path)).toEqual([...want.keys()].filter((p) => p !== "docs/notes.txt" && p !== "mail/3.eml").sort());
+    expect(listed.leftOut).toEqual([{ reason: "erased", requestId: REQ, executedAt: "2026-03-01T12:00:00.000Z", items: 2 }]);
+
+    const all = await cli(["restore", "latest", "--target", join(dir, "all")]);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toContain(note);
+    expect(all.stdout).toContain("restored 13 of 13 items");
+    same(await tree(join(dir, "all")), new Map([...want].filter(([p]) => p !== "docs/notes.txt" && p !== "mail/3.eml")));
+
+    const folder = await cli(["restore", "latest", "--path", "docs", "--target", join(dir, "docs")]);
+    expect(folder.code).toBe(0);
+    expect(folder.stderr).toContain(`1 item left out: erased from backups (request ${REQ}, 2026-03-01)`);
+    same(await tree(join(dir, "docs")), new Map([...want].filter(([p]) => p.startsWith("docs/") && p !== "docs/notes.txt")));
+
+    const named = await cli(["restore", "latest", "--path", "mail/3.eml", "--target", join(dir, "one")]);
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain(`"mail/3.eml" was erased from backups (request ${REQ}, 2026-03-01)`);
+    await expect(readdir(join(dir, "one"))).rejects.toThrow();
   });
 
   it("names the damaged items and the pack, restores the others, and exits 1", async () => {

@@ -29,6 +29,24 @@ export interface ItemInfo {
   meta?: unknown;
 }
 
+/** An erasure request recorded in the vault's erasure ledger (docs/vault-format.md §15). */
+export interface ErasureInfo {
+  requestId: string;
+  /** ISO 8601. */
+  executedAt: string;
+}
+
+/** Which erasure, if any, covers an item of a snapshot of `unit`. */
+export type ErasureMatcher = (unit: string, item: ItemInfo) => ErasureInfo | null;
+
+/** Items a command left out, per erasure request. */
+export interface LeftOut {
+  reason: "erased";
+  requestId: string;
+  executedAt: string;
+  items: number;
+}
+
 export interface VerifyProblem {
   /** The object key (or snapshot id) at fault. */
   object: string;
@@ -46,6 +64,8 @@ export interface RestoreRequest {
   target: string;
   /** A folder or item of the snapshot, normalised ("" for everything). */
   prefix: string;
+  /** Item paths to leave out (erased items); not restored and not counted. */
+  exclude?: readonly string[];
   overwrite: boolean;
   onProgress?: (p: { itemsDone: number; itemsFailed: number; itemsTotal: number; bytesWritten: number; bytesTotal: number }) => void;
 }
@@ -76,6 +96,8 @@ export interface RestoreVault {
    */
   restore(snapshotId: string, req: RestoreRequest): Promise<RestoreOutcome>;
   verify(opts: { sample: number }): Promise<VerifyResult>;
+  /** The vault's erasure ledger; absent means no item is erased. */
+  erased?(): Promise<ErasureMatcher>;
   close?(): Promise<void>;
 }
 

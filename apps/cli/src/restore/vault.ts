@@ -13,7 +13,7 @@ import {
   type Vault,
 } from "@holdfast/vault";
 import { isStoreError, S3ObjectStore } from "@holdfast/vault/store";
-import { RestoreError, type ItemInfo, type OpenVault, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
+import { RestoreError, type ErasureMatcher, type ItemInfo, type OpenVault, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
 
 /** Folds engine and S3 errors into RestoreErrors; anything else passes through unchanged. */
 export function explain(err: unknown, conn: VaultConnection): unknown {
@@ -85,13 +85,27 @@ export function bindVault(vault: Vault, conn: VaultConnection): RestoreVault {
     items: (id) => guard(conn, async () => (await vault.readSnapshot(id)).items.map((i): ItemInfo => ({ path: i.path, size: i.size, meta: i.meta }))),
     restore: (id, req) =>
       guard(conn, async () => {
-        const r = await restoreToDirectory(vault, id, { target: req.target, prefix: req.prefix, overwrite: req.overwrite, onProgress: req.onProgress });
+        const r = await restoreToDirectory(vault, id, {
+          target: req.target,
+          prefix: req.prefix,
+          overwrite: req.overwrite,
+          onProgress: req.onProgress,
+          ...(req.exclude?.length ? { exclude: new Set(req.exclude) } : {}),
+        });
         return { items: r.items, bytes: r.bytes, filesWritten: r.filesWritten, failed: r.failed };
       }),
     verify: ({ sample }) =>
       guard(conn, async () => {
         const r = await verifyVault(vault, { packSample: sample });
         return { snapshots: r.snapshots, packsChecked: r.packsChecked, blobsChecked: r.blobsChecked, problems: r.problems };
+      }),
+    erased: () =>
+      guard(conn, async (): Promise<ErasureMatcher> => {
+        const ledger = await vault.erasedItems();
+        return (unit, item) => {
+          const r = ledger.match(unit, item.meta);
+          return r ? { requestId: r.requestId, executedAt: r.executedAt.toISOString() } : null;
+        };
       }),
     close: () => vault.close(),
   };

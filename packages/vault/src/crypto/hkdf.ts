@@ -15,4 +15,6 @@ export const Labels = {
   snapshot: "holdfast/v1/snapshot",
   recoveryKek: "holdfast/v1/recovery-kek",
   masterKeyAad: "holdfast/v1/master-key",
+  erasure: "holdfast/v1/erasure",
+  erasureMac: "holdfast/v1/erasure-mac",
 } as const;

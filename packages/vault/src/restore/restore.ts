@@ -26,6 +26,11 @@ export interface RestoreOptions {
   prefix?: string;
   /** Only these exact item paths (each must exist). Combined with `prefix`, both must hold. */
   items?: readonly string[];
+  /**
+   * Item paths to leave out (e.g. erased items, docs/vault-format.md §15): not restored, not
+   * counted in `items`, and not an error. Applied after `prefix`/`items`.
+   */
+  exclude?: ReadonlySet<string>;
   /** Replace files that already exist in the target (default false: such items fail, untouched). */
   overwrite?: boolean;
   /** Pack ranges fetched and verified at once (default 2: one downloads while one is decoded); each holds up to `maxRangeBytes`. */
@@ -91,7 +96,9 @@ type Need = BlobNeed<RestoreFile>;
 export async function restoreToDirectory(vault: Vault, snapshotId: string, opts: RestoreOptions): Promise<RestoreReport> {
   const snapshotKey = snapshotKeyFor(snapshotId);
   const manifest = await vault.readSnapshot(snapshotId);
-  const items = selectItems(snapshotKey, manifest.items, { prefix: opts.prefix, paths: opts.items });
+  const selected = selectItems(snapshotKey, manifest.items, { prefix: opts.prefix, paths: opts.items });
+  const exclude = opts.exclude;
+  const items = exclude && exclude.size > 0 ? selected.filter((i) => !exclude.has(i.path)) : selected;
   const root = resolve(opts.target);
 
   // Every destination is checked before anything is written: a manifest with an escaping path

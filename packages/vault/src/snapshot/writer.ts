@@ -18,6 +18,7 @@ import type { ObjectStore } from "../store/types";
 import { snapshotKeyFor, type ItemMeta, type SnapshotItem, type SnapshotManifest } from "./manifest";
 import { sealManifest } from "./seal-manifest";
 import { CONFIG_KEY } from "../config";
+import { listErasureKeys } from "../erasure/ledger";
 import { extendLocks } from "./retention";
 
 export interface SnapshotContext {
@@ -363,6 +364,8 @@ export class SnapshotWriter {
       ...[...packs].filter((p) => !this.#runPacks.has(p)).map(packKeyFor),
       ...[...indexes].filter((i) => !this.#runIndexes.has(i)).map(indexKeyFor),
       CONFIG_KEY,
+      // The erasure ledger must outlive every snapshot that may hold an erased item (§15).
+      ...(await listErasureKeys(this.ctx.store)),
     ];
     await extendLocks(this.ctx.store, keys, this.input.retainUntil);
   }

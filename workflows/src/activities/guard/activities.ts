@@ -7,13 +7,26 @@ import type { GuardPorts } from "./ports";
 
 export function createGuardActivities(ports: GuardPorts) {
   /**
-   * What an executed request leaves to the job runner: a removed source's schedule is deleted, and
+   * What an executed request leaves to the job runner: an erasure is written to the vault's erasure
+   * ledger (a failure throws, see below); a removed source's schedule is deleted, and
    * every source's when the organisation was closed. A failure is logged, never thrown: the removal
    * stands (the database did it), and a backup a left-over schedule still starts is refused before
    * it touches the provider. One schedule failing does not keep the others from being deleted.
    */
   async function afterExecuted(tenantId: string, requestId: string): Promise<void> {
     const ctx = Context.current();
+    // An erasure must reach the vault's ledger, or an offline restore would bring the items back:
+    // unlike the schedules below, a failure here is thrown and the activity retried (the database
+    // refuses to apply twice; the retry comes back here through the "already executed" path).
+    if (ports.recordErasure) {
+      try {
+        const r = await ports.recordErasure(tenantId, requestId);
+        if (r) ctx.log.info("erasure recorded in the vault's ledger", { tenantId, requestId, items: r.items, written: r.written });
+      } catch (e) {
+        ctx.log.error("the erasure could not be recorded in the vault's ledger; retrying", { tenantId, requestId, error: e instanceof Error ? e.message : String(e) });
+        throw e;
+      }
+    }
     const sourceIds: string[] = [];
     try {
       const removed = ports.sourceRemovedBy ? await ports.sourceRemovedBy(tenantId, requestId) : null;

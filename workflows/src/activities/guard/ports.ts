@@ -20,4 +20,11 @@ export interface GuardPorts {
   sourceRemovedBy?(tenantId: string, requestId: string): Promise<string | null>;
   /** Every source of the tenant when the request is an executed `organization.close` (none otherwise): their backup schedules are then deleted. */
   sourcesClosedBy?(tenantId: string, requestId: string): Promise<string[]>;
+  /**
+   * Writes the vault's erasure ledger object for an executed `items.erase` request (a no-op for any
+   * other request, and when it is already written), so the offline holdfast-restore leaves the
+   * erased items out (docs/vault-format.md §15). Throws when it could not be written: the activity
+   * is retried. Answers counts only, never the items.
+   */
+  recordErasure?(tenantId: string, requestId: string): Promise<{ items: number; written: boolean } | null>;
 }
