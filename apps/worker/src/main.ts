@@ -68,7 +68,7 @@ export async function main(): Promise<void> {
     exportPorts = createExportPorts({ db: dbHandle.db, workerId, readVault: (tenantId) => restore.readVault(tenantId), store: exportsStore });
     const maintenance = createMaintenancePorts({ db: dbHandle.db, workerId, exportsStore });
     // Announcements link to the console at NEXTAUTH_URL when the worker has the console's auth settings.
-    const guard = createGuardPorts({ db: dbHandle.db, guardDb: guardDb.db });
+    const guard = createGuardPorts({ db: dbHandle.db, guardDb: guardDb.db, workerId });
     const retention = createRetentionPorts({ db: dbHandle.db, workerId });
     const protection = createProtectionPorts({ db: dbHandle.db, workerId });
     const auditDigest = createAuditDigestPorts({ db: dbHandle.db, workerId });

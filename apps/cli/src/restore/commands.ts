@@ -44,9 +44,11 @@ export function describeLeftOut(l: LeftOut): string {
  * The selected items minus those the vault's erasure ledger covers (docs/vault-format.md §15).
  * Naming an erased item itself (`path` equal to it) is refused, naming the erasure.
  */
-async function withoutErased(vault: RestoreVault, snap: SnapshotInfo, items: ItemInfo[], prefix: string): Promise<{ kept: ItemInfo[]; erased: string[]; leftOut: LeftOut[] }> {
+async function withoutErased(vault: RestoreVault, snap: SnapshotInfo, items: ItemInfo[], prefix: string, err: Print): Promise<{ kept: ItemInfo[]; erased: string[]; leftOut: LeftOut[] }> {
   if (!vault.erased) return { kept: items, erased: [], leftOut: [] };
-  const match = await vault.erased();
+  const { match, problems } = await vault.erased();
+  // Not fatal (every authentic version still counts), but someone wrote into the ledger without the key.
+  for (const p of problems) err(`WARNING ${p.object}: ${p.problem}\n`);
   const kept: ItemInfo[] = [];
   const erased: string[] = [];
   const byRequest = new Map<string, LeftOut>();
@@ -72,7 +74,7 @@ export async function listItems(vault: RestoreVault, ref: string, path: string |
   const prefix = normalisePath(path);
   const all = underPath(await vault.items(snap.id), prefix);
   if (prefix && all.length === 0) throw new RestoreError(`nothing at "${prefix}" in snapshot ${snap.id.slice(0, 12)}`);
-  const { kept: items, leftOut } = await withoutErased(vault, snap, all, prefix);
+  const { kept: items, leftOut } = await withoutErased(vault, snap, all, prefix, err);
   if (json) out(`${JSON.stringify({ items, leftOut }, null, 2)}\n`);
   else {
     for (const i of items) out(`${formatBytes(i.size).padStart(10)}  ${i.path}\n`);
@@ -103,7 +105,7 @@ export async function restoreSnapshot(vault: RestoreVault, ref: string, opts: Re
   const prefix = normalisePath(opts.path);
   const all = underPath(await vault.items(snap.id), prefix);
   if (prefix && all.length === 0) throw new RestoreError(`nothing at "${prefix}" in snapshot ${snap.id.slice(0, 12)}`);
-  const { kept: items, erased, leftOut } = await withoutErased(vault, snap, all, prefix);
+  const { kept: items, erased, leftOut } = await withoutErased(vault, snap, all, prefix, err);
   for (const l of leftOut) err(`${describeLeftOut(l)}\n`);
   const total = items.reduce((s, i) => s + i.size, 0);
   err(`restoring ${items.length} items (${formatBytes(total)}) from snapshot ${snap.id.slice(0, 12)} to ${opts.target}\n`);

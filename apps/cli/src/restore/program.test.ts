@@ -7,7 +7,7 @@ import { itemDestination } from "@holdfast/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { normalisePath, parseConnection, pickSnapshot, underPath } from "./options";
 import { run } from "./program";
-import { RestoreError, type ErasureInfo, type OpenVault, type RestoreFailure, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
+import { RestoreError, type ErasureInfo, type OpenVault, type RestoreFailure, type RestoreVault, type SnapshotInfo, type VaultConnection, type VerifyProblem } from "./types";
 
 const KEY = "0123-4567-89AB-CDEF";
 const SNAPS: SnapshotInfo[] = [
@@ -23,6 +23,8 @@ const FILES: Record<string, Record<string, string>> = {
 let damaged: string[] = [];
 /** The fake's erasure ledger: `<unit>/<externalId>` → the erasure (the fake's external id is the path). */
 let erasures: Record<string, ErasureInfo> = {};
+/** Versions the fake's ledger ignored. */
+let ledgerProblems: VerifyProblem[] = [];
 
 function fakeVault(): RestoreVault {
   const items = (id: string) =>
@@ -50,7 +52,7 @@ function fakeVault(): RestoreVault {
       return { items: chosen.length, bytes, filesWritten: chosen.length - failed.length, failed };
     },
     verify: ({ sample }) => Promise.resolve({ snapshots: 2, packsChecked: Math.ceil(4 * sample), blobsChecked: 9, problems: [] }),
-    erased: () => Promise.resolve((unit, item) => erasures[`${unit}/${(item.meta as { externalId: string }).externalId}`] ?? null),
+    erased: () => Promise.resolve({ match: (unit, item) => erasures[`${unit}/${(item.meta as { externalId: string }).externalId}`] ?? null, problems: ledgerProblems }),
   };
 }
 
@@ -76,6 +78,7 @@ beforeEach(async () => {
   opened = [];
   damaged = [];
   erasures = {};
+  ledgerProblems = [];
   dir = await mkdtemp(join(tmpdir(), "hf-restore-"));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -231,6 +234,14 @@ describe("holdfast-restore commands", () => {
     // Another unit's item with the same external id is not erased.
     erasures = { "bob/docs/a.txt": { requestId: REQ, executedAt: "2026-03-01T12:00:00.000Z" } };
     expect((await cli(["ls", "latest", ...CONN])).stdout).toContain("docs/a.txt");
+  });
+
+  it("warns about ledger versions that were ignored, and still lists", async () => {
+    ledgerProblems = [{ object: "erasures/x.json (version v2)", problem: "erasure ledger object ignored: does not authenticate" }];
+    const ls = await cli(["ls", "latest", ...CONN]);
+    expect(ls.code).toBe(0);
+    expect(ls.stderr).toBe("WARNING erasures/x.json (version v2): erasure ledger object ignored: does not authenticate\n");
+    expect(ls.stdout).toContain("mail/1.eml");
   });
 
   it("verifies a sample", async () => {

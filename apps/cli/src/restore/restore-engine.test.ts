@@ -123,6 +123,26 @@ describe("holdfast-restore restore, engine-backed", () => {
     await expect(readdir(join(dir, "one"))).rejects.toThrow();
   });
 
+  it("ignores a ledger version written without the vault's key, warns about it, and verify fails on it", async () => {
+    const want = files();
+    const { store, cli, erase } = await vaultWith(want);
+    const REQ = "0b5e7c1a-7d1e-4c55-9f3e-2a1c0e9d4b11";
+    await erase(REQ, ["mail/3.eml"]);
+    // Someone with the writer's credentials but not the key overwrites the object, to bring the item back.
+    await store.put(`erasures/${REQ}.json`, Buffer.from(JSON.stringify({ payload: { entries: [] }, mac: "00" })), { retainUntil: new Date(Date.now() + 86_400_000) });
+
+    const ls = await cli(["ls", "latest", "--json"]);
+    expect(ls.code).toBe(0);
+    expect(ls.stderr).toMatch(new RegExp(`^WARNING erasures/${REQ}\\.json \\(version [^)]+\\): erasure ledger object ignored: .+$`, "m"));
+    // The authentic first version still counts.
+    expect((JSON.parse(ls.stdout) as { items: { path: string }[] }).items.map((i) => i.path)).not.toContain("mail/3.eml");
+
+    const verify = await cli(["verify"]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(`PROBLEM erasures/${REQ}.json (version`);
+    expect(verify.stdout).toContain("1 problems found");
+  });
+
   it("names the damaged items and the pack, restores the others, and exits 1", async () => {
     const want = files();
     const { store, cli } = await vaultWith(want);

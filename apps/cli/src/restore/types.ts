@@ -39,6 +39,13 @@ export interface ErasureInfo {
 /** Which erasure, if any, covers an item of a snapshot of `unit`. */
 export type ErasureMatcher = (unit: string, item: ItemInfo) => ErasureInfo | null;
 
+/** The vault's erasure ledger as the commands see it. */
+export interface ErasureLedgerView {
+  match: ErasureMatcher;
+  /** Ledger object versions that were ignored (they do not authenticate): signs of tampering. */
+  problems: VerifyProblem[];
+}
+
 /** Items a command left out, per erasure request. */
 export interface LeftOut {
   reason: "erased";
@@ -97,7 +104,7 @@ export interface RestoreVault {
   restore(snapshotId: string, req: RestoreRequest): Promise<RestoreOutcome>;
   verify(opts: { sample: number }): Promise<VerifyResult>;
   /** The vault's erasure ledger; absent means no item is erased. */
-  erased?(): Promise<ErasureMatcher>;
+  erased?(): Promise<ErasureLedgerView>;
   close?(): Promise<void>;
 }
 

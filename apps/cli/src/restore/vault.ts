@@ -13,7 +13,7 @@ import {
   type Vault,
 } from "@holdfast/vault";
 import { isStoreError, S3ObjectStore } from "@holdfast/vault/store";
-import { RestoreError, type ErasureMatcher, type ItemInfo, type OpenVault, type RestoreVault, type SnapshotInfo, type VaultConnection } from "./types";
+import { RestoreError, type ErasureLedgerView, type ItemInfo, type OpenVault, type RestoreVault, type SnapshotInfo, type VaultConnection, type VerifyProblem } from "./types";
 
 /** Folds engine and S3 errors into RestoreErrors; anything else passes through unchanged. */
 export function explain(err: unknown, conn: VaultConnection): unknown {
@@ -62,6 +62,10 @@ export const openVault: OpenVault = async (conn, recoveryKey) => {
   return bindVault(vault, conn);
 };
 
+function ledgerProblems(problems: readonly { key: string; versionId: string; problem: string }[]): VerifyProblem[] {
+  return problems.map((p) => ({ object: `${p.key} (version ${p.versionId})`, problem: `erasure ledger object ignored: ${p.problem}` }));
+}
+
 /** The commands' view of an opened engine vault (tests bind one over an in-memory store). */
 export function bindVault(vault: Vault, conn: VaultConnection): RestoreVault {
   return {
@@ -97,14 +101,19 @@ export function bindVault(vault: Vault, conn: VaultConnection): RestoreVault {
     verify: ({ sample }) =>
       guard(conn, async () => {
         const r = await verifyVault(vault, { packSample: sample });
-        return { snapshots: r.snapshots, packsChecked: r.packsChecked, blobsChecked: r.blobsChecked, problems: r.problems };
+        // A ledger version that does not authenticate was written by someone without the vault's key.
+        const ledger = await vault.erasedItems();
+        return { snapshots: r.snapshots, packsChecked: r.packsChecked, blobsChecked: r.blobsChecked, problems: [...r.problems, ...ledgerProblems(ledger.problems)] };
       }),
     erased: () =>
-      guard(conn, async (): Promise<ErasureMatcher> => {
+      guard(conn, async (): Promise<ErasureLedgerView> => {
         const ledger = await vault.erasedItems();
-        return (unit, item) => {
-          const r = ledger.match(unit, item.meta);
-          return r ? { requestId: r.requestId, executedAt: r.executedAt.toISOString() } : null;
+        return {
+          match: (unit, item) => {
+            const r = ledger.match(unit, item.meta);
+            return r ? { requestId: r.requestId, executedAt: r.executedAt.toISOString() } : null;
+          },
+          problems: ledgerProblems(ledger.problems),
         };
       }),
     close: () => vault.close(),
