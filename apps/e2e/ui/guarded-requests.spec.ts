@@ -150,3 +150,53 @@ test("a shortening runs only after a second admin approves it and its delay pass
     );
   await expect.poll(() => inbox(request, ownerEmail), { timeout: 30_000 }).toEqual(expect.arrayContaining(["done: shorten retention", "cancelled: release a legal hold"]));
 });
+
+// Issue 7: rotating the vault's credentials is asked for on the settings page and is always a
+// request. Only the asking and a cancellation here; an approved rotation (new identities at the
+// storage provider) is the worker's integration test.
+test("rotating the vault's credentials is a request: the settings card says so, links to it, and a cancelled one never runs", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const run = randomBytes(4).toString("hex");
+  const owner = await personIn(browser);
+  const orgId = await signUpInConsole(owner, `vault-owner-${run}@example.test`, `Rotation ${run} Ltd`);
+  const card = owner.getByRole("region", { name: "Vault credentials" });
+
+  // Without a vault there is nothing to rotate.
+  await owner.goto(`/o/${orgId}/settings`);
+  await expect(card).toContainText("This organisation has no vault yet");
+  await expect(card.getByRole("button", { name: "Rotate credentials" })).toHaveCount(0);
+
+  // The vault, created on the connect page the way a new owner does (its recovery key is shown once).
+  await owner.goto(`/o/${orgId}/sources/connect`);
+  await owner.getByRole("button", { name: "Create the vault" }).click();
+  expect((await owner.getByLabel("Recovery key", { exact: true }).inputValue()).length).toBeGreaterThan(16);
+  await owner.getByRole("button", { name: "I have saved the recovery key" }).click();
+  await expect(owner.getByRole("radio", { name: /Google Workspace/ })).toBeVisible();
+
+  await owner.goto(`/o/${orgId}/settings`);
+  await settled(owner);
+  await expect(card.getByTestId("vault-credentials-rotated")).toHaveText("Never rotated");
+  await card.getByLabel("Reason").fill(`Routine ${run}`);
+  await card.getByRole("button", { name: "Rotate credentials" }).click();
+  const requested = card.getByRole("status").filter({ hasText: /^Requested: Rotate the vault's credentials/ });
+  await expect(requested).toContainText(`Reason given: Routine ${run}`);
+  await expect(card.getByRole("button", { name: "Rotate credentials" })).toHaveCount(0);
+  // After a reload it is still shown as waiting (found among the open requests), not offered again.
+  await owner.reload();
+  await expect(requested).toBeVisible();
+  await expect(card.getByRole("button", { name: "Rotate credentials" })).toHaveCount(0);
+
+  await followLink(owner, requested.getByRole("link", { name: "See requests" }), new RegExp(`/o/${orgId}/requests$`));
+  const item = owner.getByRole("list", { name: "Waiting requests" }).getByRole("listitem").filter({ hasText: "Rotate the vault's credentials" });
+  await expect(item).toContainText("Waiting for approval");
+  await item.getByRole("button", { name: /^Cancel request: Rotate the vault's credentials/ }).click();
+  const cancel = owner.getByRole("dialog", { name: "Cancel request" });
+  await cancel.getByRole("button", { name: "Cancel request" }).click();
+  await expect(cancel).toHaveCount(0);
+  await expect(owner.getByRole("list", { name: "Past requests" }).getByRole("listitem").filter({ hasText: "Rotate the vault's credentials" })).toContainText("Cancelled by");
+
+  // Nothing ran: still never rotated, and it can be asked for again.
+  await owner.goto(`/o/${orgId}/settings`);
+  await expect(card.getByTestId("vault-credentials-rotated")).toHaveText("Never rotated");
+  await expect(card.getByRole("button", { name: "Rotate credentials" })).toBeVisible();
+});

@@ -272,6 +272,10 @@ describe("a compromised admin on the real stack", () => {
     const removeSource = await call("DELETE", `/sources/${sourceId}`, apiKey);
     expect.soft(removeSource.status, "REST remove source").toBe(202);
     expectRequest("rest", "DELETE /sources/{id}", removeSource.status, removeSource.json);
+    // Rotating the vault's credentials would cut off our own backups for a while: a request too (ADR 0005).
+    const rotate = await call("POST", "/vault/credentials/rotate", apiKey, { reason: "routine" });
+    expect.soft(rotate.status, "REST rotate the vault's credentials").toBe(202);
+    expectRequest("rest", "POST /vault/credentials/rotate", rotate.status, rotate.json);
     for (const [method, path] of [
       ["DELETE", `/units/${unit.id}`],
       ["DELETE", `/snapshots/${baseline.snapshots[0]?.id ?? ""}`],
@@ -398,6 +402,8 @@ describe("a compromised admin on the real stack", () => {
       ["read holdfast_platform_settings", "select * from holdfast_platform_settings", []],
       ["lower the platform floor", "update holdfast_platform_settings set min_guard_delay_seconds = 0", []],
       ["delete the tenant's vault row", "delete from tenant_vaults where tenant_id = $1", [tenantId]],
+      ["overwrite the vault's sealed identities", "update tenant_vaults set writer_enc = reader_enc where tenant_id = $1", [tenantId]],
+      ["store rotated vault credentials", "select holdfast_vault_store_rotation($1::uuid, 'v1.x', 'v1.x', 'v1.x', '{}'::text[])", [requested[0]]],
       ["delete audit events", "delete from audit_events where tenant_id = $1", [tenantId]],
     ];
     // The path the freeze rules of migration 0029 left open: open a snapshot of the account (a new

@@ -15,12 +15,12 @@ import {
   sourcesClosedByRequest,
   systemContext,
 } from "@holdfast/services";
-import { openTenantVault } from "@holdfast/services/vaults";
+import { openTenantVault, rotateTenantVaultCredentials } from "@holdfast/services/vaults";
 import type { Vault } from "@holdfast/vault";
 import type { GuardPorts } from "@holdfast/workflows/activities";
 
 export interface GuardPortsOptions {
-  /** The application role's connection (RLS). */
+  /** The worker's connection (RLS): its role alone may store a rotation's new vault identities. */
   db: Database;
   /** The holdfast_guard role's connection. */
   guardDb: Database;
@@ -76,6 +76,12 @@ export function createGuardPorts(opts: GuardPortsOptions): GuardPorts {
       } finally {
         await vault.close();
       }
+    },
+    // The new identities go from the provider straight into the catalogue, sealed: only the
+    // number of identities deleted comes back, so no key reaches a log or a workflow payload.
+    async rotateVaultCredentials(tenantId, requestId) {
+      const r = await rotateTenantVaultCredentials(db, tenantId, requestId, opts.workerId ?? "guard-worker");
+      return r ? { rotated: r.rotated, deleted: r.deleted.length } : null;
     },
   };
 }

@@ -103,6 +103,7 @@ export { getSource, listSources, type SourceViewOptions } from "./sources/detail
 export { updateSource } from "./sources/update";
 export { listSourceUnits } from "./sources/units-page";
 export { getVaultStatus } from "./sources/vault-status";
+export { executedRotation, requestVaultCredentialRotation, RotateVaultCredentialsInput } from "./vaults/request-rotation";
 export { nextLocalTime } from "./sources/next-run";
 // maintenance (worker): runs left open by a dead workflow, expired archives and idempotency records
 export { abandonRun, closeFinishedRunSnapshots, openRunsOfSource, type OpenRun } from "./maintenance/abandoned-runs";

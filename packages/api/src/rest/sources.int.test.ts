@@ -131,7 +131,7 @@ describe("the vault comes first", () => {
     expect(created.json).toMatchObject({ bucket: expect.any(String) as string, vaultId: expect.any(String) as string, recoveryKey: expect.any(String) as string });
     expect((await call("POST", "/vault", { key: keys.owner })).status).toBe(409);
     const status = await call("GET", "/vault", { key: keys.viewer });
-    expect(status.json).toEqual({ provisioned: true, bucket: created.json.bucket, vaultId: created.json.vaultId, createdAt: expect.any(String) as string });
+    expect(status.json).toEqual({ provisioned: true, bucket: created.json.bucket, vaultId: created.json.vaultId, createdAt: expect.any(String) as string, credentialsRotatedAt: null });
     expect(JSON.stringify(status.json)).not.toContain(String(created.json.recoveryKey));
   }, 60_000);
 });

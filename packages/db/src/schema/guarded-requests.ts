@@ -24,6 +24,7 @@ export const GUARDED_REQUEST_KINDS = [
   "webhook.remove",
   "items.erase",
   "organization.close",
+  "vault.rotate_credentials",
 ] as const;
 export type GuardedRequestKind = (typeof GUARDED_REQUEST_KINDS)[number];
 

@@ -22,6 +22,14 @@ export const tenantVaults = pgTable(
     /** The wrapping key the vault's master key is sealed under (e.g. `local:…`, a KMS key ARN). */
     kmsKeyId: text("kms_key_id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The last rotation of the three identities (a `vault.rotate_credentials` guarded request, ADR 0005):
+     * when, by which request, and the access key ids it retired (deleted at the provider once the new
+     * ones were stored; names only, never a secret). Set only by `holdfast_vault_store_rotation`.
+     */
+    credentialsRotatedAt: timestamp("credentials_rotated_at", { withTimezone: true }),
+    credentialsRotatedByRequestId: uuid("credentials_rotated_by_request_id"),
+    retiredAccessKeyIds: text("retired_access_key_ids").array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     check("tenant_vaults_sealed", sql`${t.writerEnc} ~ '^v1\\.' AND ${t.readerEnc} ~ '^v1\\.' AND ${t.gcEnc} ~ '^v1\\.'`),

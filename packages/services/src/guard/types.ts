@@ -21,6 +21,7 @@ export const GUARDED_REQUEST_LABELS: Record<KindName, string> = {
   "webhook.remove": "Remove a webhook endpoint",
   "items.erase": "Erase items from backups",
   "organization.close": "Close the organisation",
+  "vault.rotate_credentials": "Rotate the vault's credentials",
 };
 
 export const GuardedRequestView = z.object({

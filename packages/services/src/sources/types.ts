@@ -242,6 +242,8 @@ export const VaultStatus = z.object({
   bucket: z.string().optional(),
   vaultId: z.string().optional(),
   createdAt: z.string().datetime().optional(),
+  /** The last rotation of its credentials (a `vault.rotate_credentials` guarded request), if any. */
+  credentialsRotatedAt: z.string().datetime().nullable().optional(),
 });
 export type VaultStatus = z.infer<typeof VaultStatus>;
 

@@ -39,4 +39,14 @@ describe("vaultBucketPolicy", () => {
   it("scopes every statement to this bucket and its objects", () => {
     for (const s of policy.Statement) expect(s.Resource).toEqual(["arn:aws:s3:::vault-t1", "arn:aws:s3:::vault-t1/*"]);
   });
+
+  it("while credentials rotate, gives the current and the new identity of a role the same rights, and no more", () => {
+    const both = vaultBucketPolicy("vault-t1", { writer: ["w", "w2"], reader: ["r", "r2"], gc: ["g", "g2"] });
+    const rights = (who: string, effect: "Allow" | "Deny") => both.Statement.filter((s) => s.Effect === effect && s.Principal.AWS.includes(who)).flatMap((s) => s.Action).sort();
+    for (const [old, fresh] of [["w", "w2"], ["r", "r2"], ["g", "g2"]] as const) {
+      expect(rights(fresh, "Allow")).toEqual(rights(old, "Allow"));
+      expect(rights(fresh, "Deny")).toEqual(rights(old, "Deny"));
+      expect(rights(old, "Allow")).toEqual([...(old === "w" ? WRITER_ACTIONS : old === "r" ? READER_ACTIONS : GC_ACTIONS)].sort());
+    }
+  });
 });

@@ -47,13 +47,27 @@ export interface BucketPolicy {
 }
 
 /**
+ * Who holds each role. Normally one identity each; while the credentials are rotated, the current
+ * and the new identity of a role both hold it, until the new ones are stored (ADR 0005).
+ */
+export interface VaultPrincipals {
+  writer: string | readonly string[];
+  reader: string | readonly string[];
+  gc: string | readonly string[];
+}
+
+/**
  * Allows each identity exactly its list, and explicitly denies the destructive and
  * configuration-changing actions to every identity that must not have them — an explicit Deny
  * wins over any Allow a provider-side identity policy might add later (AWS evaluation logic,
  * and versitygw's). The GC identity keeps DeleteObjectVersion only; Object Lock still refuses
  * it for any version whose compliance date has not passed.
  */
-export function vaultBucketPolicy(bucket: string, principals: { writer: string; reader: string; gc: string }): BucketPolicy {
+export function vaultBucketPolicy(bucket: string, principals: VaultPrincipals): BucketPolicy {
+  const names = (p: string | readonly string[]) => (typeof p === "string" ? [p] : [...p]);
+  const writer = names(principals.writer);
+  const reader = names(principals.reader);
+  const gc = names(principals.gc);
   const resources = [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`];
   const allow = (Sid: string, who: string[], actions: readonly string[]): PolicyStatement => ({
     Sid,
@@ -66,12 +80,12 @@ export function vaultBucketPolicy(bucket: string, principals: { writer: string; 
   return {
     Version: "2012-10-17",
     Statement: [
-      allow("HoldfastWriterAddAndLock", [principals.writer], WRITER_ACTIONS),
-      allow("HoldfastReaderRead", [principals.reader], READER_ACTIONS),
-      allow("HoldfastGcCollect", [principals.gc], GC_ACTIONS),
-      deny("HoldfastNoDeleteButGc", [principals.writer, principals.reader], DESTRUCTIVE_OBJECT_ACTIONS),
-      deny("HoldfastGcDeletesOnlyVersions", [principals.gc], ["s3:DeleteObject", "s3:BypassGovernanceRetention", "s3:PutObject", "s3:PutObjectRetention"]),
-      deny("HoldfastNoBucketConfig", [principals.writer, principals.reader, principals.gc], BUCKET_CONFIG_ACTIONS),
+      allow("HoldfastWriterAddAndLock", writer, WRITER_ACTIONS),
+      allow("HoldfastReaderRead", reader, READER_ACTIONS),
+      allow("HoldfastGcCollect", gc, GC_ACTIONS),
+      deny("HoldfastNoDeleteButGc", [...writer, ...reader], DESTRUCTIVE_OBJECT_ACTIONS),
+      deny("HoldfastGcDeletesOnlyVersions", gc, ["s3:DeleteObject", "s3:BypassGovernanceRetention", "s3:PutObject", "s3:PutObjectRetention"]),
+      deny("HoldfastNoBucketConfig", [...writer, ...reader, ...gc], BUCKET_CONFIG_ACTIONS),
     ],
   };
 }

@@ -10,7 +10,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { StoreError, toStoreError } from "../store/errors.js";
-import { vaultBucketPolicy } from "./policy.js";
+import { vaultBucketPolicy, type VaultPrincipals } from "./policy.js";
 import { ProvisionVaultInput, type IdentityAdmin, type ProvisionedVault, type VaultIdentity, type VaultRole } from "./types.js";
 
 export interface VaultAdmin {
@@ -21,11 +21,16 @@ export interface VaultAdmin {
 
 const ROLE_TAG: Record<VaultRole, string> = { writer: "w", reader: "r", gc: "gc" };
 
-/** Access key ids name the tenant and role (they appear in policies and audit logs); secrets are 256 random bits. */
-function newCredentials(tenantId: string, role: VaultRole): { accessKeyId: string; secretAccessKey: string } {
+/**
+ * Access key ids name the tenant and role (they appear in policies and audit logs); secrets are 256
+ * random bits. `idSuffix` (12 hex digits) fixes the id's last part, e.g. to one derived from the
+ * rotation that makes it, so a retried rotation finds its own identities; by default it is random.
+ */
+export function newVaultCredentials(tenantId: string, role: VaultRole, idSuffix?: string): { accessKeyId: string; secretAccessKey: string } {
   const slug = tenantId.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 12) || "tenant";
+  if (idSuffix !== undefined && !/^[0-9a-f]{12}$/.test(idSuffix)) throw new RangeError(`an identity's id suffix must be 12 hex digits, not "${idSuffix}"`);
   return {
-    accessKeyId: `hf-${slug}-${ROLE_TAG[role]}-${randomBytes(6).toString("hex")}`,
+    accessKeyId: `hf-${slug}-${ROLE_TAG[role]}-${idSuffix ?? randomBytes(6).toString("hex")}`,
     secretAccessKey: randomBytes(32).toString("base64url"),
   };
 }
@@ -59,6 +64,12 @@ async function withStoreErrors<T>(op: string, bucket: string, fn: () => Promise<
   }
 }
 
+/** Replaces the bucket's policy with the vault's (policy.ts) for these principals: whom it does not name lose access at once. */
+export async function putVaultBucketPolicy(s3: S3Client, bucket: string, principals: VaultPrincipals): Promise<void> {
+  const policy = vaultBucketPolicy(bucket, principals);
+  await withStoreErrors("putBucketPolicy", bucket, () => s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) })));
+}
+
 /** Creates (or, re-run, checks) a bucket with Object Lock, versioning and an optional COMPLIANCE default retention. */
 export async function createLockedBucket(s3: S3Client, bucket: string, defaultRetentionDays: number): Promise<void> {
   await createBucket(s3, bucket);
@@ -90,7 +101,7 @@ export async function provisionVaultBucket(admin: VaultAdmin, input: ProvisionVa
   const created: VaultIdentity[] = [];
   try {
     const make = async (role: VaultRole) => {
-      const c = newCredentials(tenantId, role);
+      const c = newVaultCredentials(tenantId, role);
       const identity = await admin.identities.createIdentity(c.accessKeyId, c.secretAccessKey);
       created.push(identity);
       return identity;
@@ -98,8 +109,7 @@ export async function provisionVaultBucket(admin: VaultAdmin, input: ProvisionVa
     const writer = await make("writer");
     const reader = await make("reader");
     const gc = await make("gc");
-    const policy = vaultBucketPolicy(bucket, { writer: writer.principal, reader: reader.principal, gc: gc.principal });
-    await withStoreErrors("putBucketPolicy", bucket, () => admin.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) })));
+    await putVaultBucketPolicy(admin.s3, bucket, { writer: writer.principal, reader: reader.principal, gc: gc.principal });
     return { bucket, tenantId, writer, reader, gc };
   } catch (err) {
     await Promise.allSettled(created.map((identity) => admin.identities.deleteIdentity(identity)));

@@ -8,10 +8,11 @@ import type { GuardPorts } from "./ports";
 export function createGuardActivities(ports: GuardPorts) {
   /**
    * What an executed request leaves to the job runner: an erasure is written to the vault's erasure
-   * ledger (a failure throws, see below); a removed source's schedule is deleted, and
-   * every source's when the organisation was closed. A failure is logged, never thrown: the removal
-   * stands (the database did it), and a backup a left-over schedule still starts is refused before
-   * it touches the provider. One schedule failing does not keep the others from being deleted.
+   * ledger and a rotation of the vault's credentials carried out (a failure of either throws, see
+   * below); a removed source's schedule is deleted, and every source's when the organisation was
+   * closed. A schedule's failure is logged, never thrown: the removal stands (the database did it),
+   * and a backup a left-over schedule still starts is refused before it touches the provider. One
+   * schedule failing does not keep the others from being deleted.
    */
   async function afterExecuted(tenantId: string, requestId: string): Promise<void> {
     const ctx = Context.current();
@@ -24,6 +25,17 @@ export function createGuardActivities(ports: GuardPorts) {
         if (r) ctx.log.info("erasure recorded in the vault's ledger", { tenantId, requestId, items: r.items, written: r.written });
       } catch (e) {
         ctx.log.error("the erasure could not be recorded in the vault's ledger; retrying", { tenantId, requestId, error: e instanceof Error ? e.message : String(e) });
+        throw e;
+      }
+    }
+    // Likewise a rotation: until it has run, the identities the request was meant to cut off still
+    // open the vault. It is named after the request, so a retry finishes what an attempt left.
+    if (ports.rotateVaultCredentials) {
+      try {
+        const r = await ports.rotateVaultCredentials(tenantId, requestId);
+        if (r) ctx.log.info("the vault's credentials rotated", { tenantId, requestId, rotated: r.rotated, deleted: r.deleted });
+      } catch (e) {
+        ctx.log.error("the vault's credentials could not be rotated; retrying", { tenantId, requestId, error: e instanceof Error ? e.message : String(e) });
         throw e;
       }
     }

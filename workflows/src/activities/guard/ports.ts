@@ -27,4 +27,12 @@ export interface GuardPorts {
    * is retried. Answers counts only, never the items.
    */
   recordErasure?(tenantId: string, requestId: string): Promise<{ items: number; written: boolean } | null>;
+  /**
+   * Replaces the vault's writer, reader and gc identities for an executed `vault.rotate_credentials`
+   * request (null for any other request; `rotated: false` when an earlier attempt stored them):
+   * new ones at the storage provider, stored sealed, the old ones deleted (ADR 0005). Throws when it
+   * could not finish: the activity is retried, and a retry picks up where the last attempt stopped.
+   * Answers counts only, never credentials.
+   */
+  rotateVaultCredentials?(tenantId: string, requestId: string): Promise<{ rotated: boolean; deleted: number } | null>;
 }

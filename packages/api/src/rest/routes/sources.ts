@@ -14,6 +14,8 @@ import {
   ProvisionedVault,
   removeSource,
   requestSourceConsent,
+  requestVaultCredentialRotation,
+  RotateVaultCredentialsInput,
   setUnitProtection,
   SetUnitProtectionInput,
   SourceConsent,
@@ -50,6 +52,10 @@ export async function provisionVault(ctx: TenantContext): Promise<ProvisionedVau
   const { provisionTenantVault } = await import("@holdfast/services/vaults");
   return provisionTenantVault(ctx);
 }
+
+/** What a rotation of the vault's credentials does (ADR 0005); docs/api.md and the console's vault card say the same in their own words. */
+const ROTATE_VAULT_CREDENTIALS_NOTE =
+  "Once carried out, Holdfast makes new writer, reader and garbage-collector identities for the bucket at the storage provider, stores them sealed, narrows the bucket policy to name only them, and deletes the old ones. Backups running at that moment keep working: the old identities stay valid until the new ones are stored. The bucket, its contents, its Object Lock and the recovery key do not change.";
 
 const SCHEDULE_NOTE =
   "`nextRunAt` is the next scheduled start before jitter, computed from the schedule in its time zone; the run starts up to `schedule.jitterMinutes` later, and a run still going when the next is due makes that one skipped.";
@@ -183,7 +189,8 @@ export const sourceRoutes: readonly Route[] = [
     path: "/vault",
     operationId: "getVault",
     summary: "The organisation's vault",
-    description: "Whether the organisation's backup vault exists, its bucket and vault id. Never any credential.",
+    description:
+      "Whether the organisation's backup vault exists, its bucket, vault id and `createdAt`, and `credentialsRotatedAt`: when its credentials were last rotated (POST /vault/credentials/rotate), `null` if never. Never any credential.",
     tag: "Vault",
     response: { status: 200, description: "The vault's status", schema: VaultStatus },
     errors: [403],
@@ -200,5 +207,17 @@ export const sourceRoutes: readonly Route[] = [
     response: { status: 201, description: "The new vault and its recovery key", schema: ProvisionedVault },
     errors: [403, 409],
     handle: (ctx) => provisionVault(ctx),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/vault/credentials/rotate",
+    operationId: "rotateVaultCredentials",
+    summary: "Rotate the vault's credentials",
+    description: `Requires the admin role. ${ROTATE_VAULT_CREDENTIALS_NOTE} It cuts off whoever holds a copy of the current ones, and in the wrong hands it would hold up the organisation's backups, so it is never done at once: it becomes a guarded request (202), announced to every owner, admin and guardian, and carried out only once a second person approves it in the console with a fresh code from their authenticator app and the cooling-off delay has passed; until then nothing changes and anyone told of it can cancel it (POST /guarded-requests/{id}/cancel). \`reason\` (optional) is shown to whoever is asked to approve. \`credentialsRotatedAt\` of GET /vault says when it was last done. 409 when a rotation is already waiting; 412 when the organisation has no vault yet (POST /vault); 503 when the job runner cannot take the request (nothing changes). Audited.`,
+    tag: "Vault",
+    body: RotateVaultCredentialsInput,
+    response: { status: 202, description: REQUESTED_202, schema: GuardedRequestView },
+    errors: [400, 403, 409, 412, 503],
+    handle: (ctx, { body }, env) => requestVaultCredentialRotation(ctx, body, { guard: env.jobs }),
   }),
 ];

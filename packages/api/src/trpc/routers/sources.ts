@@ -12,6 +12,8 @@ import {
   ProvisionedVault,
   removeSource,
   requestSourceConsent,
+  requestVaultCredentialRotation,
+  RotateVaultCredentialsInput,
   setUnitProtection,
   SourceConsent,
   SourceDetail,
@@ -28,6 +30,8 @@ import { provisionVault, sourceView } from "../../rest/routes/sources";
 import { router, tenantProcedure } from "../init";
 
 const ById = z.object({ id: z.string().min(1).max(100) });
+// tRPC merges this with `{ orgId }`, so it cannot be the service's strict schema; the verb parses its input again with that.
+const RotateInput = z.object(RotateVaultCredentialsInput.shape);
 
 function publicUrlOf(ctx: { publicUrl?: string }): string {
   if (!ctx.publicUrl) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This server does not know its public URL, so it cannot build a consent redirect" });
@@ -82,5 +86,10 @@ export const sourcesRouter = router({
     status: tenantProcedure.output(VaultStatus).query(({ ctx }) => getVaultStatus(ctx.tenant)),
     /** Owner only; the recovery key is in this response once. */
     provision: tenantProcedure.output(ProvisionedVault).mutation(({ ctx }) => provisionVault(ctx.tenant)),
+    /** Admins and owners; always a guarded request (`vault.rotate_credentials`): the console shows it as "Requested: …". */
+    rotateCredentials: tenantProcedure
+      .input(RotateInput)
+      .output(GuardedRequestView)
+      .mutation(({ ctx, input }) => requestVaultCredentialRotation(ctx.tenant, { reason: input.reason }, { guard: ctx.jobs })),
   }),
 });

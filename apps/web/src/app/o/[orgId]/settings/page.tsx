@@ -7,6 +7,7 @@ import { requireMemberOrg } from "~/server/viewer";
 import { CloseOrganizationCard } from "./close-organization-card";
 import { GuardDelayCard } from "./guard-delay-card";
 import { SelfServiceCard } from "./self-service-card";
+import { VaultCredentialsCard } from "./vault-credentials-card";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -24,6 +25,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ orgId
   await Promise.all([
     qc.prefetchQuery(trpc.organization.selfService.queryOptions({ orgId })),
     qc.prefetchQuery(trpc.guard.settings.queryOptions({ orgId })),
+    qc.prefetchQuery(trpc.sources.vault.status.queryOptions({ orgId })),
     canManage ? qc.prefetchQuery(trpc.webhooks.list.queryOptions({ orgId })) : undefined,
   ]);
   return (
@@ -36,6 +38,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ orgId
         <div className="space-y-6">
           <SelfServiceCard orgId={orgId} canManage={canManage} />
           <GuardDelayCard orgId={orgId} isOwner={role === "owner"} />
+          <VaultCredentialsCard orgId={orgId} canManage={canManage} />
           <WebhooksCard orgId={orgId} canManage={canManage} />
           {/* The danger zone last, and only for owners: closing is an owner's decision (the service refuses anyone else too). */}
           {role === "owner" ? <CloseOrganizationCard orgId={orgId} name={organization.name} closedAt={organization.closedAt} /> : null}
