@@ -4,11 +4,10 @@
 // the worker and holdfast_guard roles on Postgres), and then holdfast-restore — the offline tool,
 // run as a process with only the reader's credentials and the recovery key — reports it erased and
 // leaves it out while its neighbour restores byte for byte.
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createTemporalJobs, type JobsPort } from "@holdfast/api/jobs";
 import { open } from "@holdfast/auth";
@@ -33,6 +32,7 @@ import { guardedRequestWorkflowId, type GuardedRequestResult } from "@holdfast/w
 import { S3ObjectStore } from "@holdfast/vault/store";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { holdfastRestore } from "../test/holdfast-restore";
 import { enrolledPerson } from "../test/people";
 import { createTestTemporal, startSuiteWorker } from "../test/temporal";
 import { createGuardPorts } from "./guard-ports";
@@ -40,7 +40,6 @@ import { type RunningWorker } from "./main";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
-const CLI_DIR = resolve(import.meta.dirname, "../../cli");
 const taskQueue = `erasure-ledger-${randomBytes(4).toString("hex")}`;
 let t: TestDatabase;
 let env: TestWorkflowEnvironment;
@@ -48,23 +47,6 @@ let worker: RunningWorker;
 let jobs: JobsPort;
 let dir: string;
 
-function holdfastRestore(args: string[], conn: { bucket: string; reader: { accessKeyId: string; secretAccessKey: string }; recoveryKey: string }) {
-  const cliEnv = {
-    PATH: process.env.PATH ?? "",
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: conn.reader.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: conn.reader.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: vaultConfig().endpoint,
-    AWS_REGION: vaultConfig().region,
-    HOLDFAST_VAULT_BUCKET: conn.bucket,
-    HOLDFAST_RECOVERY_KEY: conn.recoveryKey,
-  };
-  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, ["--import", "tsx", "src/restore/main.ts", ...args], { cwd: CLI_DIR, env: cliEnv, timeout: 90_000 }, (err, stdout, stderr) =>
-      done({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 beforeAll(async () => {
   [t, env] = await Promise.all([createTestDatabase("erasure_ledger"), createTestTemporal()]);
@@ -144,7 +126,7 @@ describe("an erasure reaches the vault's ledger and holdfast-restore honours it"
     // Offline: the bucket, the reader's credentials and the recovery key, no database.
     const conn = { bucket, reader, recoveryKey };
     const note = `1 item left out: erased from backups (request ${request.id}, ${executedAt.slice(0, 10)})`;
-    const ls = await holdfastRestore(["ls", "latest", "--json"], conn);
+    const ls = await holdfastRestore(["ls", "latest", "--json"], conn, dir);
     expect(ls.stderr).toBe("");
     expect(ls.code).toBe(0);
     const listed = JSON.parse(ls.stdout) as { items: { path: string }[]; leftOut: { requestId: string; items: number }[] };
@@ -152,14 +134,14 @@ describe("an erasure reaches the vault's ledger and holdfast-restore honours it"
     expect(listed.leftOut).toEqual([{ reason: "erased", requestId: request.id, executedAt: new Date(executedAt).toISOString(), items: 1 }]);
 
     const target = join(dir, "restored");
-    const restored = await holdfastRestore(["restore", "latest", "--target", target], conn);
+    const restored = await holdfastRestore(["restore", "latest", "--target", target], conn, dir);
     expect(restored.code).toBe(0);
     expect(restored.stderr).toContain(note);
     expect(restored.stdout).toContain("restored 1 of 1 items");
     expect(await readFile(join(target, "HR/handbook.pdf~1"), "utf8")).toBe("the staff handbook");
     await expect(readFile(join(target, "HR/Q3 payroll.xlsx~r1"))).rejects.toThrow();
 
-    const named = await holdfastRestore(["restore", "latest", "--path", "HR/Q3 payroll.xlsx~r1", "--target", join(dir, "one")], conn);
+    const named = await holdfastRestore(["restore", "latest", "--path", "HR/Q3 payroll.xlsx~r1", "--target", join(dir, "one")], conn, dir);
     expect(named.code).toBe(1);
     expect(named.stderr).toContain(`"HR/Q3 payroll.xlsx~r1" was erased from backups (request ${request.id}, ${executedAt.slice(0, 10)})`);
   }, 180_000);

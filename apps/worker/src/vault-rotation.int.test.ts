@@ -5,11 +5,10 @@
 // refused and gone, the new writer backs up, and holdfast-restore — the offline tool, run as a process
 // with only the new reader's credentials and the recovery key — lists what the old writer wrote. A
 // rotation whose earlier attempt died before storing its identities still ends with fresh secrets.
-import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createTemporalJobs, type JobsPort } from "@holdfast/api/jobs";
 import { open } from "@holdfast/auth";
@@ -24,6 +23,7 @@ import { S3ObjectStore, StoreError } from "@holdfast/vault/store";
 import { guardedRequestWorkflowId, type GuardedRequestResult } from "@holdfast/workflows";
 import type { TestWorkflowEnvironment } from "@temporalio/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { holdfastRestore } from "../test/holdfast-restore";
 import { enrolledPerson } from "../test/people";
 import { createTestTemporal, startSuiteWorker } from "../test/temporal";
 import { createGuardPorts } from "./guard-ports";
@@ -31,7 +31,6 @@ import { type RunningWorker } from "./main";
 
 process.env.HOLDFAST_KEK ??= randomBytes(32).toString("base64");
 
-const CLI_DIR = resolve(import.meta.dirname, "../../cli");
 const taskQueue = `vault-rotation-${randomBytes(4).toString("hex")}`;
 const ROLES = ["writer", "reader", "gc"] as const;
 type Role = (typeof ROLES)[number];
@@ -42,23 +41,6 @@ let worker: RunningWorker;
 let jobs: JobsPort;
 let dir: string;
 
-function holdfastRestore(args: string[], conn: { bucket: string; reader: { accessKeyId: string; secretAccessKey: string }; recoveryKey: string }) {
-  const cliEnv = {
-    PATH: process.env.PATH ?? "",
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: conn.reader.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: conn.reader.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: vaultConfig().endpoint,
-    AWS_REGION: vaultConfig().region,
-    HOLDFAST_VAULT_BUCKET: conn.bucket,
-    HOLDFAST_RECOVERY_KEY: conn.recoveryKey,
-  };
-  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, ["--import", "tsx", "src/restore/main.ts", ...args], { cwd: CLI_DIR, env: cliEnv, timeout: 90_000 }, (err, stdout, stderr) =>
-      done({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const versity = () => new VersityAdmin({ endpoint: vaultConfig().endpoint, region: vaultConfig().region, credentials: { accessKeyId: vaultConfig().accessKeyId, secretAccessKey: vaultConfig().secretAccessKey } });
 const users = async () => new Set((await versity().listUsers()).map((u) => u.access));
@@ -191,13 +173,13 @@ describe("rotating the vault's credentials through the guard and the worker", ()
     const secondSnapshot = await backUp(await openTenantVault(system, "writer"), "unit-2", [{ path: "Finance/budget.xlsx~1", body: "next year's budget" }]);
     expect(secondSnapshot).not.toBe(firstSnapshot);
     // ...and the new reader, offline, lists what the old writer wrote.
-    const ls = await holdfastRestore(["ls", firstSnapshot, "--json"], { bucket, reader: fresh.reader, recoveryKey });
+    const ls = await holdfastRestore(["ls", firstSnapshot, "--json"], { bucket, reader: fresh.reader, recoveryKey }, dir);
     expect(ls.stderr).toBe("");
     expect(ls.code).toBe(0);
     const listed = JSON.parse(ls.stdout) as { items: { path: string }[] };
     expect(listed.items.map((i) => i.path).sort()).toEqual(files.map((f) => f.path).sort());
     // The old reader cannot do the same any more.
-    const oldLs = await holdfastRestore(["ls", firstSnapshot, "--json"], { bucket, reader: old.reader, recoveryKey });
+    const oldLs = await holdfastRestore(["ls", firstSnapshot, "--json"], { bucket, reader: old.reader, recoveryKey }, dir);
     expect(oldLs.code).not.toBe(0);
     expect(oldLs.stdout).toBe("");
 
